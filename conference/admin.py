@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import LMC, Conference, Representative
+
+
+class LMCInline(admin.TabularInline):
+    model = LMC
+    extra = 0
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "starts_on", "venue"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["event_seq"]
+
+
+@admin.register(LMC)
+class LMCAdmin(admin.ModelAdmin):
+    list_display = ["name", "conference", "seats"]
+    list_filter = ["conference"]
+    search_fields = ["name"]
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(admin.ModelAdmin):
+    list_display = ["name", "lmc", "role", "conference", "is_active", "checked_in"]
+    list_filter = ["conference", "role", "is_active", "checked_in"]
+    search_fields = ["name", "email", "lmc__name"]
+    autocomplete_fields = ["lmc"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,59 @@
+"""Who is at the other end: a representative by access code, staff by password.
+
+Representatives sign in with their personal code; the session keeps their id and a
+fingerprint of the code, so reissuing a code ends every session made with the old one.
+Chair and secretariat sign in with a Django user linked to their Representative row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import SESSION_KEY
+
+from .models import Conference, Representative, normalise_code
+
+SESSION_REP = "motionhall_rep"
+SESSION_FP = "motionhall_rep_fp"
+
+
+def find_by_code(conference: Conference, raw_code: str) -> Representative | None:
+    code = normalise_code(raw_code)
+    if not code:
+        return None
+    return (
+        Representative.objects.select_related("conference", "lmc")
+        .filter(conference=conference, access_code=code, is_active=True)
+        .first()
+    )
+
+
+def remember(session: Any, representative: Representative) -> None:
+    session[SESSION_REP] = representative.pk
+    session[SESSION_FP] = representative.code_fingerprint()
+
+
+def forget(session: Any) -> None:
+    for key in (SESSION_REP, SESSION_FP):
+        session.pop(key, None)
+
+
+def representative_from_session(session: Any, conference: Conference) -> Representative | None:
+    """The signed-in representative at this conference, or None. Sync: call it in a thread."""
+    rep_id = session.get(SESSION_REP)
+    if rep_id:
+        rep = (
+            Representative.objects.select_related("conference", "lmc")
+            .filter(pk=rep_id, conference=conference, is_active=True)
+            .first()
+        )
+        if rep is not None and rep.code_fingerprint() == session.get(SESSION_FP):
+            return rep
+    user_id = session.get(SESSION_KEY)
+    if user_id:
+        return (
+            Representative.objects.select_related("conference", "lmc")
+            .filter(user_id=user_id, user__is_active=True, conference=conference, is_active=True)
+            .first()
+        )
+    return None

@@ -1,0 +1,121 @@
+"""The conference itself: who is there and what is under debate."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+# No 0/O, 1/I/L: a code is read off a card and typed on a phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12  # 31**12 is about 2**59: unguessable at any rate limit
+
+
+def new_access_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """Accept a code as people type it: any case, with spaces or dashes."""
+    return "".join(ch for ch in raw.upper() if ch in CODE_ALPHABET)
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+class Conference(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    starts_on = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    # Standing orders (issue 3 grows these): a tie is lost unless the chair may cast.
+    chair_casting_vote = models.BooleanField(
+        default=False, help_text=_("On a tie the chair decides; otherwise a tie is lost.")
+    )
+    require_check_in = models.BooleanField(
+        default=False,
+        help_text=_("Only representatives checked in at the desk may vote and count as present."),
+    )
+    current_motion = models.ForeignKey(
+        "motions.Motion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Every event clients must see carries the next number, so a gap means "resync".
+    event_seq = models.PositiveBigIntegerField(default=0, editable=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def next_seq(self) -> int:
+        """Take the next event number inside the caller's transaction."""
+        Conference.objects.filter(pk=self.pk).update(event_seq=F("event_seq") + 1)
+        self.event_seq = Conference.objects.values_list("event_seq", flat=True).get(pk=self.pk)
+        return self.event_seq
+
+    def voting_members(self) -> models.QuerySet[Representative]:
+        members = self.representatives.filter(role=Representative.Role.REPRESENTATIVE, is_active=True)
+        if self.require_check_in:
+            members = members.filter(checked_in=True)
+        return members
+
+
+class LMC(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="lmcs")
+    name = models.CharField(max_length=200)
+    seats = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "LMC"
+        verbose_name_plural = "LMCs"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["conference", "name"], name="lmc_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Representative(models.Model):
+    class Role(models.TextChoices):
+        REPRESENTATIVE = "representative", _("Representative")
+        CHAIR = "chair", _("Chair")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        OBSERVER = "observer", _("Observer")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="representatives")
+    lmc = models.ForeignKey(LMC, null=True, blank=True, on_delete=models.PROTECT, related_name="representatives")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.REPRESENTATIVE)
+    access_code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_access_code)
+    # Chair and secretariat also sign in with a password to reach the console and admin.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="representative"
+    )
+    is_active = models.BooleanField(default=True)
+    checked_in = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["lmc__name", "name"]
+        indexes = [models.Index(fields=["conference", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.lmc})" if self.lmc_id else self.name
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in {self.Role.CHAIR, self.Role.SECRETARIAT}
+
+    @property
+    def can_vote(self) -> bool:
+        if not self.is_active or self.role != self.Role.REPRESENTATIVE:
+            return False
+        return self.checked_in or not self.conference.require_check_in
+
+    def code_fingerprint(self) -> str:
+        """Stored in the session: a reissued code no longer matches, so old sessions end."""
+        import hashlib
+
+        return hashlib.sha256(self.access_code.encode()).hexdigest()[:16]

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("admin/", admin.site.urls),
+    path("login/", views.StaffLoginView.as_view(), name="staff-login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="staff-logout"),
+    path("c/<slug:slug>/", views.join, name="join"),
+    path("c/<slug:slug>/join/<str:code>/", views.join, name="join-link"),
+    path("c/<slug:slug>/leave/", views.leave, name="leave"),
+    path("c/<slug:slug>/", include("voting.urls")),
+]

@@ -1,0 +1,43 @@
+"""Signing in: representatives by code (typed or from a QR link), staff by password."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import auth
+from .models import Conference
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "conference/index.html", {"conferences": Conference.objects.order_by("-starts_on", "name")})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, slug: str, code: str = "") -> HttpResponse:
+    """The code typed on the join page, or carried by the QR code's link."""
+    conference = get_object_or_404(Conference, slug=slug)
+    raw = request.POST.get("code", "") if request.method == "POST" else code
+    error = ""
+    if raw:
+        rep = auth.find_by_code(conference, raw)
+        if rep is not None:
+            request.session.cycle_key()  # a new session id at sign-in
+            auth.remember(request.session, rep)
+            return redirect("phone", slug=conference.slug)
+        error = _("That code was not recognised. Check it against your card and try again.")
+    status = 400 if error else 200
+    return render(request, "conference/join.html", {"conference": conference, "error": error}, status=status)
+
+
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    auth.forget(request.session)
+    return redirect("join", slug=slug)
+
+
+class StaffLoginView(auth_views.LoginView):
+    template_name = "conference/staff_login.html"
+    redirect_authenticated_user = True

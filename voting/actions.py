@@ -1,0 +1,328 @@
+"""Every change to polls and ballots goes through one function here (DESIGN §3, §4).
+
+Views, consumers, admin actions, tasks and commands call these alike; each runs in one
+transaction and sends its events with ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from conference.models import Conference, Representative
+from motions.models import Motion, MotionPart, Outcome
+
+from . import errors, events, rules
+from .errors import Refused
+from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
+from .snapshot import poll_payload, published_payload
+
+MOTION_OPTIONS = [("for", "For"), ("against", "Against"), ("abstain", "Abstain")]
+MAX_COUNTDOWN_SECONDS = 3600
+
+
+# --- Setting polls up -------------------------------------------------------------
+
+
+def create_motion_poll(
+    motion: Motion, part: MotionPart | None = None, *, allow_change: bool = False, secret: bool = True
+) -> Poll:
+    if not motion.can_be_put:
+        raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
+    if part is not None and part.motion_id != motion.pk:
+        raise Refused(errors.MALFORMED, "That part belongs to another motion.")
+    question = f"Motion {motion.number}" + (f", part ({part.label})" if part else "") + f": {motion.title}"
+    with transaction.atomic():
+        poll = Poll.objects.create(
+            conference=motion.conference,
+            motion=motion,
+            part=part,
+            kind=Poll.Kind.MOTION,
+            question=question[:500],
+            majority=Poll.Majority.TWO_THIRDS if motion.requires_two_thirds else Poll.Majority.SIMPLE,
+            allow_change=allow_change,
+            secret=secret,
+        )
+        Option.objects.bulk_create(
+            Option(poll=poll, key=key, label=label, order=i) for i, (key, label) in enumerate(MOTION_OPTIONS)
+        )
+    return poll
+
+
+def create_live_poll(
+    conference: Conference,
+    question: str,
+    *,
+    options: Sequence[str] = (),
+    scale_max: int | None = None,
+    allow_change: bool = True,
+    motion: Motion | None = None,
+) -> Poll:
+    """A free live poll: its own options, or a 1-to-N scale."""
+    if scale_max is not None:
+        if not 2 <= scale_max <= 10:
+            raise Refused(errors.MALFORMED, "A scale runs from 1 to between 2 and 10.")
+        choices = [(str(i), str(i)) for i in range(1, scale_max + 1)]
+        kind = Poll.Kind.SCALE
+    else:
+        labels = [o.strip() for o in options if o.strip()]
+        if len(labels) < 2 or len(set(labels)) != len(labels):
+            raise Refused(errors.MALFORMED, "A live poll needs at least two different options.")
+        choices = [(f"o{i + 1}", label) for i, label in enumerate(labels)]
+        kind = Poll.Kind.LIVE
+    with transaction.atomic():
+        poll = Poll.objects.create(
+            conference=conference,
+            motion=motion,
+            kind=kind,
+            question=question[:500],
+            majority=Poll.Majority.NONE,
+            allow_change=allow_change,
+        )
+        Option.objects.bulk_create(
+            Option(poll=poll, key=key, label=label, order=i) for i, (key, label) in enumerate(choices)
+        )
+    return poll
+
+
+# --- The chair's actions -------------------------------------------------------------
+
+
+def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | None = None) -> Poll:
+    if countdown_seconds is not None and not 5 <= countdown_seconds <= MAX_COUNTDOWN_SECONDS:
+        raise Refused(errors.MALFORMED, "A countdown runs from 5 seconds to an hour.")
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().select_related("conference").get(pk=poll.pk)
+        if poll.status != Poll.Status.DRAFT:
+            raise Refused(errors.INVALID_STATE, "Only a poll that has not been opened can be opened.")
+        if Poll.objects.filter(conference=poll.conference, status=Poll.Status.OPEN).exists():
+            raise Refused(errors.INVALID_STATE, "Another vote is open: close it first.")
+        now = timezone.now()
+        poll.status = Poll.Status.OPEN
+        poll.opened_at = now
+        poll.closes_at = now + timedelta(seconds=countdown_seconds) if countdown_seconds else None
+        poll.save(update_fields=["status", "opened_at", "closes_at"])
+        seq = poll.conference.next_seq()
+        events.send_on_commit(poll.conference_id, {"type": events.POLL_OPENED, "seq": seq, "poll": poll_payload(poll)})
+        events.send_on_commit(
+            poll.conference_id,
+            {"type": events.TURNOUT, "poll_id": poll.pk, "voted": 0,
+             "present": poll.conference.voting_members().count()},
+            audience="turnout",
+        )
+        if countdown_seconds:
+            from .tasks import schedule_close
+
+            transaction.on_commit(lambda: schedule_close(poll.pk, countdown_seconds))
+    return poll
+
+
+def tally(poll: Poll) -> list[rules.OptionCount]:
+    counts = dict(Ballot.objects.filter(poll=poll).values_list("option").annotate(n=Count("id")))
+    return [rules.OptionCount(o.key, o.label, counts.get(o.pk, 0)) for o in poll.options.all()]
+
+
+def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
+    """Close a poll and declare its result to the chair. Closing twice does nothing."""
+    with transaction.atomic():
+        # FOR UPDATE waits for the vote batches that hold the poll FOR KEY SHARE, so every
+        # vote acknowledged before the close is in the tally, and none is accepted after.
+        poll = Poll.objects.select_for_update().select_related("conference").filter(pk=poll_id).first()
+        if poll is None or poll.status != Poll.Status.OPEN:
+            return poll
+        result = rules.decide(tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote)
+        poll.status = Poll.Status.CLOSED
+        poll.closed_at = timezone.now()
+        poll.result = result.as_dict()
+        poll.save(update_fields=["status", "closed_at", "result"])
+        seq = poll.conference.next_seq()
+        events.send_on_commit(poll.conference_id, {"type": events.POLL_CLOSED, "seq": seq, "poll_id": poll.pk})
+        events.send_on_commit(
+            poll.conference_id,
+            {"type": events.POLL_RESULT, "seq": seq, "poll_id": poll.pk, "poll": poll_payload(poll), "result": poll.result},
+            audience="staff",
+        )
+    return poll
+
+
+def resolve_tie(poll: Poll, carried: bool, by: Representative) -> Poll:
+    """The chair's casting vote on a tie, where the standing orders give one."""
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().select_related("conference").get(pk=poll.pk)
+        if poll.status != Poll.Status.CLOSED or not poll.result or poll.result["outcome"] != rules.TIE_AWAITING_CHAIR:
+            raise Refused(errors.INVALID_STATE, "There is no tie awaiting the chair's casting vote.")
+        poll.result = {**poll.result, "outcome": rules.CARRIED if carried else rules.LOST,
+                       "casting_vote": "for" if carried else "against"}
+        poll.save(update_fields=["result"])
+        seq = poll.conference.next_seq()
+        events.send_on_commit(
+            poll.conference_id,
+            {"type": events.POLL_RESULT, "seq": seq, "poll_id": poll.pk, "poll": poll_payload(poll), "result": poll.result},
+            audience="staff",
+        )
+    return poll
+
+
+def publish_result(poll: Poll, by: Representative | None) -> Poll:
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().select_related("conference", "motion", "part").get(pk=poll.pk)
+        if poll.status == Poll.Status.PUBLISHED:
+            return poll
+        if poll.status != Poll.Status.CLOSED:
+            raise Refused(errors.INVALID_STATE, "Close the vote before publishing its result.")
+        if poll.result and poll.result["outcome"] == rules.TIE_AWAITING_CHAIR:
+            raise Refused(errors.INVALID_STATE, "A tie awaits the chair's casting vote.")
+        poll.status = Poll.Status.PUBLISHED
+        poll.published_at = timezone.now()
+        poll.save(update_fields=["status", "published_at"])
+        if poll.kind == Poll.Kind.MOTION and poll.motion is not None:
+            _record_motion_outcome(poll)
+        seq = poll.conference.next_seq()
+        events.send_on_commit(
+            poll.conference_id, {"type": events.RESULT_PUBLISHED, "seq": seq, **published_payload(poll)}
+        )
+    return poll
+
+
+def _record_motion_outcome(poll: Poll) -> None:
+    motion = poll.motion
+    assert motion is not None and poll.result is not None
+    now = timezone.now()
+    if poll.part is not None:
+        MotionPart.objects.filter(pk=poll.part_id).update(outcome=poll.result["outcome"])
+        parts = list(motion.parts.all())
+        if any(p.outcome == Outcome.NONE for p in parts):
+            return  # the motion is decided when its last part is
+        outcome = rules.overall_outcome([p.outcome for p in parts])
+    else:
+        outcome = poll.result["outcome"]
+    Motion.objects.filter(pk=motion.pk).update(outcome=outcome, status=Motion.Status.DECIDED, decided_at=now)
+
+
+# --- Votes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoteRequest:
+    representative_id: int
+    poll_id: int
+    choice: str
+    key: uuid.UUID
+
+
+@dataclass
+class VoteOutcome:
+    poll_id: int
+    ok: bool
+    choice: str = ""
+    receipt: str = ""
+    key: str = ""
+    changed: bool = False
+    code: str = ""
+    message: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def as_event(self) -> dict[str, object]:
+        if self.ok:
+            return {"type": events.VOTE_ACCEPTED, "poll_id": self.poll_id, "choice": self.choice,
+                    "receipt": self.receipt, "key": self.key, "changed": self.changed}
+        return events.error(self.code, self.message, ref=self.key or None) | {"poll_id": self.poll_id}
+
+
+def _refusal(request: VoteRequest, refused: Refused) -> VoteOutcome:
+    return VoteOutcome(request.poll_id, ok=False, key=str(request.key), code=refused.code, message=refused.message)
+
+
+def _lock_polls(poll_ids: list[int]) -> dict[int, Poll]:
+    if connection.vendor == "postgresql":
+        # Votes share this lock with each other and never wait on one another; a close
+        # (FOR UPDATE) waits for the batches in flight and they re-read the poll after it.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM voting_poll WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [poll_ids])
+    polls = Poll.objects.filter(pk__in=poll_ids).prefetch_related("options")
+    return {p.pk: p for p in polls}
+
+
+def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative | None, now) -> VoteOutcome:
+    if voter is None or not voter.can_vote:
+        raise Refused(errors.NOT_ELIGIBLE, "You are not a voting representative at this conference.")
+    if poll is None or poll.conference_id != voter.conference_id:
+        raise Refused(errors.UNKNOWN_POLL, "There is no such vote at your conference.")
+    if not poll.is_accepting_votes(now):
+        raise Refused(errors.POLL_NOT_OPEN, "Not counted: this vote is not open.")
+    option = next((o for o in poll.options.all() if o.key == request.choice), None)
+    if option is None:
+        raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote.")
+
+    tag = voter_tag(poll.pk, voter.pk)
+    existing = Ballot.objects.filter(poll=poll, voter_tag=tag).select_related("option").first()
+    if existing is not None:
+        if existing.key == request.key:  # a resend: the same vote, the same receipt
+            return VoteOutcome(poll.pk, True, existing.option.key, existing.receipt, str(existing.key))
+        if not poll.allow_change:
+            raise Refused(errors.ALREADY_VOTED, "You have already voted in this vote; it cannot be changed.")
+        existing.option, existing.key = option, request.key
+        existing.save(update_fields=["option", "key"])
+        return VoteOutcome(poll.pk, True, option.key, existing.receipt, str(request.key), changed=True)
+
+    Participation.objects.create(poll=poll, representative=voter)
+    ballot = Ballot.objects.create(
+        poll=poll,
+        option=option,
+        voter_tag=tag,
+        receipt=new_receipt(),
+        key=request.key,
+        representative=None if poll.secret else voter,
+    )
+    return VoteOutcome(poll.pk, True, option.key, ballot.receipt, str(request.key))
+
+
+def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
+    """Store a batch of votes in one transaction, each vote in a savepoint of its own.
+
+    Each vote still succeeds or fails on its own; the batch shares one commit. Nothing
+    is acknowledged unless that commit succeeded.
+    """
+    outcomes: list[VoteOutcome] = []
+    try:
+        with transaction.atomic():
+            polls = _lock_polls(sorted({r.poll_id for r in requests}))
+            voters = Representative.objects.select_related("conference").in_bulk({r.representative_id for r in requests})
+            now = timezone.now()
+            for request in requests:
+                outcomes.append(_record_in_savepoint(request, polls.get(request.poll_id), voters.get(request.representative_id), now))
+    except DatabaseError:
+        refused = Refused(errors.NOT_RECORDED, "Not recorded: the server could not store your vote. Try again.")
+        return [o if not o.ok else _refusal(r, refused) for r, o in _pad(requests, outcomes, refused)]
+    return outcomes
+
+
+def _record_in_savepoint(request: VoteRequest, poll: Poll | None, voter: Representative | None, now) -> VoteOutcome:
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _record_one(request, poll, voter, now)
+        except Refused as refused:
+            return _refusal(request, refused)
+        except IntegrityError:
+            # Another process stored this voter's ballot (or drew the same receipt) first;
+            # the second pass sees its row and answers as a resend or a second vote would.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _pad(requests: Sequence[VoteRequest], outcomes: list[VoteOutcome], refused: Refused):
+    for i, request in enumerate(requests):
+        yield request, (outcomes[i] if i < len(outcomes) else _refusal(request, refused))
+
+
+def cast_vote(voter: Representative, poll_id: int, choice: str, key: uuid.UUID) -> VoteOutcome:
+    """One vote on its own (the HTTP fallback); the socket path batches through the writer."""
+    return record_votes([VoteRequest(voter.pk, poll_id, choice, key)])[0]

@@ -1,0 +1,312 @@
+"""Websocket consumers: parse, check access, call one action, answer. No rules here.
+
+``HallConsumer`` (ws/c/<slug>/) is for people who signed in: representatives vote,
+the chair and the secretariat run the floor, observers watch. ``ScreenConsumer``
+(ws/c/<slug>/screen/) is the public, read-only feed of the projector and results page.
+
+Sockets do not get a channel-layer channel each: the process's hub receives every
+event once and writes it to its local sockets (see voting.hub).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.utils import await_many_dispatch
+from django.conf import settings
+
+from conference.auth import representative_from_session
+from conference.models import Conference, Representative
+from motions.actions import call_motion
+from motions.models import Motion, MotionPart
+
+from . import actions, errors
+from .actions import VoteRequest
+from .errors import Refused
+from .events import error
+from .hub import Hub
+from .models import Poll
+from .snapshot import build_snapshot
+from .turnout import TurnoutTicker
+from .writer import VoteWriter
+
+log = logging.getLogger(__name__)
+
+CLOSE_NOT_LOGGED_IN = 4401
+CLOSE_UNKNOWN_CONFERENCE = 4404
+
+
+class BaseHallConsumer(AsyncWebsocketConsumer):
+    audiences: frozenset[str] = frozenset()
+    snapshot_audience = "screen"
+
+    async def __call__(self, scope, receive, send):  # type: ignore[override]
+        # Like the base class, minus the per-socket channel: the hub does the fan-out.
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        try:
+            await await_many_dispatch([receive], self.dispatch)
+        except StopConsumer:
+            pass
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels 4.2+ closes old database connections before every handler, a thread hop
+        # per message. Our handlers do their database work in their own calls, which
+        # clean up after themselves, so the hop is skipped.
+        handler = getattr(self, f"handler_{message['type'].replace('.', '_')}", None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def handler_websocket_connect(self, message: dict[str, Any]) -> None:
+        await self.websocket_connect(message)
+
+    async def handler_websocket_receive(self, message: dict[str, Any]) -> None:
+        await self.websocket_receive(message)
+
+    async def handler_websocket_disconnect(self, message: dict[str, Any]) -> None:
+        await self.disconnect(message.get("code", 1000))
+        raise StopConsumer()
+
+    # --- connection --------------------------------------------------------------
+
+    conference: Conference
+    representative: Representative | None = None
+    joined = False
+
+    async def connect(self) -> None:
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        conference = await database_sync_to_async(Conference.objects.filter(slug=slug).first)()
+        if conference is None:
+            await self.close(CLOSE_UNKNOWN_CONFERENCE)
+            return
+        self.conference = conference
+        if not await self.authorise():
+            await self.close(CLOSE_NOT_LOGGED_IN)
+            return
+        await self.accept()
+        await Hub.current().join(conference.pk, self)
+        self.joined = True
+        await self.send_snapshot()
+
+    async def authorise(self) -> bool:
+        return True
+
+    async def disconnect(self, code: int) -> None:
+        if self.joined:
+            Hub.current().leave(self.conference.pk, self)
+
+    # --- the hub's side --------------------------------------------------------------
+
+    async def push(self, text: str) -> None:
+        await self.send(text_data=text)
+
+    async def kick(self, code: int) -> None:
+        await self.close(code)
+
+    # --- messages from the client -----------------------------------------------------
+
+    async def send_json(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(event, separators=(",", ":")))
+
+    async def send_snapshot(self) -> None:
+        snapshot = await database_sync_to_async(build_snapshot)(
+            self.conference, self.representative, self.snapshot_audience
+        )
+        await self.send_json(snapshot)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > settings.MAX_CLIENT_MESSAGE_BYTES:
+            await self.send_json(error(errors.TOO_LARGE, "That message is too large."))
+            return
+        if text_data is None:
+            await self.send_json(error(errors.MALFORMED, "Send JSON text, not binary."))
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self.send_json(error(errors.MALFORMED, "That message is not valid JSON."))
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.send_json(error(errors.MALFORMED, 'A message is a JSON object with a "type".'))
+            return
+        handler = self.handlers().get(message["type"])
+        if handler is None:
+            await self.send_json(error(errors.MALFORMED, f"Unknown message type {message['type'][:40]!r}."))
+            return
+        ref = message.get("ref") if isinstance(message.get("ref"), (str, int)) else None
+        try:
+            await handler(message)
+        except Refused as refused:
+            await self.send_json(error(refused.code, refused.message, ref=ref))
+        except Exception:  # the socket stays usable for the next good message
+            log.exception("websocket handler failed for %s", message["type"])
+            await self.send_json(error("server_error", "Something went wrong on the server. Check the state and try again.", ref=ref))
+
+    def handlers(self) -> dict[str, Any]:
+        return {"sync": self.on_sync, "ping": self.on_ping}
+
+    async def on_sync(self, message: dict[str, Any]) -> None:
+        await self.send_snapshot()
+
+    async def on_ping(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "pong"})
+
+
+class ScreenConsumer(BaseHallConsumer):
+    """The projector and the public results page: no sign-in, nothing to send but sync."""
+
+    audiences = frozenset({"all", "screen", "turnout"})
+    snapshot_audience = "screen"
+
+
+def _int(message: dict[str, Any], name: str, *, optional: bool = False) -> int | None:
+    value = message.get(name)
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        raise Refused(errors.MALFORMED, f'"{name}" must be a positive whole number.')
+    return value
+
+
+class HallConsumer(BaseHallConsumer):
+    """Signed-in people: representatives, chair, secretariat, observers."""
+
+    async def authorise(self) -> bool:
+        session = self.scope.get("session")
+        if session is None:
+            return False
+        rep = await database_sync_to_async(representative_from_session)(session, self.conference)
+        if rep is None:
+            return False
+        self.representative = rep
+        if rep.is_staff_role:
+            self.audiences = frozenset({"all", "staff", "turnout", f"rep:{rep.pk}"})
+            self.snapshot_audience = "staff"
+        else:
+            self.audiences = frozenset({"all", "reps", f"rep:{rep.pk}"})
+            self.snapshot_audience = "reps"
+        return True
+
+    def handlers(self) -> dict[str, Any]:
+        handlers = super().handlers() | {"vote": self.on_vote}
+        if self.representative is not None and self.representative.is_staff_role:
+            handlers |= {
+                "call": self.on_call,
+                "open": self.on_open,
+                "close": self.on_close,
+                "publish": self.on_publish,
+                "casting": self.on_casting,
+            }
+        else:
+            handlers |= {t: self.on_forbidden for t in ("call", "open", "close", "publish", "casting")}
+        return handlers
+
+    async def on_forbidden(self, message: dict[str, Any]) -> None:
+        raise Refused(errors.FORBIDDEN, "Only the chair or the secretariat can do that.")
+
+    # --- representatives -----------------------------------------------------------------
+
+    async def on_vote(self, message: dict[str, Any]) -> None:
+        rep = self.representative
+        assert rep is not None
+        raw_key = message.get("key")
+        try:
+            key = uuid.UUID(raw_key) if isinstance(raw_key, str) and len(raw_key) <= 40 else None
+        except ValueError:
+            key = None
+        if key is None:
+            raise Refused(errors.MALFORMED, 'A vote needs a "key": a UUID made by the phone.')
+        poll_id = _int(message, "poll")
+        assert poll_id is not None
+        choice = message.get("choice")
+        if not isinstance(choice, str) or not 0 < len(choice) <= 40:
+            raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote.")
+        if rep.role != Representative.Role.REPRESENTATIVE:
+            raise Refused(errors.NOT_ELIGIBLE, "Only representatives vote.")
+        outcome = await VoteWriter.current().submit(VoteRequest(rep.pk, poll_id, choice, key))
+        await self.send_json(outcome.as_event())
+        if outcome.ok and not outcome.changed:
+            TurnoutTicker.current().mark(self.conference.pk, poll_id)
+
+    # --- chair and secretariat ---------------------------------------------------------
+
+    async def _poll(self, message: dict[str, Any]) -> Poll:
+        poll_id = _int(message, "poll")
+        poll = await database_sync_to_async(
+            Poll.objects.filter(pk=poll_id, conference=self.conference).first
+        )()
+        if poll is None:
+            raise Refused(errors.UNKNOWN_POLL, "There is no such poll at this conference.")
+        return poll
+
+    async def _ok(self, message: dict[str, Any], **extra: Any) -> None:
+        ref = message.get("ref") if isinstance(message.get("ref"), (str, int)) else None
+        await self.send_json({"type": "ok", "of": message["type"], "ref": ref, **extra})
+
+    async def on_call(self, message: dict[str, Any]) -> None:
+        motion_id = _int(message, "motion", optional=True)
+
+        def call() -> None:
+            motion = None
+            if motion_id is not None:
+                motion = Motion.objects.filter(pk=motion_id, conference=self.conference).first()
+                if motion is None:
+                    raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
+            call_motion(self.conference, motion, self.representative)
+
+        await database_sync_to_async(call)()
+        await self._ok(message)
+
+    async def on_open(self, message: dict[str, Any]) -> None:
+        """Open a prepared poll ("poll"), or put a motion or one of its parts ("motion", "part")."""
+        countdown = _int(message, "countdown", optional=True)
+        allow_change = message.get("allow_change", False) is True
+        secret = message.get("secret", True) is not False
+
+        def open_() -> int:
+            if message.get("poll") is not None:
+                poll = Poll.objects.filter(pk=_int(message, "poll"), conference=self.conference).first()
+                if poll is None:
+                    raise Refused(errors.UNKNOWN_POLL, "There is no such poll at this conference.")
+            else:
+                motion = Motion.objects.filter(pk=_int(message, "motion"), conference=self.conference).first()
+                if motion is None:
+                    raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
+                part = None
+                part_id = _int(message, "part", optional=True)
+                if part_id is not None:
+                    part = MotionPart.objects.filter(pk=part_id, motion=motion).first()
+                    if part is None:
+                        raise Refused(errors.MALFORMED, "That motion has no such part.")
+                poll = actions.create_motion_poll(motion, part, allow_change=allow_change, secret=secret)
+            return actions.open_poll(poll, self.representative, countdown).pk
+
+        poll_id = await database_sync_to_async(open_)()
+        await self._ok(message, poll_id=poll_id)
+
+    async def on_close(self, message: dict[str, Any]) -> None:
+        poll = await self._poll(message)
+        await database_sync_to_async(actions.close_poll)(poll.pk, self.representative)
+        await self._ok(message, poll_id=poll.pk)
+
+    async def on_publish(self, message: dict[str, Any]) -> None:
+        poll = await self._poll(message)
+        await database_sync_to_async(actions.publish_result)(poll, self.representative)
+        await self._ok(message, poll_id=poll.pk)
+
+    async def on_casting(self, message: dict[str, Any]) -> None:
+        poll = await self._poll(message)
+        carried = message.get("carried")
+        if not isinstance(carried, bool):
+            raise Refused(errors.MALFORMED, '"carried" must be true or false.')
+        await database_sync_to_async(actions.resolve_tie)(poll, carried, self.representative)
+        await self._ok(message, poll_id=poll.pk)

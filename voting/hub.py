@@ -1,0 +1,144 @@
+"""One hub per process: the bridge between the channel layer and this process's sockets.
+
+Each process joins a conference's group once, with one channel of its own, and writes
+every event it receives to its local sockets itself. A broadcast is serialised once by
+the sender and once per process, never once per socket, and the channel layer carries
+one message per process instead of one per phone (the in-memory layer's group_send is
+O(members) and the Redis layer lists every member in each group message).
+
+Audiences: every socket has a set of tags ("all", "reps", "staff", "screen",
+"rep:<id>"); an event is written to the local sockets that carry its tag.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import weakref
+from typing import Any, Protocol
+
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+GROUP_REFRESH_SECONDS = 3600  # channels-redis forgets group members after a day
+
+
+def group_name(conference_id: int) -> str:
+    return f"conference.{conference_id}"
+
+
+class Socket(Protocol):
+    audiences: frozenset[str]
+
+    async def push(self, text: str) -> None: ...
+
+    async def kick(self, code: int) -> None: ...
+
+
+class Hub:
+    _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+    def __init__(self) -> None:
+        self.layer = get_channel_layer()
+        self.sockets: dict[int, set[Socket]] = {}
+        self.channel: str | None = None
+        self._joined: dict[int, float] = {}
+        self._listener: asyncio.Task[None] | None = None
+        self._start_lock = asyncio.Lock()
+
+    @classmethod
+    def current(cls) -> Hub:
+        loop = asyncio.get_running_loop()
+        hub = cls._by_loop.get(loop)
+        if hub is None:
+            hub = cls._by_loop[loop] = cls()
+        return hub
+
+    async def join(self, conference_id: int, socket: Socket) -> None:
+        await self._ensure_listening()
+        self.sockets.setdefault(conference_id, set()).add(socket)
+        await self._ensure_group(conference_id)
+
+    def leave(self, conference_id: int, socket: Socket) -> None:
+        self.sockets.get(conference_id, set()).discard(socket)
+
+    def local_count(self, conference_id: int | None = None) -> int:
+        if conference_id is not None:
+            return len(self.sockets.get(conference_id, ()))
+        return sum(len(s) for s in self.sockets.values())
+
+    async def _ensure_listening(self) -> None:
+        if self._listener is not None and not self._listener.done():
+            return
+        async with self._start_lock:
+            if self._listener is not None and not self._listener.done():
+                return
+            self.channel = await self.layer.new_channel(prefix="hub")
+            self._joined.clear()
+            self._listener = asyncio.get_running_loop().create_task(self._listen())
+
+    async def _ensure_group(self, conference_id: int) -> None:
+        joined = self._joined.get(conference_id)
+        if joined is not None and time.monotonic() - joined < GROUP_REFRESH_SECONDS:
+            return
+        self._joined[conference_id] = time.monotonic()
+        assert self.channel is not None
+        await self.layer.group_add(group_name(conference_id), self.channel)
+
+    async def _listen(self) -> None:
+        assert self.channel is not None
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis gone for a moment: the clients resync when it is back
+                log.warning("hub: channel layer receive failed; retrying", exc_info=True)
+                await asyncio.sleep(1)
+                continue
+            await self.deliver(message)
+
+    async def deliver(self, message: dict[str, Any]) -> None:
+        targets = [
+            s for s in self.sockets.get(message["conference"], ()) if message["audience"] in s.audiences
+        ]
+        if not targets:
+            return
+        if message["type"] == "hub.kick":
+            await asyncio.gather(*(s.kick(4001) for s in targets), return_exceptions=True)
+            return
+        text = message["text"]
+        await asyncio.gather(*(s.push(text) for s in targets), return_exceptions=True)
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            try:
+                await self._listener
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._listener = None
+
+
+async def abroadcast(conference_id: int, event: dict[str, Any], audience: str = "all") -> None:
+    """Send an event to every socket of the conference with that audience, in every process."""
+    layer = get_channel_layer()
+    message = {
+        "type": "hub.event",
+        "conference": conference_id,
+        "audience": audience,
+        "text": json.dumps(event, separators=(",", ":")),
+    }
+    await layer.group_send(group_name(conference_id), message)
+
+
+async def akick(conference_id: int, audience: str) -> None:
+    """Close the sockets of an audience (for example "rep:12" when a code is reissued)."""
+    layer = get_channel_layer()
+    await layer.group_send(
+        group_name(conference_id),
+        {"type": "hub.kick", "conference": conference_id, "audience": audience},
+    )

@@ -1,0 +1,131 @@
+"""Polls, their options and the ballots.
+
+The secret ballot keeps "who has voted" (Participation) apart from "what was voted"
+(Ballot). A representative's own ballot is found again only through a keyed hash of
+(poll, representative) made with a secret that is not in the database (DESIGN §4.7).
+Both tables use random primary keys and no timestamps, so row ids or times cannot be
+used to line the two up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import Conference, Representative
+from motions.models import Motion, MotionPart
+
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_receipt() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def voter_tag(poll_id: int, representative_id: int) -> str:
+    message = f"ballot:{poll_id}:{representative_id}".encode()
+    return hmac.new(settings.BALLOT_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+class Poll(models.Model):
+    class Kind(models.TextChoices):
+        MOTION = "motion", _("Motion (For / Against / Abstain)")
+        LIVE = "live", _("Live poll (options)")
+        SCALE = "scale", _("Live poll (scale)")
+
+    class Majority(models.TextChoices):
+        SIMPLE = "simple", _("Simple majority of those voting for or against")
+        TWO_THIRDS = "two_thirds", _("Two-thirds of those voting for or against")
+        NONE = "none", _("No majority: a live poll")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        PUBLISHED = "published", _("Published")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="polls")
+    motion = models.ForeignKey(Motion, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
+    part = models.ForeignKey(MotionPart, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MOTION)
+    question = models.CharField(max_length=500)
+    majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
+    allow_change = models.BooleanField(default=False, help_text=_("Voters may change their vote while it is open."))
+    secret = models.BooleanField(default=True, help_text=_("Off for a recorded (named) vote."))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # The tally and outcome as declared at close (see voting.rules.Result.as_dict).
+    result = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["conference", "status"])]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def is_accepting_votes(self, now: timezone.datetime | None = None) -> bool:
+        if self.status != self.Status.OPEN:
+            return False
+        return self.closes_at is None or (now or timezone.now()) < self.closes_at
+
+
+class Option(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    key = models.CharField(max_length=40, help_text=_("What a client sends: for, against, abstain, 1..N."))
+    label = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["poll", "key"], name="option_unique_key")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Participation(models.Model):
+    """That a representative has voted in a poll: the turnout, never the choice."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="participations")
+    representative = models.ForeignKey(Representative, on_delete=models.CASCADE, related_name="participations")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "representative"], name="one_participation_per_voter")
+        ]
+
+
+class Ballot(models.Model):
+    """What was voted, with the receipt the voter can find on the published result."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="ballots")
+    voter_tag = models.CharField(max_length=64)
+    receipt = models.CharField(max_length=9)
+    # The client's idempotency key of the vote as last accepted: a resend returns the same receipt.
+    key = models.UUIDField()
+    # Only for a recorded (named) vote.
+    representative = models.ForeignKey(
+        Representative, null=True, blank=True, on_delete=models.SET_NULL, related_name="recorded_ballots"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "voter_tag"], name="one_ballot_per_voter"),
+            models.UniqueConstraint(fields=["poll", "receipt"], name="unique_receipt"),
+        ]

@@ -1,0 +1,101 @@
+"""Majority rules: pure functions from counts to a declared result.
+
+A motion is carried on a simple majority of those voting For or Against; abstentions
+are counted and shown but are outside the base. Where two-thirds is needed, For must
+be at least two-thirds of For + Against. A tie on a simple majority is lost unless
+the conference gives the chair a casting vote, in which case it waits for the chair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+CARRIED = "carried"
+LOST = "lost"
+TIE_AWAITING_CHAIR = "tie"  # only where the chair has a casting vote
+NO_OUTCOME = ""  # live polls
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Result:
+    counts: list[OptionCount]
+    majority: str
+    outcome: str
+    total: int  # all ballots, abstentions included
+    base: int  # the ballots the majority is reckoned on
+    base_label: str
+    casting_vote: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def percent(self, count: int, of: int) -> float:
+        return round(100 * count / of, 1) if of else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        rows = []
+        for c in self.counts:
+            in_base = self.majority == "none" or c.key != "abstain"
+            rows.append(
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "count": c.count,
+                    # Percentages always say what they are of: the base, or all ballots.
+                    "percent": self.percent(c.count, self.base if in_base else self.total),
+                    "percent_of": self.base_label if in_base else "all ballots cast",
+                }
+            )
+        return {
+            "counts": rows,
+            "majority": self.majority,
+            "outcome": self.outcome,
+            "total": self.total,
+            "base": self.base,
+            "base_label": self.base_label,
+            "casting_vote": self.casting_vote,
+        }
+
+
+def decide(
+    counts: list[OptionCount], majority: str, *, chair_casting_vote: bool = False
+) -> Result:
+    if majority == "none":
+        total = sum(c.count for c in counts)
+        return Result(counts, majority, NO_OUTCOME, total, total, "all ballots cast")
+
+    by_key = {c.key: c.count for c in counts}
+    votes_for, votes_against = by_key.get("for", 0), by_key.get("against", 0)
+    total = sum(by_key.values())
+    base = votes_for + votes_against
+    label = "those voting for or against"
+
+    if majority == "two_thirds":
+        carried = base > 0 and Fraction(votes_for, base) >= Fraction(2, 3)
+        return Result(counts, majority, CARRIED if carried else LOST, total, base, label)
+
+    if votes_for > votes_against:
+        outcome = CARRIED
+    elif votes_for < votes_against:
+        outcome = LOST
+    elif base > 0 and chair_casting_vote:
+        outcome = TIE_AWAITING_CHAIR
+    else:
+        outcome = LOST  # a tie (or no votes at all) does not carry a motion
+    return Result(counts, majority, outcome, total, base, label)
+
+
+def overall_outcome(part_outcomes: list[str]) -> str:
+    """A motion taken in parts: carried in all parts, carried in part, or lost."""
+    if part_outcomes and all(o == CARRIED for o in part_outcomes):
+        return "carried"
+    if any(o == CARRIED for o in part_outcomes):
+        return "carried_in_part"
+    return "lost"

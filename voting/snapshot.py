@@ -1,0 +1,133 @@
+"""What clients see: payloads for motions, polls and results, and the full snapshot.
+
+A client that connects or reconnects gets a snapshot; afterwards events keep it current.
+The snapshot plus the events that follow it equal a fresh snapshot (tests prove it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conference.models import Conference, Representative
+from motions.models import Motion
+
+from .models import Ballot, Participation, Poll, voter_tag
+
+
+def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
+    if motion is None:
+        return None
+    return {
+        "id": motion.pk,
+        "number": motion.number,
+        "title": motion.title,
+        "text": motion.text,
+        "section": motion.section.title,
+        "category": motion.category,
+        "proposer": motion.proposer.name if motion.proposer_id else "",
+        "requires_two_thirds": motion.requires_two_thirds,
+        "parts": [{"id": p.pk, "label": p.label, "text": p.text} for p in motion.parts.all()],
+        "status": motion.status,
+        "outcome": motion.outcome,
+    }
+
+
+def poll_payload(poll: Poll) -> dict[str, Any]:
+    return {
+        "id": poll.pk,
+        "question": poll.question,
+        "kind": poll.kind,
+        "motion_id": poll.motion_id,
+        "part": poll.part.label if poll.part_id else None,
+        "options": [{"key": o.key, "label": o.label} for o in poll.options.all()],
+        "status": poll.status,
+        "majority": poll.majority,
+        "allow_change": poll.allow_change,
+        "secret": poll.secret,
+        "opened_at": poll.opened_at.isoformat() if poll.opened_at else None,
+        "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
+    }
+
+
+def published_payload(poll: Poll) -> dict[str, Any]:
+    """A published result: counts and outcome. It goes to every phone, so it stays
+    small; the receipts (and, for a recorded vote, the names) are on the results page.
+    """
+    return {
+        "poll_id": poll.pk,
+        "poll": poll_payload(poll),
+        "result": poll.result,
+        "published_at": poll.published_at.isoformat() if poll.published_at else None,
+    }
+
+
+def published_receipts(poll: Poll) -> list[tuple[str, str]]:
+    """(receipt, option label) for each ballot: each voter can find their own."""
+    ballots = Ballot.objects.filter(poll=poll).select_related("option").order_by("receipt")
+    return [(b.receipt, b.option.label) for b in ballots]
+
+
+def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
+    """Only for a recorded (named) vote: (representative, option label)."""
+    if poll.secret:
+        return []
+    ballots = Ballot.objects.filter(poll=poll, representative__isnull=False).select_related("option", "representative")
+    return sorted((b.representative.name, b.option.label) for b in ballots)
+
+
+def turnout(poll: Poll) -> dict[str, Any]:
+    return {
+        "type": "turnout",
+        "poll_id": poll.pk,
+        "voted": Participation.objects.filter(poll=poll).count(),
+        "present": poll.conference.voting_members().count(),
+    }
+
+
+def my_vote(poll: Poll, representative: Representative) -> dict[str, Any] | None:
+    ballot = (
+        Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, representative.pk))
+        .select_related("option")
+        .first()
+    )
+    if ballot is None:
+        return None
+    return {"poll_id": poll.pk, "choice": ballot.option.key, "receipt": ballot.receipt, "key": str(ballot.key)}
+
+
+def build_snapshot(conference: Conference, viewer: Representative | None, audience: str) -> dict[str, Any]:
+    """audience: "reps", "staff" or "screen"."""
+    conference.refresh_from_db(fields=["event_seq", "current_motion"])
+    current = conference.current_motion
+    if current is not None:
+        current = Motion.objects.select_related("section", "proposer").prefetch_related("parts").get(pk=current.pk)
+    polls = Poll.objects.filter(conference=conference).select_related("part").prefetch_related("options")
+    active = polls.filter(status=Poll.Status.OPEN).first()
+    snapshot: dict[str, Any] = {
+        "type": "snapshot",
+        "seq": conference.event_seq,
+        "conference": {"id": conference.pk, "name": conference.name, "slug": conference.slug},
+        "item": motion_payload(current),
+        "poll": poll_payload(active) if active else None,
+        "published": [
+            published_payload(p) for p in polls.filter(status=Poll.Status.PUBLISHED).order_by("-published_at")[:5]
+        ],
+    }
+    if viewer is not None:
+        snapshot["me"] = {
+            "id": viewer.pk,
+            "name": viewer.name,
+            "lmc": viewer.lmc.name if viewer.lmc_id else "",
+            "role": viewer.role,
+            "can_vote": viewer.can_vote,
+        }
+        if active is not None and audience == "reps":
+            snapshot["my_vote"] = my_vote(active, viewer)
+    if active is not None and audience in {"staff", "screen"}:
+        snapshot["turnout"] = turnout(active)
+    if audience == "staff":
+        closed = polls.filter(status=Poll.Status.CLOSED).order_by("-closed_at").first()
+        snapshot["closed"] = (
+            {"poll_id": closed.pk, "poll": poll_payload(closed), "result": closed.result} if closed else None
+        )
+    return snapshot

@@ -1,0 +1,68 @@
+"""Turnout, coalesced: a burst of votes becomes a few updates a second (DESIGN §4.5).
+
+The count is derived from the database each time, never incremented, so every update
+is right on its own and a missed one is corrected by the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+
+from django.conf import settings
+
+from . import events
+from .hub import abroadcast
+from .models import Participation, Poll
+
+log = logging.getLogger(__name__)
+
+
+def count_turnout(poll_id: int) -> dict[str, object] | None:
+    poll = Poll.objects.select_related("conference").filter(pk=poll_id).first()
+    if poll is None:
+        return None
+    return {
+        "type": events.TURNOUT,
+        "poll_id": poll.pk,
+        "voted": Participation.objects.filter(poll_id=poll_id).count(),
+        "present": poll.conference.voting_members().count(),
+    }
+
+
+class TurnoutTicker:
+    _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, TurnoutTicker] = weakref.WeakKeyDictionary()
+
+    def __init__(self) -> None:
+        self.dirty: dict[int, int] = {}  # poll id -> conference id
+        self.flushing: asyncio.Task[None] | None = None
+
+    @classmethod
+    def current(cls) -> TurnoutTicker:
+        loop = asyncio.get_running_loop()
+        ticker = cls._by_loop.get(loop)
+        if ticker is None:
+            ticker = cls._by_loop[loop] = cls()
+        return ticker
+
+    def mark(self, conference_id: int, poll_id: int) -> None:
+        self.dirty[poll_id] = conference_id
+        if self.flushing is None or self.flushing.done():
+            self.flushing = asyncio.get_running_loop().create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        from .writer import VoteWriter
+
+        await asyncio.sleep(settings.TURNOUT_INTERVAL_SECONDS)
+        while self.dirty:
+            dirty, self.dirty = self.dirty, {}
+            for poll_id, conference_id in dirty.items():
+                try:
+                    event = await VoteWriter.current().run_in_db_thread(count_turnout, poll_id)
+                    if event is not None:
+                        await abroadcast(conference_id, event, audience="turnout")
+                except Exception:
+                    log.warning("turnout update failed", exc_info=True)
+            if self.dirty:
+                await asyncio.sleep(settings.TURNOUT_INTERVAL_SECONDS)

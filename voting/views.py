@@ -1,0 +1,134 @@
+"""Pages: the phone, the chair's console, the projector, the public results.
+
+The pages render the state as it is now and their scripts keep it current over the
+websocket. ``cast`` is the HTTP fallback of the vote path, for a phone whose socket
+cannot connect: the same action, the same answers.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from conference.auth import representative_from_session
+from conference.models import Conference, Representative
+from motions.models import Motion
+
+from . import errors
+from .actions import cast_vote
+from .events import error
+from .models import Poll
+from .snapshot import build_snapshot, published_receipts, recorded_votes
+
+
+def _conference(slug: str) -> Conference:
+    return get_object_or_404(Conference, slug=slug)
+
+
+def phone(request: HttpRequest, slug: str) -> HttpResponse:
+    conference = _conference(slug)
+    rep = representative_from_session(request.session, conference)
+    if rep is None:
+        return redirect("join", slug=slug)
+    snapshot = build_snapshot(conference, rep, "staff" if rep.is_staff_role else "reps")
+    return render(request, "voting/phone.html", {"conference": conference, "rep": rep, "snapshot": snapshot})
+
+
+@require_POST
+def cast(request: HttpRequest, slug: str) -> JsonResponse:
+    conference = _conference(slug)
+    rep = representative_from_session(request.session, conference)
+    if rep is None:
+        return JsonResponse(error(errors.NOT_LOGGED_IN, "Sign in with your code first."), status=401)
+    if len(request.body) > settings.MAX_CLIENT_MESSAGE_BYTES:
+        return JsonResponse(error(errors.TOO_LARGE, "That message is too large."), status=413)
+    try:
+        message = json.loads(request.body)
+        poll_id, choice, key = message["poll"], message["choice"], uuid.UUID(str(message["key"]))
+        if isinstance(poll_id, bool) or not isinstance(poll_id, int) or not isinstance(choice, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(error(errors.MALFORMED, 'Send {"poll": id, "choice": key, "key": uuid}.'), status=400)
+    if rep.role != Representative.Role.REPRESENTATIVE:
+        return JsonResponse(error(errors.NOT_ELIGIBLE, "Only representatives vote."), status=403)
+    outcome = cast_vote(rep, poll_id, choice[:40], key)
+    if outcome.ok and not outcome.changed:
+        from .turnout import count_turnout
+        from .events import _send_now
+
+        event = count_turnout(poll_id)
+        if event is not None:
+            _send_now(conference.pk, event, "turnout")
+    status = 200 if outcome.ok else (503 if outcome.code == errors.NOT_RECORDED else 409)
+    return JsonResponse(outcome.as_event(), status=status)
+
+
+def _staff(request: HttpRequest, conference: Conference) -> Representative | None:
+    rep = representative_from_session(request.session, conference)
+    return rep if rep is not None and rep.is_staff_role else None
+
+
+@login_required
+def console(request: HttpRequest, slug: str) -> HttpResponse:
+    conference = _conference(slug)
+    rep = _staff(request, conference)
+    if rep is None:
+        return render(request, "voting/forbidden.html", {"conference": conference}, status=403)
+    motions = (
+        Motion.objects.filter(conference=conference)
+        .select_related("section", "proposer")
+        .prefetch_related("parts")
+        .order_by("section__order", "order", "number")
+    )
+    live_polls = Poll.objects.filter(conference=conference, motion__isnull=True).prefetch_related("options")
+    return render(
+        request,
+        "voting/console.html",
+        {
+            "conference": conference,
+            "rep": rep,
+            "motions": motions,
+            "live_polls": live_polls,
+            "snapshot": build_snapshot(conference, rep, "staff"),
+        },
+    )
+
+
+def screen(request: HttpRequest, slug: str) -> HttpResponse:
+    conference = _conference(slug)
+    return render(request, "voting/screen.html", {"conference": conference, "snapshot": build_snapshot(conference, None, "screen")})
+
+
+def results(request: HttpRequest, slug: str) -> HttpResponse:
+    conference = _conference(slug)
+    polls = (
+        Poll.objects.filter(conference=conference, status=Poll.Status.PUBLISHED)
+        .select_related("motion", "part", "motion__section")
+        .order_by("published_at")
+    )
+    return render(
+        request,
+        "voting/results.html",
+        {"conference": conference, "polls": polls, "snapshot": build_snapshot(conference, None, "screen")},
+    )
+
+
+def poll_result(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    conference = _conference(slug)
+    poll = get_object_or_404(Poll, pk=poll_id, conference=conference, status=Poll.Status.PUBLISHED)
+    return render(
+        request,
+        "voting/poll_result.html",
+        {
+            "conference": conference,
+            "poll": poll,
+            "receipts": published_receipts(poll),
+            "recorded": recorded_votes(poll),
+        },
+    )

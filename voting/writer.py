@@ -1,0 +1,86 @@
+"""The per-process vote writer (DESIGN §4, "under a burst").
+
+Sockets hand their votes to the writer and wait. The writer takes whatever has gathered
+and stores it with ``record_votes``: one transaction with a savepoint per vote, on one
+database thread of its own. A quiet hall pays one round trip per vote; a burst of
+thousands pays a few commits per second instead of one per vote. Every vote is still
+accepted or refused on its own, and acknowledged only after its batch committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, TypeVar
+
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+from . import errors
+from .actions import VoteOutcome, VoteRequest, record_votes
+
+T = TypeVar("T")
+
+
+class VoteWriter:
+    _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, VoteWriter] = weakref.WeakKeyDictionary()
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[VoteRequest, asyncio.Future[VoteOutcome]]] = []
+        self.wakeup = asyncio.Event()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vote-writer")
+        self.task = asyncio.get_running_loop().create_task(self._run())
+        self.batches = 0
+
+    @classmethod
+    def current(cls) -> VoteWriter:
+        loop = asyncio.get_running_loop()
+        writer = cls._by_loop.get(loop)
+        if writer is None:
+            writer = cls._by_loop[loop] = cls()
+        return writer
+
+    async def submit(self, request: VoteRequest) -> VoteOutcome:
+        future: asyncio.Future[VoteOutcome] = asyncio.get_running_loop().create_future()
+        self.pending.append((request, future))
+        self.wakeup.set()
+        return await future
+
+    async def run_in_db_thread(self, fn: Callable[..., T], *args: Any) -> T:
+        """Other database work that should not queue behind the web requests' thread."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, _with_fresh_connection, fn, *args)
+
+    async def _run(self) -> None:
+        while True:
+            await self.wakeup.wait()
+            self.wakeup.clear()
+            while self.pending:
+                batch = self.pending[: settings.VOTE_BATCH_MAX]
+                del self.pending[: len(batch)]
+                try:
+                    outcomes = await self.run_in_db_thread(record_votes, [r for r, _ in batch])
+                except Exception as exc:  # never leave a phone waiting: it resends with its key
+                    outcomes = [
+                        VoteOutcome(r.poll_id, False, key=str(r.key), code=errors.NOT_RECORDED,
+                                    message=f"Not recorded: {type(exc).__name__}. Try again.")
+                        for r, _ in batch
+                    ]
+                self.batches += 1
+                for (_, future), outcome in zip(batch, outcomes):
+                    if not future.done():
+                        future.set_result(outcome)
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        try:
+            await self.task
+        except (asyncio.CancelledError, Exception):
+            pass
+        await asyncio.get_running_loop().run_in_executor(self.executor, connections.close_all)
+        self.executor.shutdown(wait=True)
+
+
+def _with_fresh_connection(fn: Callable[..., T], *args: Any) -> T:
+    close_old_connections()  # drop a connection the database closed (a restart) before using it
+    return fn(*args)
