@@ -8,6 +8,7 @@ to PostgreSQL (psycopg 3), ``REDIS_URL`` to channels-redis and a real Celery bro
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -109,6 +110,8 @@ else:
             # Votes come from a writer thread while pages read: wait, don't fail.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
                         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"},
+            # A file, not memory: the vote writer's thread and the request thread share it.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / "motionhall-test.sqlite3")},
         }
     }
 

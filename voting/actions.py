@@ -95,10 +95,10 @@ def create_live_poll(
 
 
 def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | None = None) -> Poll:
-    if countdown_seconds is not None and not 5 <= countdown_seconds <= MAX_COUNTDOWN_SECONDS:
-        raise Refused(errors.MALFORMED, "A countdown runs from 5 seconds to an hour.")
+    if countdown_seconds is not None and not 1 <= countdown_seconds <= MAX_COUNTDOWN_SECONDS:
+        raise Refused(errors.MALFORMED, "A countdown runs from 1 second to an hour.")
     with transaction.atomic():
-        poll = Poll.objects.select_for_update().select_related("conference").get(pk=poll.pk)
+        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").get(pk=poll.pk)
         if poll.status != Poll.Status.DRAFT:
             raise Refused(errors.INVALID_STATE, "Only a poll that has not been opened can be opened.")
         if Poll.objects.filter(conference=poll.conference, status=Poll.Status.OPEN).exists():
@@ -133,7 +133,7 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
     with transaction.atomic():
         # FOR UPDATE waits for the vote batches that hold the poll FOR KEY SHARE, so every
         # vote acknowledged before the close is in the tally, and none is accepted after.
-        poll = Poll.objects.select_for_update().select_related("conference").filter(pk=poll_id).first()
+        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").filter(pk=poll_id).first()
         if poll is None or poll.status != Poll.Status.OPEN:
             return poll
         result = rules.decide(tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote)
@@ -154,7 +154,7 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
 def resolve_tie(poll: Poll, carried: bool, by: Representative) -> Poll:
     """The chair's casting vote on a tie, where the standing orders give one."""
     with transaction.atomic():
-        poll = Poll.objects.select_for_update().select_related("conference").get(pk=poll.pk)
+        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").get(pk=poll.pk)
         if poll.status != Poll.Status.CLOSED or not poll.result or poll.result["outcome"] != rules.TIE_AWAITING_CHAIR:
             raise Refused(errors.INVALID_STATE, "There is no tie awaiting the chair's casting vote.")
         poll.result = {**poll.result, "outcome": rules.CARRIED if carried else rules.LOST,
@@ -171,7 +171,7 @@ def resolve_tie(poll: Poll, carried: bool, by: Representative) -> Poll:
 
 def publish_result(poll: Poll, by: Representative | None) -> Poll:
     with transaction.atomic():
-        poll = Poll.objects.select_for_update().select_related("conference", "motion", "part").get(pk=poll.pk)
+        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference", "motion", "part").get(pk=poll.pk)
         if poll.status == Poll.Status.PUBLISHED:
             return poll
         if poll.status != Poll.Status.CLOSED:
@@ -202,7 +202,8 @@ def _record_motion_outcome(poll: Poll) -> None:
         outcome = rules.overall_outcome([p.outcome for p in parts])
     else:
         outcome = poll.result["outcome"]
-    Motion.objects.filter(pk=motion.pk).update(outcome=outcome, status=Motion.Status.DECIDED, decided_at=now)
+    motion.outcome, motion.status, motion.decided_at = outcome, Motion.Status.DECIDED, now
+    motion.save(update_fields=["outcome", "status", "decided_at"])
 
 
 # --- Votes ---------------------------------------------------------------------------
