@@ -111,7 +111,7 @@ else:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
                         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"},
             # A file, not memory: the vote writer's thread and the request thread share it.
-            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / "motionhall-test.sqlite3")},
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"motionhall-test-{os.getpid()}.sqlite3")},
         }
     }
 
