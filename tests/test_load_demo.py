@@ -1,0 +1,147 @@
+"""manage.py load_demo: the demo conference loads, and loads again without duplicates."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Sum
+
+from conference.models import LMC, Conference, Representative, format_code
+from motions.models import Motion, MotionPart, Section
+from voting.models import Option, Poll
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "england-2026"
+PARTNERSHIP_QUESTION = "Which element of the partnership-model review matters most to your practice?"
+SCALE_QUESTION = "How confident are you that the partnership model can survive the next five years?"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:
+    """Four password hashes a run: the default hasher would make each test take seconds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def load(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    User = get_user_model()
+    return {
+        "conferences": Conference.objects.count(),
+        "lmcs": LMC.objects.count(),
+        "representatives": Representative.objects.count(),
+        "users": User.objects.count(),
+        "sections": Section.objects.count(),
+        "motions": Motion.objects.count(),
+        "parts": MotionPart.objects.count(),
+        "polls": Poll.objects.count(),
+        "options": Option.objects.count(),
+    }
+
+
+def test_loads_the_conference() -> None:
+    output = load()
+    conference = Conference.objects.get(slug=SLUG)
+    assert conference.name == "Conference of England LMCs 2026"
+
+    lmcs = conference.lmcs.all()
+    assert 90 <= lmcs.count() <= 110
+    assert {"Avon LMC", "Londonwide LMCs", "Wessex LMCs", "Wakefield LMC"} <= {lmc.name for lmc in lmcs}
+    assert all(1 <= lmc.seats <= 10 for lmc in lmcs)
+    seats = lmcs.aggregate(n=Sum("seats"))["n"]
+    assert 250 <= seats <= 350
+    reps = conference.representatives.filter(role=Representative.Role.REPRESENTATIVE)
+    assert reps.count() == seats
+    for lmc in lmcs:
+        assert lmc.representatives.count() == lmc.seats
+    assert all(rep.name.startswith("Dr ") for rep in reps)
+    assert "Dr Priya Shah" in output
+
+
+def test_staff_users_exist_and_link() -> None:
+    load()
+    conference = Conference.objects.get(slug=SLUG)
+    User = get_user_model()
+    expected = {"chair": "chair", "deputy": "chair", "secretariat": "secretariat", "secretariat2": "secretariat"}
+    for username, role in expected.items():
+        user = User.objects.get(username=username)
+        assert user.is_staff
+        assert user.check_password(f"demo-{username}-2026")
+        assert user.representative.conference == conference
+        assert user.representative.role == role
+        assert user.representative.lmc is None
+    assert User.objects.get(username="secretariat").is_superuser
+    assert not User.objects.get(username="chair").is_superuser
+
+
+def test_motions() -> None:
+    load()
+    conference = Conference.objects.get(slug=SLUG)
+    assert [s.title for s in conference.sections.all()] == [
+        "The GP contract", "The partnership model", "Indemnity", "Workload and regulation", "Pay",
+    ]
+    motions = conference.motions.all()
+    assert 15 <= motions.count() <= 20
+    assert all(m.text.startswith("That conference") and m.proposer is not None for m in motions)
+
+    gms = motions.get(title__icontains="GMS contract")
+    assert [p.label for p in gms.parts.all()] == ["i", "ii", "iii"]
+    assert "inflation" in gms.parts.get(label="i").text
+
+    two_thirds = motions.filter(requires_two_thirds=True)
+    assert two_thirds.count() == 1
+    assert "standing orders" in two_thirds.get().text
+
+    categories = set(motions.values_list("category", flat=True))
+    assert {Motion.Category.A, Motion.Category.AR, Motion.Category.GREY, Motion.Category.INCOMPETENT} <= categories
+    assert motions.filter(category=Motion.Category.INCOMPETENT).count() == 1
+    assert not conference.polls.filter(kind=Poll.Kind.MOTION).exists()
+
+
+def test_live_polls() -> None:
+    load()
+    conference = Conference.objects.get(slug=SLUG)
+    choice = conference.polls.get(question=PARTNERSHIP_QUESTION)
+    assert choice.kind == Poll.Kind.LIVE
+    assert choice.status == Poll.Status.DRAFT
+    assert 4 <= choice.options.count() <= 5
+
+    scale = conference.polls.get(question=SCALE_QUESTION)
+    assert scale.kind == Poll.Kind.SCALE
+    assert scale.status == Poll.Status.DRAFT
+    assert [o.key for o in scale.options.all()] == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_second_run_changes_nothing() -> None:
+    load()
+    before = counts()
+    codes = dict(Representative.objects.values_list("pk", "access_code"))
+    passwords = dict(get_user_model().objects.values_list("username", "password"))
+
+    output = load()
+
+    assert counts() == before
+    assert dict(Representative.objects.values_list("pk", "access_code")) == codes
+    assert dict(get_user_model().objects.values_list("username", "password")) == passwords
+    assert "already loaded" in output
+
+
+def test_summary_lists_logins_unless_quiet() -> None:
+    output = load()
+    rep = Representative.objects.filter(role=Representative.Role.REPRESENTATIVE).order_by("lmc__name", "pk").first()
+    assert "demo-chair-2026" in output
+    assert format_code(rep.access_code) in output
+    assert f"/c/{SLUG}/join/{rep.access_code}/" in output
+
+    quiet = load("--quiet")
+    assert "LMCs: " in quiet
+    assert "demo-chair-2026" not in quiet
+    assert rep.access_code not in quiet
