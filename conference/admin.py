@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import LMC, Conference, Representative
+from .models import LMC, AuditEntry, Conference, Representative
 
 
 class LMCInline(admin.TabularInline):
@@ -29,3 +29,21 @@ class RepresentativeAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "lmc__name"]
     autocomplete_fields = ["lmc"]
     raw_id_fields = ["user"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only."""
+
+    list_display = ["at", "actor_label", "action", "target", "conference"]
+    list_filter = ["conference", "action"]
+    search_fields = ["actor_label", "target", "action"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -119,3 +119,32 @@ class Representative(models.Model):
         import hashlib
 
         return hashlib.sha256(self.access_code.encode()).hexdigest()[:16]
+
+
+class AuditEntry(models.Model):
+    """Append-only: who did what and when. It never records how anyone voted in a secret ballot."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="audit_entries")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        Representative, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    actor_label = models.CharField(max_length=200, blank=True, help_text=_("Kept if the actor is deleted."))
+    action = models.CharField(max_length=60, db_index=True)
+    target = models.CharField(max_length=200, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label or 'system'} {self.action} {self.target}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[override]
+        raise ValueError("Audit entries are append-only.")

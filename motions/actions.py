@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from conference.actions import audit
 from conference.models import Conference, Representative
 from voting import errors, events
 from voting.errors import Refused
@@ -23,6 +24,7 @@ def call_motion(conference: Conference, motion: Motion | None, by: Representativ
         if motion is not None and motion.status == Motion.Status.PENDING:
             motion.status = Motion.Status.UNDER_DEBATE
             motion.save(update_fields=["status"])
+        audit(conference, by, "item.called", motion or "the floor cleared", motion_id=motion.pk if motion else None)
         seq = conference.next_seq()
         item = motion_payload(
             Motion.objects.select_related("section", "proposer").prefetch_related("parts").get(pk=motion.pk)

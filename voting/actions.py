@@ -15,6 +15,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from conference.actions import audit
 from conference.models import Conference, Representative
 from motions.models import Motion, MotionPart, Outcome
 
@@ -108,6 +109,7 @@ def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | No
         poll.opened_at = now
         poll.closes_at = now + timedelta(seconds=countdown_seconds) if countdown_seconds else None
         poll.save(update_fields=["status", "opened_at", "closes_at"])
+        audit(poll.conference, by, "poll.opened", poll, poll_id=poll.pk, countdown=countdown_seconds)
         seq = poll.conference.next_seq()
         events.send_on_commit(poll.conference_id, {"type": events.POLL_OPENED, "seq": seq, "poll": poll_payload(poll)})
         events.send_on_commit(
@@ -141,6 +143,7 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
         poll.closed_at = timezone.now()
         poll.result = result.as_dict()
         poll.save(update_fields=["status", "closed_at", "result"])
+        audit(poll.conference, by, "poll.closed", poll, poll_id=poll.pk, result=poll.result)
         seq = poll.conference.next_seq()
         events.send_on_commit(poll.conference_id, {"type": events.POLL_CLOSED, "seq": seq, "poll_id": poll.pk})
         events.send_on_commit(
@@ -160,6 +163,7 @@ def resolve_tie(poll: Poll, carried: bool, by: Representative) -> Poll:
         poll.result = {**poll.result, "outcome": rules.CARRIED if carried else rules.LOST,
                        "casting_vote": "for" if carried else "against"}
         poll.save(update_fields=["result"])
+        audit(poll.conference, by, "poll.casting_vote", poll, poll_id=poll.pk, carried=carried)
         seq = poll.conference.next_seq()
         events.send_on_commit(
             poll.conference_id,
@@ -183,6 +187,7 @@ def publish_result(poll: Poll, by: Representative | None) -> Poll:
         poll.save(update_fields=["status", "published_at"])
         if poll.kind == Poll.Kind.MOTION and poll.motion is not None:
             _record_motion_outcome(poll)
+        audit(poll.conference, by, "result.published", poll, poll_id=poll.pk, outcome=poll.result["outcome"])
         seq = poll.conference.next_seq()
         events.send_on_commit(
             poll.conference_id, {"type": events.RESULT_PUBLISHED, "seq": seq, **published_payload(poll)}
