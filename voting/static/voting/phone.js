@@ -1,0 +1,379 @@
+/* Motion Hall: the representative's phone.
+ *
+ * A vote is never shown as counted before the server's `vote.accepted`. Until then it
+ * waits in an outbox in localStorage (one entry per poll: {poll, choice, key}) and is
+ * sent again on every (re)connect; the key makes resends idempotent. If the socket
+ * cannot connect for more than 10 s, the same JSON goes by HTTP POST instead.
+ */
+(function () {
+  "use strict";
+  var MH = window.MH, h = MH.h;
+  var root = document.getElementById("phone");
+  if (!root || !window.HallSocket) return;
+  var $ = function (id) { return document.getElementById(id); };
+  var announce = MH.announcer($("announce"));
+  var showState = MH.showState($("connection"));
+  var P = root.dataset.store; // "mh:<slug>:<rep>:"
+  var HTTP_AFTER = 10000, RESEND_AFTER = 10000;
+
+  /* --- storage: localStorage, or memory where it is unavailable ------------------- */
+  var memory = {};
+  var store = {
+    get: function (k) {
+      if (k in memory) return memory[k];
+      try { var v = localStorage.getItem(k); return v ? JSON.parse(v) : null; } catch (e) { return null; }
+    },
+    set: function (k, v) {
+      try { localStorage.setItem(k, JSON.stringify(v)); delete memory[k]; } catch (e) { memory[k] = v; }
+    },
+    del: function (k) {
+      delete memory[k];
+      try { localStorage.removeItem(k); } catch (e) { /* ignore */ }
+    },
+    keys: function (prefix) {
+      var out = Object.keys(memory).filter(function (k) { return k.indexOf(prefix) === 0; });
+      try {
+        for (var i = 0; i < localStorage.length; i++) {
+          var k = localStorage.key(i);
+          if (k && k.indexOf(prefix) === 0 && out.indexOf(k) < 0) out.push(k);
+        }
+      } catch (e) { /* ignore */ }
+      return out;
+    }
+  };
+
+  var OUT = P + "out:", RECEIPTS = P + "receipts";
+  function outbox(pollId) { return store.get(OUT + pollId); }
+  function outboxAll() { return store.keys(OUT).map(store.get).filter(Boolean); }
+  function clearOutbox(pollId) { store.del(OUT + pollId); delete meta[pollId]; }
+  function receipts() { return store.get(RECEIPTS) || {}; }
+  function saveReceipt(pollId, vote) {
+    var all = receipts();
+    all[pollId] = { choice: vote.choice, receipt: vote.receipt, key: vote.key };
+    var ids = Object.keys(all);
+    while (ids.length > 30) delete all[ids.shift()];
+    store.set(RECEIPTS, all);
+  }
+  function forgetReceipt(pollId) {
+    var all = receipts();
+    if (all[pollId]) { delete all[pollId]; store.set(RECEIPTS, all); }
+  }
+
+  function uuid() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === "function") return c.randomUUID();
+    var b = new Uint8Array(16);
+    if (c && c.getRandomValues) c.getRandomValues(b);
+    else for (var i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var x = Array.prototype.map.call(b, function (n) { return (n + 256).toString(16).slice(1); }).join("");
+    return x.slice(0, 8) + "-" + x.slice(8, 12) + "-" + x.slice(12, 16) + "-" + x.slice(16, 20) + "-" + x.slice(20);
+  }
+
+  function csrfToken() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : root.dataset.csrf;
+  }
+
+  /* --- state -------------------------------------------------------------------- */
+  var S = { item: null, poll: null, closed: null, published: [], me: null, errors: {}, notice: "", skew: 0 };
+  var meta = {}; // poll id -> {sentAt, nextAt, tries, http, note}: this page's sending state
+  var settled = {}; // keys already answered for good: a late duplicate answer changes nothing
+  var offlineSince = Date.now();
+
+  function m(pollId) { return meta[pollId] || (meta[pollId] = { sentAt: 0, nextAt: 0, tries: 0, http: false, note: "" }); }
+
+  function backoff(tries) {
+    var wait = Math.min(15000, 1000 * Math.pow(2, tries - 1));
+    return wait / 2 + Math.random() * wait / 2;
+  }
+
+  function applySnapshot(snap, first) {
+    var before = S.poll;
+    S.item = snap.item || null;
+    S.me = snap.me || S.me;
+    S.published = snap.published || [];
+    S.poll = snap.poll && snap.poll.status === "open" ? snap.poll : null;
+    if (S.poll) S.closed = null;
+    else if (before && !published(before.id)) S.closed = before;
+    if (S.closed && published(S.closed.id)) S.closed = null;
+    if (S.poll && "my_vote" in snap) {
+      var mine = snap.my_vote;
+      if (mine) {
+        saveReceipt(mine.poll_id, mine);
+        var entry = outbox(mine.poll_id);
+        if (entry && entry.key === mine.key) clearOutbox(mine.poll_id);
+      } else {
+        forgetReceipt(S.poll.id);
+      }
+    }
+    if (!first && S.poll && (!before || before.id !== S.poll.id)) announce("Vote open: " + S.poll.question);
+    render();
+    outboxAll().forEach(function (entry) { send(entry, true); }); // resend on every (re)connect
+  }
+
+  function published(pollId) {
+    return S.published.some(function (p) { return p.poll_id === pollId; });
+  }
+
+  function onEvent(ev) {
+    switch (ev.type) {
+      case "snapshot": applySnapshot(ev, false); return;
+      case "item.called":
+        S.item = ev.item;
+        if (ev.item) announce("Now under debate: motion " + ev.item.number + ", " + ev.item.title);
+        break;
+      case "poll.opened":
+        S.poll = ev.poll;
+        S.closed = null;
+        if (ev.poll.opened_at) S.skew = Date.now() - Date.parse(ev.poll.opened_at);
+        delete S.errors[ev.poll.id];
+        announce("Vote open: " + ev.poll.question);
+        try { if (navigator.vibrate) navigator.vibrate(150); } catch (e) { /* ignore */ }
+        break;
+      case "poll.closed":
+        if (S.poll && S.poll.id === ev.poll_id) {
+          S.closed = S.poll;
+          S.poll = null;
+          announce("Voting has closed.");
+        }
+        break;
+      case "result.published":
+        S.published = [ev].concat(S.published.filter(function (p) { return p.poll_id !== ev.poll_id; })).slice(0, 5);
+        if (S.closed && S.closed.id === ev.poll_id) S.closed = null;
+        announce("Result: " + ev.poll.question + ". " + MH.outcomeText(ev.result));
+        break;
+      case "vote.accepted": accepted(ev); return;
+      case "error": refused(ev); return;
+      default: return; // pong, ok, turnout (staff), poll.result (staff)
+    }
+    render();
+  }
+
+  function accepted(ev) {
+    if (settled[ev.key]) return;
+    var entry = outbox(ev.poll_id);
+    if (entry && entry.key !== ev.key) return; // an answer to an earlier press; a newer one is on its way
+    if (entry) clearOutbox(ev.poll_id);
+    settled[ev.key] = true;
+    saveReceipt(ev.poll_id, ev);
+    delete S.errors[ev.poll_id];
+    announce("Vote counted. Receipt " + ev.receipt);
+    render();
+  }
+
+  function refused(ev) {
+    if (ev.ref && settled[ev.ref]) return;
+    var entry = ev.ref ? outboxAll().filter(function (e) { return e.key === ev.ref; })[0] : null;
+    if (!entry) {
+      S.notice = ev.message || "Something went wrong.";
+      announce(S.notice);
+      render();
+      return;
+    }
+    var state = m(entry.poll);
+    if (ev.code === "not_recorded") { // the server could not store it: try again, a little later each time
+      state.tries += 1;
+      state.nextAt = Date.now() + backoff(state.tries);
+      state.note = ev.message;
+    } else {
+      clearOutbox(entry.poll);
+      settled[entry.key] = true;
+      S.errors[entry.poll] = ev.message;
+      var shown = [S.poll, S.closed].some(function (p) { return p && p.id === entry.poll; });
+      if (!shown) S.notice = ev.message; // a vote of an earlier poll: say so all the same
+      announce(ev.message);
+    }
+    render();
+  }
+
+  /* --- sending ------------------------------------------------------------------ */
+  function send(entry, now) {
+    var state = m(entry.poll), t = Date.now();
+    if (state.http || (!now && t < state.nextAt)) return;
+    if (sock.online) {
+      if (sock.send({ type: "vote", poll: entry.poll, choice: entry.choice, key: entry.key, ref: entry.key })) {
+        state.sentAt = t;
+        state.nextAt = Math.max(state.nextAt, t + RESEND_AFTER); // no answer by then: send it again
+      }
+    } else if (t - offlineSince > HTTP_AFTER) {
+      post(entry, state);
+    }
+  }
+
+  function post(entry, state) {
+    state.http = true;
+    var body = JSON.stringify({ poll: entry.poll, choice: entry.choice, key: entry.key });
+    var noAnswer = function (why) { return { type: "error", code: "not_recorded", message: why }; };
+    fetch(root.dataset.castUrl, {
+      method: "POST", credentials: "same-origin", body: body,
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() }
+    }).then(function (r) {
+      if (r.status === 503) return r.json().catch(function () { return noAnswer("Not recorded yet."); });
+      return r.json().catch(function () { return noAnswer("The server did not answer (" + r.status + ")."); });
+    }, function () {
+      return noAnswer("No connection.");
+    }).then(function (ev) {
+      state.http = false;
+      if (ev && ev.type === "error") {
+        ev.ref = entry.key; // an answer to this request, whatever it says
+        if (ev.code === "not_recorded") { state.tries += 1; state.nextAt = Date.now() + backoff(state.tries); state.note = ev.message; render(); return; }
+      }
+      if (ev && (ev.type === "vote.accepted" || ev.type === "error")) onEvent(ev);
+    });
+  }
+
+  function tick() {
+    outboxAll().forEach(function (entry) { send(entry, false); });
+    var el = $("countdown");
+    if (el) el.textContent = countdownText(S.poll);
+  }
+
+  function countdownText(p) {
+    var left = p ? MH.secondsLeft(p.closes_at, S.skew) : null;
+    if (left === null) return "";
+    return left > 0 ? "Closes in " + MH.clock(left) : "Time is up";
+  }
+
+  /* --- pressing a button -------------------------------------------------------------- */
+  root.addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest("button[data-choice]") : null;
+    if (!b || b.getAttribute("aria-disabled") === "true" || !S.poll) return;
+    var p = S.poll, choice = b.getAttribute("data-choice"), mine = receipts()[p.id];
+    if (outbox(p.id) || (mine && (mine.choice === choice || !p.allow_change))) return;
+    var entry = { poll: p.id, choice: choice, key: uuid() };
+    store.set(OUT + p.id, entry);
+    delete meta[p.id];
+    delete S.errors[p.id];
+    S.notice = "";
+    render();
+    send(entry, true);
+  });
+
+  /* --- rendering --------------------------------------------------------------------- */
+  function label(p, key) {
+    var o = (p.options || []).filter(function (x) { return x.key === key; })[0];
+    return o ? o.label : key;
+  }
+
+  function voteState(p) {
+    var entry = outbox(p.id), mine = receipts()[p.id], err = S.errors[p.id], state = meta[p.id];
+    return h("div", { id: "vote-status", class: "vote-status", "data-testid": "vote-status" },
+      entry ? h("p", { class: "sending", "data-testid": "sending" },
+        "Sending… (" + label(p, entry.choice) + ")",
+        state && state.tries ? h("span", { class: "muted block", text: "Not recorded yet: trying again." }) : null) : null,
+      !entry && mine ? h("p", { class: "counted", "data-testid": "counted" },
+        h("span", { class: "block", text: "You voted: " + label(p, mine.choice) + "." }),
+        "Your vote is counted. Receipt ",
+        h("strong", { id: "receipt", class: "receipt", "data-testid": "receipt", text: mine.receipt })) : null,
+      err ? h("p", { id: "vote-error", class: "error", role: "alert", "data-testid": "vote-error", text: err }) : null);
+  }
+
+  function pollView() {
+    var p = S.poll, canVote = !!(S.me && S.me.can_vote);
+    var notice = S.notice ? h("p", { class: "notice error", id: "notice", text: S.notice }) : null;
+    if (!p && S.closed) {
+      return [h("h2", { id: "poll-heading", text: "Voting closed" }), notice,
+        h("p", { class: "question", text: S.closed.question }),
+        h("p", { class: "muted", text: "The result will be announced." }), voteState(S.closed)];
+    }
+    if (!p) {
+      return [h("h2", { id: "poll-heading", text: "Voting" }), notice,
+        h("p", { class: "muted", "data-testid": "no-poll", text: "No vote is open." })];
+    }
+    var entry = outbox(p.id), mine = receipts()[p.id];
+    var chosen = entry ? entry.choice : mine ? mine.choice : null;
+    var locked = !canVote || !!entry || (!!mine && !p.allow_change);
+    var buttons = (p.options || []).map(function (o) {
+      return h("button", {
+        type: "button", class: "choice", "data-choice": o.key, "data-testid": "choice-" + o.key,
+        "aria-pressed": String(chosen === o.key), "aria-disabled": String(locked || chosen === o.key)
+      }, o.label);
+    });
+    return [
+      h("h2", { id: "poll-heading" }, h("span", { class: "badge open", text: "Vote open" })),
+      notice,
+      h("p", { class: "question", id: "poll-question", text: p.question }),
+      p.closes_at ? h("p", { id: "countdown", class: "countdown", "data-testid": "countdown", text: countdownText(p) }) : null,
+      h("ul", { class: "rules", id: "poll-rules" },
+        h("li", { "data-secret": String(p.secret), text: p.secret
+          ? "Secret ballot: your choice is not linked to your name."
+          : "Recorded vote: your name and your choice will be published." }),
+        h("li", { text: p.allow_change
+          ? "You can change your vote until the vote closes."
+          : "Once counted, your vote cannot be changed." }),
+        p.majority === "two_thirds" ? h("li", { text: "Needs a two-thirds majority of those voting for or against." }) : null),
+      canVote ? h("div", { class: "choices kind-" + p.kind + " n" + buttons.length, role: "group", "aria-label": p.question }, buttons)
+        : h("p", { class: "muted", text: "You can follow this vote, but you are not a voting representative." }),
+      voteState(p)
+    ];
+  }
+
+  function itemView() {
+    var it = S.item;
+    if (!it) return [h("h2", { id: "item-heading", text: "Under debate" }),
+      h("p", { class: "muted", text: "Nothing is under debate right now." })];
+    return [
+      h("h2", { id: "item-heading", text: "Motion " + it.number }),
+      h("p", { class: "title", "data-testid": "item-title", text: it.title }),
+      h("p", { class: "meta muted" }, it.section, it.proposer ? " · Proposed by " + it.proposer : ""),
+      it.requires_two_thirds ? h("p", { class: "meta", text: "Needs a two-thirds majority." }) : null,
+      it.text ? h("p", { class: "text", text: it.text }) : null,
+      it.parts && it.parts.length ? h("ol", { class: "parts" }, it.parts.map(function (part) {
+        return h("li", { "data-part": part.id }, h("strong", { text: "(" + part.label + ") " }), part.text);
+      })) : null
+    ];
+  }
+
+  function latestView() {
+    var pub = S.published[0];
+    if (!pub) return null;
+    var mine = receipts()[pub.poll_id];
+    return h("div", {},
+      MH.resultView(pub.result, { title: pub.poll.question, id: "result" }),
+      mine ? h("p", { class: "mine" }, "You voted " + label(pub.poll, mine.choice) + ". Your receipt: ",
+        h("strong", { class: "receipt", text: mine.receipt })) : null,
+      h("p", {}, h("a", { href: root.dataset.resultsUrl + pub.poll_id + "/", text: "See the receipts" })));
+  }
+
+  function replace(id, children) {
+    var el = $(id);
+    while (el.firstChild) el.removeChild(el.firstChild);
+    [].concat(children).forEach(function (c) { if (c) el.appendChild(c); });
+  }
+
+  function render() {
+    var focused = document.activeElement && document.activeElement.getAttribute("data-choice");
+    replace("poll", pollView());
+    $("poll").setAttribute("data-open", String(!!S.poll));
+    replace("item", itemView());
+    var latest = latestView();
+    $("latest").hidden = !latest;
+    MH.fill($("latest-body"), latest);
+    if (focused) {
+      var again = root.querySelector('button[data-choice="' + focused.replace(/["\\]/g, "") + '"]');
+      if (again) again.focus();
+    }
+  }
+
+  /* --- start ---------------------------------------------------------------------- */
+  var sock = new HallSocket(root.dataset.wsUrl, {
+    event: onEvent,
+    state: function (state, seconds) {
+      showState(state, seconds);
+      if (state === "online") offlineSince = null;
+      else if (offlineSince === null) offlineSince = Date.now();
+      if (state === "signed-out") {
+        S.notice = "You are signed out. Sign in again with your code.";
+        render();
+        var n = $("notice");
+        if (n) n.appendChild(h("a", { href: root.dataset.joinUrl, class: "block", text: "Sign in" }));
+      }
+    }
+  });
+  var initial = MH.readSnapshot();
+  if (initial) applySnapshot(initial, true);
+  sock.start();
+  setInterval(tick, 1000);
+})();
