@@ -85,7 +85,7 @@ class Representative(models.Model):
         OBSERVER = "observer", _("Observer")
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="representatives")
-    lmc = models.ForeignKey(LMC, null=True, blank=True, on_delete=models.PROTECT, related_name="representatives")
+    lmc = models.ForeignKey(LMC, null=True, blank=True, on_delete=models.RESTRICT, related_name="representatives")
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.REPRESENTATIVE)

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import auth
 from .models import Conference
@@ -33,6 +33,7 @@ def join(request: HttpRequest, slug: str, code: str = "") -> HttpResponse:
     return render(request, "conference/join.html", {"conference": conference, "error": error}, status=status)
 
 
+@require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     auth.forget(request.session)
     return redirect("join", slug=slug)

@@ -48,7 +48,7 @@ class Motion(models.Model):
         DECIDED = "decided", _("Decided")
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="motions")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="motions")
+    section = models.ForeignKey(Section, on_delete=models.RESTRICT, related_name="motions")
     number = models.PositiveIntegerField()
     order = models.PositiveIntegerField(default=0, help_text=_("Position within its section."))
     title = models.CharField(max_length=300)

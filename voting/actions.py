@@ -111,7 +111,7 @@ def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | No
         poll.save(update_fields=["status", "opened_at", "closes_at"])
         audit(poll.conference, by, "poll.opened", poll, poll_id=poll.pk, countdown=countdown_seconds)
         seq = poll.conference.next_seq()
-        events.send_on_commit(poll.conference_id, {"type": events.POLL_OPENED, "seq": seq, "poll": poll_payload(poll)})
+        events.send_on_commit(poll.conference_id, {"type": events.POLL_OPENED, "seq": seq, "now": now.isoformat(), "poll": poll_payload(poll)})
         events.send_on_commit(
             poll.conference_id,
             {"type": events.TURNOUT, "poll_id": poll.pk, "voted": 0,
@@ -164,7 +164,7 @@ def resolve_tie(poll: Poll, carried: bool, by: Representative) -> Poll:
                        "casting_vote": "for" if carried else "against"}
         poll.save(update_fields=["result"])
         audit(poll.conference, by, "poll.casting_vote", poll, poll_id=poll.pk, carried=carried)
-        seq = poll.conference.next_seq()
+        seq = poll.conference.event_seq  # staff only: no new number, or everyone else sees a gap
         events.send_on_commit(
             poll.conference_id,
             {"type": events.POLL_RESULT, "seq": seq, "poll_id": poll.pk, "poll": poll_payload(poll), "result": poll.result},
@@ -260,17 +260,18 @@ def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative |
         raise Refused(errors.NOT_ELIGIBLE, "You are not a voting representative at this conference.")
     if poll is None or poll.conference_id != voter.conference_id:
         raise Refused(errors.UNKNOWN_POLL, "There is no such vote at your conference.")
+    tag = voter_tag(poll.pk, voter.pk)
+    existing = Ballot.objects.filter(poll=poll, voter_tag=tag).select_related("option").first()
+    if existing is not None and existing.key == request.key:
+        # A resend of a vote that was stored (its acknowledgement lost on the way): the
+        # same receipt, even if the poll has closed since. Never a false "not counted".
+        return VoteOutcome(poll.pk, True, existing.option.key, existing.receipt, str(existing.key))
     if not poll.is_accepting_votes(now):
         raise Refused(errors.POLL_NOT_OPEN, "Not counted: this vote is not open.")
     option = next((o for o in poll.options.all() if o.key == request.choice), None)
     if option is None:
         raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote.")
-
-    tag = voter_tag(poll.pk, voter.pk)
-    existing = Ballot.objects.filter(poll=poll, voter_tag=tag).select_related("option").first()
     if existing is not None:
-        if existing.key == request.key:  # a resend: the same vote, the same receipt
-            return VoteOutcome(poll.pk, True, existing.option.key, existing.receipt, str(existing.key))
         if not poll.allow_change:
             raise Refused(errors.ALREADY_VOTED, "You have already voted in this vote; it cannot be changed.")
         existing.option, existing.key = option, request.key

@@ -8,7 +8,7 @@ Event types (every payload has "type"; state changes also carry the conference's
 - ``poll.opened``       seq, poll: id, question, kind, options, closes_at, allow_change, secret
 - ``poll.closed``       seq, poll_id (the tally goes to staff only, in ``poll.result``)
 - ``poll.result``       seq, poll_id, result (staff only: the chair sees it before publishing)
-- ``result.published``  seq, poll_id, poll, result, receipts (everyone)
+- ``result.published``  seq, poll_id, poll, result, published_at (everyone; receipts are on the results page)
 - ``turnout``           poll_id, voted, present (staff and screen; coalesced, no seq)
 - ``vote.accepted``     poll_id, choice, receipt, key, changed (only to the voting socket)
 - ``error``             code, message, (ref) (only to the socket whose message failed)

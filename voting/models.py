@@ -114,7 +114,7 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
-    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="ballots")
+    option = models.ForeignKey(Option, on_delete=models.RESTRICT, related_name="ballots")
     voter_tag = models.CharField(max_length=64)
     receipt = models.CharField(max_length=9)
     # The client's idempotency key of the vote as last accepted: a resend returns the same receipt.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from conference.models import Conference, Representative
 from motions.models import Motion
 
@@ -106,6 +108,7 @@ def build_snapshot(conference: Conference, viewer: Representative | None, audien
     snapshot: dict[str, Any] = {
         "type": "snapshot",
         "seq": conference.event_seq,
+        "now": timezone.now().isoformat(),
         "conference": {"id": conference.pk, "name": conference.name, "slug": conference.slug},
         "item": motion_payload(current),
         "poll": poll_payload(active) if active else None,

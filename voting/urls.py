@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("vote/", views.phone, name="phone"),
     path("vote/cast/", views.cast, name="cast"),
+    path("vote/state/", views.state, name="state"),
     path("console/", views.console, name="console"),
     path("screen/", views.screen, name="screen"),
     path("results/", views.results, name="results"),

@@ -40,6 +40,15 @@ def phone(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "voting/phone.html", {"conference": conference, "rep": rep, "snapshot": snapshot})
 
 
+def state(request: HttpRequest, slug: str) -> JsonResponse:
+    """The phone's snapshot over HTTP, for a phone whose socket cannot connect."""
+    conference = _conference(slug)
+    rep = representative_from_session(request.session, conference)
+    if rep is None:
+        return JsonResponse(error(errors.NOT_LOGGED_IN, "Sign in with your code first."), status=401)
+    return JsonResponse(build_snapshot(conference, rep, "staff" if rep.is_staff_role else "reps"))
+
+
 @require_POST
 def cast(request: HttpRequest, slug: str) -> JsonResponse:
     conference = _conference(slug)
@@ -86,7 +95,7 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related("parts")
         .order_by("section__order", "order", "number")
     )
-    live_polls = Poll.objects.filter(conference=conference, motion__isnull=True).prefetch_related("options")
+    live_polls = Poll.objects.filter(conference=conference, kind__in=[Poll.Kind.LIVE, Poll.Kind.SCALE]).prefetch_related("options")
     return render(
         request,
         "voting/console.html",

@@ -227,3 +227,21 @@ def test_a_vote_takes_a_bounded_number_of_queries(conf, chair):
     with CaptureQueriesContext(connection) as queries:
         vote(rep, poll, "for")
     assert len(queries) <= 12
+
+
+def test_a_resend_of_a_stored_vote_after_the_close_is_still_acknowledged(conf, chair):
+    poll = open_motion_poll(make_motion(conf), chair)
+    rep = make_rep(conf)
+    key = uuid.uuid4()
+    first = vote(rep, poll, "for", key)
+    actions.close_poll(poll.pk)
+    again = vote(rep, poll, "for", key)  # its acknowledgement was lost; the phone resends
+    assert again.ok and again.receipt == first.receipt
+    assert vote(rep, poll, "for").code == errors.POLL_NOT_OPEN  # a new key is a new vote: refused
+
+
+def test_a_conference_can_be_deleted_with_everything_in_it(conf, chair):
+    poll = open_motion_poll(make_motion(conf, parts=["a", "b"]), chair)
+    vote(make_rep(conf), poll, "for")
+    conf.delete()
+    assert not Poll.objects.exists() and not Ballot.objects.exists()
