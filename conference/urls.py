@@ -13,4 +13,5 @@ urlpatterns = [
     path("c/<slug:slug>/join/<str:code>/", views.join, name="join-link"),
     path("c/<slug:slug>/leave/", views.leave, name="leave"),
     path("c/<slug:slug>/", include("voting.urls")),
+    path("c/<slug:slug>/desk/", include("desk.urls")),
 ]
