@@ -73,10 +73,17 @@ def _stamp(value: Any) -> str:
     return value.isoformat() if value else ""
 
 
-def results_records(conference: Conference) -> list[dict[str, Any]]:
-    """One record per poll that has a result: counts, outcome, timestamps, its history."""
+def results_records(conference: Conference, published_only: bool = False) -> list[dict[str, Any]]:
+    """One record per poll that has a result: counts, outcome, timestamps, its history.
+
+    ``published_only`` is the public export: what was published (annulled ones included,
+    marked), nothing the chair has not yet declared.
+    """
+    polls = Poll.objects.filter(conference=conference, result__isnull=False)
+    if published_only:
+        polls = polls.filter(published_at__isnull=False)
     polls = (
-        Poll.objects.filter(conference=conference, result__isnull=False)
+        polls
         .select_related("motion", "part", "motion__section")
         .prefetch_related("revisions", "rerun_of")
         .order_by("opened_at", "pk")
@@ -116,15 +123,16 @@ def results_records(conference: Conference) -> list[dict[str, Any]]:
     return records
 
 
-def results_json(conference: Conference) -> bytes:
-    body = {"conference": {"name": conference.name, "slug": conference.slug}, "polls": results_records(conference)}
+def results_json(conference: Conference, published_only: bool = False) -> bytes:
+    body = {"conference": {"name": conference.name, "slug": conference.slug},
+            "polls": results_records(conference, published_only)}
     return json.dumps(body, cls=DjangoJSONEncoder, indent=2).encode()
 
 
-def results_csv(conference: Conference) -> bytes:
+def results_csv(conference: Conference, published_only: bool = False) -> bytes:
     """One line per option of each poll, so every count is its own cell."""
     data = tablib.Dataset(headers=RESULT_COLUMNS)
-    for rec in results_records(conference):
+    for rec in results_records(conference, published_only):
         for count in rec["counts"] or [{}]:
             data.append([
                 rec["poll_id"], rec["motion"] or "", rec["part"], rec["section"], rec["question"], rec["kind"],

@@ -79,6 +79,8 @@ def export_file(request: HttpRequest, conference: Conference, me: Representative
 @require_GET
 @secretariat_required
 def export_results(request: HttpRequest, conference: Conference, me: Representative, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "json"):
+        raise Http404
     body = exports.results_json(conference) if fmt == "json" else exports.results_csv(conference)
     return _download(body, f"{conference.slug}-results.{fmt}", fmt)
 
