@@ -91,21 +91,40 @@ def _import_motions(conference: Conference, rows: list[dict[str, Any]], counts: 
             next_order += 1
             counts["sections"] += 1
         position[row["section"]] += 1
-        motion, created = Motion.objects.update_or_create(
-            conference=conference,
-            number=row["number"],
-            defaults={
-                "section": section, "order": position[row["section"]], "title": row["title"], "text": row["text"],
-                "category": row["category"], "proposer": lmcs.get(row["proposer"]),
-                "requires_two_thirds": row["two_thirds"],
-            },
-        )
-        counts["created" if created else "updated"] += 1
-        labels = [label for label, _text in row["parts"]]
-        for order, (label, text) in enumerate(row["parts"], start=1):
-            MotionPart.objects.update_or_create(motion=motion, label=label, defaults={"text": text, "order": order})
-        # A part that has been voted on stays in the record even if the file drops it.
-        motion.parts.exclude(label__in=labels).filter(polls__isnull=True).delete()
+        fields = {
+            "section": section, "order": position[row["section"]], "title": row["title"], "text": row["text"],
+            "category": row["category"], "proposer": lmcs.get(row["proposer"]), "requires_two_thirds": row["two_thirds"],
+        }
+        motion = Motion.objects.filter(conference=conference, number=row["number"]).first()
+        created = motion is None
+        if motion is None:
+            motion = Motion.objects.create(conference=conference, number=row["number"], **fields)
+            counts["created"] += 1
+        changed = [name for name, value in fields.items() if getattr(motion, name) != value]
+        if changed:
+            for name in changed:
+                setattr(motion, name, fields[name])
+            motion.save(update_fields=changed)
+        parts_changed = _import_parts(motion, row["parts"])
+        if not created and (changed or parts_changed):
+            counts["updated"] += 1
+
+
+def _import_parts(motion: Motion, parts: list[tuple[str, str]]) -> bool:
+    existing = {p.label: p for p in motion.parts.all()}
+    changed = False
+    for order, (label, text) in enumerate(parts, start=1):
+        part = existing.get(label)
+        if part is None:
+            MotionPart.objects.create(motion=motion, label=label, text=text, order=order)
+            changed = True
+        elif (part.text, part.order) != (text, order):
+            part.text, part.order = text, order
+            part.save(update_fields=["text", "order"])
+            changed = True
+    # A part that has been voted on stays in the record even if the file drops it.
+    deleted, _by_model = motion.parts.exclude(label__in=[label for label, _text in parts]).filter(polls__isnull=True).delete()
+    return changed or bool(deleted)
 
 
 # --- Registration desk ---------------------------------------------------------------

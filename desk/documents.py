@@ -91,7 +91,10 @@ def _card(c: canvas.Canvas, x: float, y: float, conference: Conference, rep: Rep
     c.setFont("Courier-Bold", 12)
     c.drawString(x + pad, y + pad + 10, format_code(rep.access_code))
     c.setFont(regular, 6)
-    c.drawString(x + pad, y + pad, _("Scan the code, or type it at /c/%(slug)s/") % {"slug": conference.slug})
+    address = base_url.split("://", 1)[-1].rstrip("/") + f"/c/{conference.slug}/"
+    size = _fit(c, _("Scan the QR code, or type the code at %(address)s") % {"address": address}, regular, 6, CARD_W - 2 * pad)
+    c.setFont(regular, size)
+    c.drawString(x + pad, y + pad, _("Scan the QR code, or type the code at %(address)s") % {"address": address})
     link = join_link(base_url, conference, rep.access_code)
     c.drawImage(_qr_image(link), x + CARD_W - qr - pad, y + (CARD_H - qr) / 2, qr, qr)
 
