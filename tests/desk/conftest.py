@@ -14,6 +14,12 @@ from voting.models import Poll
 from tests.factories import make_conference, make_rep, make_staff
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:
+    """Staff users are made in most tests here: a slow password hash would dominate them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def staff_client(rep: Representative) -> Client:
     client = Client()
     client.force_login(rep.user)
