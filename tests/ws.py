@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.testing.websocket import WebsocketCommunicator  # not channels.testing: that imports daphne
+from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore

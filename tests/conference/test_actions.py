@@ -59,7 +59,7 @@ async def test_reissuing_a_code_stops_the_old_one_and_closes_its_socket():
     assert closed == {"type": "websocket.close", "code": 4001}
     assert await db(lambda: AuditEntry.objects.filter(action="code.reissued").count())() == 1
     # The session made with the old code no longer opens a socket.
-    from channels.testing.websocket import WebsocketCommunicator  # not channels.testing: that imports daphne
+    from channels.testing import WebsocketCommunicator
     from conference.asgi import application
 
     again = WebsocketCommunicator(application, f"/ws/c/{conf.slug}/", headers=ws.scope["headers"])

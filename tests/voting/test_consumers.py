@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from channels.db import database_sync_to_async as db
-from channels.testing.websocket import WebsocketCommunicator  # not channels.testing: that imports daphne
+from channels.testing import WebsocketCommunicator
 
 from conference.asgi import application
 from voting.models import Ballot, Participation, Poll
