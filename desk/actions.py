@@ -147,7 +147,7 @@ def _send_turnout(conference: Conference) -> None:
 def set_checked_in(rep: Representative, present: bool, by: Representative | None) -> Representative:
     """The desk checks a representative in (present) or out; turnout follows."""
     with transaction.atomic():
-        rep = Representative.objects.select_for_update().select_related("conference").get(pk=rep.pk)
+        rep = Representative.objects.select_for_update(of=("self",)).select_related("conference").get(pk=rep.pk)
         if rep.checked_in == present:
             return rep
         rep.checked_in = present
@@ -160,7 +160,7 @@ def set_checked_in(rep: Representative, present: bool, by: Representative | None
 def seat_deputy(absent: Representative, deputy: Representative, by: Representative | None) -> Deputisation:
     """A deputy of the same LMC takes an absent representative's seat until it is handed back."""
     with transaction.atomic():
-        reps = Representative.objects.select_for_update().select_related("conference", "lmc")
+        reps = Representative.objects.select_for_update(of=("self",)).select_related("conference", "lmc")
         absent, deputy = reps.get(pk=absent.pk), reps.get(pk=deputy.pk)
         conference = absent.conference
         if deputy.conference_id != conference.pk or deputy.lmc_id is None or deputy.lmc_id != absent.lmc_id:
@@ -184,7 +184,7 @@ def seat_deputy(absent: Representative, deputy: Representative, by: Representati
 def end_deputisation(seat: Deputisation, by: Representative | None) -> Deputisation:
     """The representative returns: the deputy leaves the roll, the representative is back and present."""
     with transaction.atomic():
-        seat = Deputisation.objects.select_for_update().select_related("conference", "absent", "deputy").get(pk=seat.pk)
+        seat = Deputisation.objects.select_for_update(of=("self",)).select_related("conference", "absent", "deputy").get(pk=seat.pk)
         if seat.ended_at is not None:
             return seat
         _no_open_poll(seat.conference)
