@@ -18,12 +18,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from conference.models import Conference, Representative  # noqa: E402
-from desk import actions, documents, exports, imports  # noqa: E402
+from conference.models import Conference, Representative
+from desk import actions, documents, exports, imports
 
 
 def timed(label: str, fn):  # type: ignore[no-untyped-def]

@@ -31,7 +31,9 @@ from .models import Deputisation, Job, ResultRevision
 # --- Imports ------------------------------------------------------------------------
 
 
-def apply_import(conference: Conference, report: ImportReport, by: Representative | None, filename: str = "") -> Counter[str]:
+def apply_import(
+    conference: Conference, report: ImportReport, by: Representative | None, filename: str = ""
+) -> Counter[str]:
     """Write a checked file, all or nothing. A report with problems writes nothing."""
     if not report.ok:
         raise Refused(errors.MALFORMED, _("The file has problems: nothing was imported."))
@@ -43,7 +45,9 @@ def apply_import(conference: Conference, report: ImportReport, by: Representativ
     return counts
 
 
-def _import_lmcs(conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], by: Representative | None) -> None:
+def _import_lmcs(
+    conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], by: Representative | None
+) -> None:
     existing = {lmc.name: lmc for lmc in conference.lmcs.all()}
     for row in rows:
         lmc = existing.get(row["name"])
@@ -56,7 +60,9 @@ def _import_lmcs(conference: Conference, rows: list[dict[str, Any]], counts: Cou
             counts["updated"] += 1
 
 
-def _import_reps(conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], by: Representative | None) -> None:
+def _import_reps(
+    conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], by: Representative | None
+) -> None:
     lmcs = {lmc.name: lmc for lmc in conference.lmcs.all()}
     existing = {(r.lmc.name if r.lmc_id else "", r.name): r for r in conference.representatives.select_related("lmc")}
     for row in rows:
@@ -77,7 +83,9 @@ def _import_reps(conference: Conference, rows: list[dict[str, Any]], counts: Cou
                 events.kick_on_commit(conference.pk, f"rep:{rep.pk}")
 
 
-def _import_motions(conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], by: Representative | None) -> None:
+def _import_motions(
+    conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], by: Representative | None
+) -> None:
     sections = {s.title: s for s in conference.sections.all()}
     next_order = (conference.sections.aggregate(n=Max("order"))["n"] or 0) + 1
     lmcs = {lmc.name: lmc for lmc in conference.lmcs.all()}
@@ -92,8 +100,13 @@ def _import_motions(conference: Conference, rows: list[dict[str, Any]], counts: 
             counts["sections"] += 1
         position[row["section"]] += 1
         fields = {
-            "section": section, "order": position[row["section"]], "title": row["title"], "text": row["text"],
-            "category": row["category"], "proposer": lmcs.get(row["proposer"]), "requires_two_thirds": row["two_thirds"],
+            "section": section,
+            "order": position[row["section"]],
+            "title": row["title"],
+            "text": row["text"],
+            "category": row["category"],
+            "proposer": lmcs.get(row["proposer"]),
+            "requires_two_thirds": row["two_thirds"],
         }
         motion = Motion.objects.filter(conference=conference, number=row["number"]).first()
         created = motion is None
@@ -123,7 +136,9 @@ def _import_parts(motion: Motion, parts: list[tuple[str, str]]) -> bool:
             part.save(update_fields=["text", "order"])
             changed = True
     # A part that has been voted on stays in the record even if the file drops it.
-    deleted, _by_model = motion.parts.exclude(label__in=[label for label, _text in parts]).filter(polls__isnull=True).delete()
+    deleted, _by_model = (
+        motion.parts.exclude(label__in=[label for label, _text in parts]).filter(polls__isnull=True).delete()
+    )
     return changed or bool(deleted)
 
 
@@ -184,7 +199,11 @@ def seat_deputy(absent: Representative, deputy: Representative, by: Representati
 def end_deputisation(seat: Deputisation, by: Representative | None) -> Deputisation:
     """The representative returns: the deputy leaves the roll, the representative is back and present."""
     with transaction.atomic():
-        seat = Deputisation.objects.select_for_update(of=("self",)).select_related("conference", "absent", "deputy").get(pk=seat.pk)
+        seat = (
+            Deputisation.objects.select_for_update(of=("self",))
+            .select_related("conference", "absent", "deputy")
+            .get(pk=seat.pk)
+        )
         if seat.ended_at is not None:
             return seat
         _no_open_poll(seat.conference)
@@ -222,7 +241,9 @@ def correct_result(
     if outcome and outcome not in CORRECTABLE_OUTCOMES:
         raise Refused(errors.MALFORMED, _("Unknown outcome."))
     with transaction.atomic():
-        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference", "motion", "part").get(pk=poll.pk)
+        poll = (
+            Poll.objects.select_for_update(of=("self",)).select_related("conference", "motion", "part").get(pk=poll.pk)
+        )
         if poll.status not in (Poll.Status.CLOSED, Poll.Status.PUBLISHED):
             raise Refused(errors.INVALID_STATE, _("Only a closed or published result can be corrected."))
         options = list(poll.options.all())
@@ -239,17 +260,33 @@ def correct_result(
         poll.result = result
         poll.save(update_fields=["result"])
         ResultRevision.objects.create(
-            poll=poll, kind=ResultRevision.Kind.CORRECTION, reason=reason, previous_status=poll.status,
-            previous_result=previous, new_result=result, by=by,
+            poll=poll,
+            kind=ResultRevision.Kind.CORRECTION,
+            reason=reason,
+            previous_status=poll.status,
+            previous_result=previous,
+            new_result=result,
+            by=by,
         )
-        audit(poll.conference, by, "result.corrected", poll, poll_id=poll.pk, reason=reason,
-              previous_outcome=(previous or {}).get("outcome", ""), outcome=result["outcome"],
-              previous_counts=_counts(previous), counts=_counts(result))
+        audit(
+            poll.conference,
+            by,
+            "result.corrected",
+            poll,
+            poll_id=poll.pk,
+            reason=reason,
+            previous_outcome=(previous or {}).get("outcome", ""),
+            outcome=result["outcome"],
+            previous_counts=_counts(previous),
+            counts=_counts(result),
+        )
         if poll.status == Poll.Status.PUBLISHED:
             if poll.kind == Poll.Kind.MOTION and poll.motion is not None:
                 _record_motion_outcome(poll)
             seq = poll.conference.next_seq()
-            events.send_on_commit(poll.conference_id, {"type": events.RESULT_PUBLISHED, "seq": seq, **published_payload(poll)})
+            events.send_on_commit(
+                poll.conference_id, {"type": events.RESULT_PUBLISHED, "seq": seq, **published_payload(poll)}
+            )
     return poll
 
 
@@ -267,7 +304,9 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
     """
     reason = _require_reason(reason)
     with transaction.atomic():
-        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference", "motion", "part").get(pk=poll.pk)
+        poll = (
+            Poll.objects.select_for_update(of=("self",)).select_related("conference", "motion", "part").get(pk=poll.pk)
+        )
         if poll.status not in (Poll.Status.OPEN, Poll.Status.CLOSED, Poll.Status.PUBLISHED):
             raise Refused(errors.INVALID_STATE, _("Only a vote that has been opened can be annulled."))
         previous_status = poll.status
@@ -278,11 +317,24 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
             _undecide(poll)
         rerun = _rerun(poll)
         ResultRevision.objects.create(
-            poll=poll, kind=ResultRevision.Kind.ANNULMENT, reason=reason, previous_status=previous_status,
-            previous_result=poll.result, rerun=rerun, by=by,
+            poll=poll,
+            kind=ResultRevision.Kind.ANNULMENT,
+            reason=reason,
+            previous_status=previous_status,
+            previous_result=poll.result,
+            rerun=rerun,
+            by=by,
         )
-        audit(poll.conference, by, "poll.annulled", poll, poll_id=poll.pk, rerun_poll_id=rerun.pk, reason=reason,
-              previous_status=previous_status)
+        audit(
+            poll.conference,
+            by,
+            "poll.annulled",
+            poll,
+            poll_id=poll.pk,
+            rerun_poll_id=rerun.pk,
+            reason=reason,
+            previous_status=previous_status,
+        )
         if previous_status == Poll.Status.OPEN:
             seq = poll.conference.next_seq()
             events.send_on_commit(poll.conference_id, {"type": events.POLL_CLOSED, "seq": seq, "poll_id": poll.pk})
@@ -301,11 +353,21 @@ def _rerun(poll: Poll) -> Poll:
     if poll.kind == Poll.Kind.MOTION and poll.motion is not None:
         rerun = create_motion_poll(poll.motion, poll.part, allow_change=poll.allow_change, secret=poll.secret)
     elif poll.kind == Poll.Kind.SCALE:
-        rerun = create_live_poll(poll.conference, poll.question, scale_max=poll.options.count(),
-                                 allow_change=poll.allow_change, motion=poll.motion)
+        rerun = create_live_poll(
+            poll.conference,
+            poll.question,
+            scale_max=poll.options.count(),
+            allow_change=poll.allow_change,
+            motion=poll.motion,
+        )
     else:
-        rerun = create_live_poll(poll.conference, poll.question, options=[o.label for o in poll.options.all()],
-                                 allow_change=poll.allow_change, motion=poll.motion)
+        rerun = create_live_poll(
+            poll.conference,
+            poll.question,
+            options=[o.label for o in poll.options.all()],
+            allow_change=poll.allow_change,
+            motion=poll.motion,
+        )
     if rerun.question != poll.question or rerun.majority != poll.majority or rerun.secret != poll.secret:
         Poll.objects.filter(pk=rerun.pk).update(question=poll.question, majority=poll.majority, secret=poll.secret)
         rerun.refresh_from_db()
@@ -327,7 +389,20 @@ def request_job(conference: Conference, kind: str, by: Representative | None, **
     }[Job.Kind(kind)]
     with transaction.atomic():
         job = Job.objects.create(conference=conference, kind=kind, params=params, requested_by=by)
-        audit(conference, by, "job.requested", job.get_kind_display(), job_id=job.pk, kind=kind,
-              representatives=len(params.get("rep_ids") or []) or "all")
+        audit(
+            conference,
+            by,
+            "job.requested",
+            job.get_kind_display(),
+            job_id=job.pk,
+            kind=kind,
+            representatives=len(params.get("rep_ids") or []) or "all",
+        )
         transaction.on_commit(lambda: task.delay(job.pk))
     return job
+
+
+def record_download(job: Job, by: Representative | None) -> None:
+    """A card sheet holds every code: who took a copy goes into the record."""
+    if job.kind == Job.Kind.LOGIN_CARDS:
+        audit(job.conference_id, by, "cards.downloaded", job.filename, job_id=job.pk)

@@ -92,7 +92,9 @@ def _card(c: canvas.Canvas, x: float, y: float, conference: Conference, rep: Rep
     c.drawString(x + pad, y + pad + 10, format_code(rep.access_code))
     c.setFont(regular, 6)
     address = base_url.split("://", 1)[-1].rstrip("/") + f"/c/{conference.slug}/"
-    size = _fit(c, _("Scan the QR code, or type the code at %(address)s") % {"address": address}, regular, 6, CARD_W - 2 * pad)
+    size = _fit(
+        c, _("Scan the QR code, or type the code at %(address)s") % {"address": address}, regular, 6, CARD_W - 2 * pad
+    )
     c.setFont(regular, size)
     c.drawString(x + pad, y + pad, _("Scan the QR code, or type the code at %(address)s") % {"address": address})
     link = join_link(base_url, conference, rep.access_code)
@@ -135,13 +137,20 @@ def resolutions_pdf(conference: Conference, sections: list[dict]) -> bytes:
         "h2": ParagraphStyle("h2", fontName=bold, fontSize=13, leading=16, spaceBefore=10, spaceAfter=4),
         "motion": ParagraphStyle("motion", fontName=regular, fontSize=10, leading=13, spaceAfter=2),
         "part": ParagraphStyle("part", fontName=regular, fontSize=10, leading=13, leftIndent=14),
-        "note": ParagraphStyle("note", fontName=regular, fontSize=8.5, leading=11, textColor=colors.dimgrey,
-                               spaceAfter=6),
+        "note": ParagraphStyle(
+            "note", fontName=regular, fontSize=8.5, leading=11, textColor=colors.dimgrey, spaceAfter=6
+        ),
     }
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
-                            topMargin=18 * mm, bottomMargin=18 * mm,
-                            title=_("Resolutions: %(name)s") % {"name": conference.name})
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=_("Resolutions: %(name)s") % {"name": conference.name},
+    )
     story: list = [Paragraph(escape(_("Resolutions: %(name)s") % {"name": conference.name}), styles["title"])]
     if not sections:
         story.append(Paragraph(escape(_("No motion has been carried yet.")), styles["motion"]))
@@ -151,8 +160,12 @@ def resolutions_pdf(conference: Conference, sections: list[dict]) -> bytes:
             mark = f" <b>[{escape(_('carried as a reference'))}]</b>" if m["as_reference"] else ""
             story.append(Paragraph(f"<b>{m['number']}.</b> {escape(m['text'])}{mark}", styles["motion"]))
             for p in m["parts"]:
-                story.append(Paragraph(f"({escape(p['label'])}) {escape(p['text'])} <b>[{escape(p['outcome_label'])}]</b>",
-                                       styles["part"]))
+                story.append(
+                    Paragraph(
+                        f"({escape(p['label'])}) {escape(p['text'])} <b>[{escape(p['outcome_label'])}]</b>",
+                        styles["part"],
+                    )
+                )
             note = m["proposer"] + (" · " if m["proposer"] else "") + m["outcome_label"]
             story.append(Paragraph(escape(note), styles["note"]))
         story.append(Spacer(1, 4))

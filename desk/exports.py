@@ -46,8 +46,18 @@ def setup_dataset(conference: Conference, kind: str) -> tablib.Dataset:
         motions = conference.motions.select_related("section", "proposer").prefetch_related("parts")
         for m in motions.order_by("number"):
             parts = format_parts([(p.label, p.text) for p in m.parts.all()])
-            data.append([m.number, m.section.title, m.title, m.text, m.category, parts,
-                         m.proposer.name if m.proposer_id else "", _yes_no(m.requires_two_thirds)])
+            data.append(
+                [
+                    m.number,
+                    m.section.title,
+                    m.title,
+                    m.text,
+                    m.category,
+                    parts,
+                    m.proposer.name if m.proposer_id else "",
+                    _yes_no(m.requires_two_thirds),
+                ]
+            )
     return data
 
 
@@ -63,9 +73,28 @@ def export_setup(conference: Conference, kind: str, fmt: str) -> bytes:
 
 
 RESULT_COLUMNS = [
-    "poll_id", "motion", "part", "section", "question", "kind", "majority", "secret", "status",
-    "outcome", "option", "count", "percent", "percent_of", "total", "base",
-    "opened_at", "closed_at", "published_at", "corrected", "annulled", "rerun_of",
+    "poll_id",
+    "motion",
+    "part",
+    "section",
+    "question",
+    "kind",
+    "majority",
+    "secret",
+    "status",
+    "outcome",
+    "option",
+    "count",
+    "percent",
+    "percent_of",
+    "total",
+    "base",
+    "opened_at",
+    "closed_at",
+    "published_at",
+    "corrected",
+    "annulled",
+    "rerun_of",
 ]
 
 
@@ -83,8 +112,7 @@ def results_records(conference: Conference, published_only: bool = False) -> lis
     if published_only:
         polls = polls.filter(published_at__isnull=False)
     polls = (
-        polls
-        .select_related("motion", "part", "motion__section")
+        polls.select_related("motion", "part", "motion__section")
         .prefetch_related("revisions", "rerun_of")
         .order_by("opened_at", "pk")
     )
@@ -93,39 +121,50 @@ def results_records(conference: Conference, published_only: bool = False) -> lis
         result = poll.result or {}
         revisions = list(poll.revisions.all())
         rerun_of = [r.poll_id for r in poll.rerun_of.all()]
-        records.append({
-            "poll_id": poll.pk,
-            "motion": poll.motion.number if poll.motion_id else None,
-            "part": poll.part.label if poll.part_id else "",
-            "section": poll.motion.section.title if poll.motion_id else "",
-            "question": poll.question,
-            "kind": poll.kind,
-            "majority": poll.majority,
-            "secret": poll.secret,
-            "status": poll.status,
-            "outcome": result.get("outcome", ""),
-            "counts": result.get("counts", []),
-            "total": result.get("total", 0),
-            "base": result.get("base", 0),
-            "opened_at": _stamp(poll.opened_at),
-            "closed_at": _stamp(poll.closed_at),
-            "published_at": _stamp(poll.published_at),
-            "corrections": [
-                {"at": _stamp(r.at), "reason": r.reason, "previous": r.previous_result, "new": r.new_result}
-                for r in revisions if r.kind == r.Kind.CORRECTION
-            ],
-            "annulled": next(({"at": _stamp(r.at), "reason": r.reason, "rerun_poll_id": r.rerun_id}
-                              for r in revisions if r.kind == r.Kind.ANNULMENT), None),
-            "rerun_of": rerun_of[0] if rerun_of else None,
-            # Names only where the conference chose a recorded vote.
-            "recorded_votes": [{"name": n, "vote": v} for n, v in recorded_votes(poll)],
-        })
+        records.append(
+            {
+                "poll_id": poll.pk,
+                "motion": poll.motion.number if poll.motion_id else None,
+                "part": poll.part.label if poll.part_id else "",
+                "section": poll.motion.section.title if poll.motion_id else "",
+                "question": poll.question,
+                "kind": poll.kind,
+                "majority": poll.majority,
+                "secret": poll.secret,
+                "status": poll.status,
+                "outcome": result.get("outcome", ""),
+                "counts": result.get("counts", []),
+                "total": result.get("total", 0),
+                "base": result.get("base", 0),
+                "opened_at": _stamp(poll.opened_at),
+                "closed_at": _stamp(poll.closed_at),
+                "published_at": _stamp(poll.published_at),
+                "corrections": [
+                    {"at": _stamp(r.at), "reason": r.reason, "previous": r.previous_result, "new": r.new_result}
+                    for r in revisions
+                    if r.kind == r.Kind.CORRECTION
+                ],
+                "annulled": next(
+                    (
+                        {"at": _stamp(r.at), "reason": r.reason, "rerun_poll_id": r.rerun_id}
+                        for r in revisions
+                        if r.kind == r.Kind.ANNULMENT
+                    ),
+                    None,
+                ),
+                "rerun_of": rerun_of[0] if rerun_of else None,
+                # Names only where the conference chose a recorded vote.
+                "recorded_votes": [{"name": n, "vote": v} for n, v in recorded_votes(poll)],
+            }
+        )
     return records
 
 
 def results_json(conference: Conference, published_only: bool = False) -> bytes:
-    body = {"conference": {"name": conference.name, "slug": conference.slug},
-            "polls": results_records(conference, published_only)}
+    body = {
+        "conference": {"name": conference.name, "slug": conference.slug},
+        "polls": results_records(conference, published_only),
+    }
     return json.dumps(body, cls=DjangoJSONEncoder, indent=2).encode()
 
 
@@ -134,13 +173,32 @@ def results_csv(conference: Conference, published_only: bool = False) -> bytes:
     data = tablib.Dataset(headers=RESULT_COLUMNS)
     for rec in results_records(conference, published_only):
         for count in rec["counts"] or [{}]:
-            data.append([
-                rec["poll_id"], rec["motion"] or "", rec["part"], rec["section"], rec["question"], rec["kind"],
-                rec["majority"], _yes_no(rec["secret"]), rec["status"], rec["outcome"],
-                count.get("key", ""), count.get("count", ""), count.get("percent", ""), count.get("percent_of", ""),
-                rec["total"], rec["base"], rec["opened_at"], rec["closed_at"], rec["published_at"],
-                _yes_no(bool(rec["corrections"])), _yes_no(bool(rec["annulled"])), rec["rerun_of"] or "",
-            ])
+            data.append(
+                [
+                    rec["poll_id"],
+                    rec["motion"] or "",
+                    rec["part"],
+                    rec["section"],
+                    rec["question"],
+                    rec["kind"],
+                    rec["majority"],
+                    _yes_no(rec["secret"]),
+                    rec["status"],
+                    rec["outcome"],
+                    count.get("key", ""),
+                    count.get("count", ""),
+                    count.get("percent", ""),
+                    count.get("percent_of", ""),
+                    rec["total"],
+                    rec["base"],
+                    rec["opened_at"],
+                    rec["closed_at"],
+                    rec["published_at"],
+                    _yes_no(bool(rec["corrections"])),
+                    _yes_no(bool(rec["annulled"])),
+                    rec["rerun_of"] or "",
+                ]
+            )
     return ("\ufeff" + data.export("csv")).encode("utf-8")
 
 
@@ -161,18 +219,27 @@ def resolutions(conference: Conference) -> list[dict[str, Any]]:
     for m in motions:
         if not sections or sections[-1]["section"] != m.section.title:
             sections.append({"section": m.section.title, "motions": []})
-        sections[-1]["motions"].append({
-            "number": m.number,
-            "title": m.title,
-            "text": m.text,
-            "proposer": m.proposer.name if m.proposer_id else "",
-            "outcome": m.outcome,
-            "outcome_label": str(Outcome(m.outcome).label),
-            "as_reference": m.outcome == Outcome.CARRIED_AS_REFERENCE,
-            "parts": [{"label": p.label, "text": p.text, "outcome": p.outcome,
-                       "outcome_label": str(Outcome(p.outcome).label)} for p in m.parts.all()],
-            "decided_at": _stamp(m.decided_at),
-        })
+        sections[-1]["motions"].append(
+            {
+                "number": m.number,
+                "title": m.title,
+                "text": m.text,
+                "proposer": m.proposer.name if m.proposer_id else "",
+                "outcome": m.outcome,
+                "outcome_label": str(Outcome(m.outcome).label),
+                "as_reference": m.outcome == Outcome.CARRIED_AS_REFERENCE,
+                "parts": [
+                    {
+                        "label": p.label,
+                        "text": p.text,
+                        "outcome": p.outcome,
+                        "outcome_label": str(Outcome(p.outcome).label),
+                    }
+                    for p in m.parts.all()
+                ],
+                "decided_at": _stamp(m.decided_at),
+            }
+        )
     return sections
 
 
@@ -187,7 +254,9 @@ def resolutions_csv(conference: Conference) -> bytes:
         for m in section["motions"]:
             data.append([section["section"], m["number"], "", m["title"], m["text"], m["proposer"], m["outcome"]])
             for p in m["parts"]:
-                data.append([section["section"], m["number"], p["label"], m["title"], p["text"], m["proposer"], p["outcome"]])
+                data.append(
+                    [section["section"], m["number"], p["label"], m["title"], p["text"], m["proposer"], p["outcome"]]
+                )
     return ("\ufeff" + data.export("csv")).encode("utf-8")
 
 

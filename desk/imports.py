@@ -85,8 +85,12 @@ def _table(fmt: str, content: bytes, report: ImportReport) -> Iterator[tuple[int
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            report.add(0, "", _("The file is not UTF-8 text (a bad byte at position %(pos)s). "
-                                "Save it as “CSV UTF-8” and try again.") % {"pos": exc.start})
+            report.add(
+                0,
+                "",
+                _("The file is not UTF-8 text (a bad byte at position %(pos)s). Save it as “CSV UTF-8” and try again.")
+                % {"pos": exc.start},
+            )
             return
         for number, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
             yield number, [_cell(c) for c in row]
@@ -127,7 +131,7 @@ def _records(kind: str, fmt: str, content: bytes, report: ImportReport) -> list[
     for number, cells in rows:
         if not any(cells):
             continue  # a blank line
-        if len(cells) > len(header) and any(cells[len(header):]):
+        if len(cells) > len(header) and any(cells[len(header) :]):
             report.add(number, "", _("This row has more cells than the header has columns."))
             continue
         cells = cells + [""] * (len(header) - len(cells))
@@ -200,11 +204,17 @@ def _check_lmcs(conference: Conference, records: list[tuple[int, dict[str, str]]
         seen[name.lower()] = number
         seats = _positive_int(rec["seats"])
         if seats is None:
-            report.add(number, "seats", _("Seats must be a whole number from 1 to 999, not “%(v)s”.") % {"v": rec["seats"]})
+            report.add(
+                number, "seats", _("Seats must be a whole number from 1 to 999, not “%(v)s”.") % {"v": rec["seats"]}
+            )
             continue
         if in_use.get(name, 0) > seats:
-            report.add(number, "seats", _("%(n)s already has %(k)s representatives, more than %(s)s seats.")
-                       % {"n": name, "k": in_use[name], "s": seats})
+            report.add(
+                number,
+                "seats",
+                _("%(n)s already has %(k)s representatives, more than %(s)s seats.")
+                % {"n": name, "k": in_use[name], "s": seats},
+            )
         report.rows.append({"name": name, "seats": seats})
 
 
@@ -227,7 +237,11 @@ def _check_reps(conference: Conference, records: list[tuple[int, dict[str, str]]
             report.add(number, "name", _("The representative has no name."))
             bad = True
         if role not in roles:
-            report.add(number, "role", _("Unknown role “%(r)s” (one of: %(all)s).") % {"r": role, "all": ", ".join(sorted(roles))})
+            report.add(
+                number,
+                "role",
+                _("Unknown role “%(r)s” (one of: %(all)s).") % {"r": role, "all": ", ".join(sorted(roles))},
+            )
             bad = True
         if active is None:
             report.add(number, "active", _("Active must be yes or no."))
@@ -246,7 +260,11 @@ def _check_reps(conference: Conference, records: list[tuple[int, dict[str, str]]
                 bad = True
         key = (lmc_name, name)
         if key in seen:
-            report.add(number, "name", _("%(n)s of %(l)s is already on row %(r)s.") % {"n": name, "l": lmc_name or "-", "r": seen[key]})
+            report.add(
+                number,
+                "name",
+                _("%(n)s of %(l)s is already on row %(r)s.") % {"n": name, "l": lmc_name or "-", "r": seen[key]},
+            )
             bad = True
         seen[key] = number
         if bad:
@@ -260,8 +278,12 @@ def _check_reps(conference: Conference, records: list[tuple[int, dict[str, str]]
         report.rows.append({"name": name, "lmc": lmc_name, "email": email, "role": role, "active": active})
     for lmc_name, row in sorted(last_row.items(), key=lambda item: item[1]):
         if len(filled[lmc_name]) > lmcs[lmc_name].seats:
-            report.add(row, "lmc", _("%(l)s has %(s)s seats; with this file it would have %(n)s active representatives.")
-                       % {"l": lmc_name, "s": lmcs[lmc_name].seats, "n": len(filled[lmc_name])})
+            report.add(
+                row,
+                "lmc",
+                _("%(l)s has %(s)s seats; with this file it would have %(n)s active representatives.")
+                % {"l": lmc_name, "s": lmcs[lmc_name].seats, "n": len(filled[lmc_name])},
+            )
 
 
 def _check_motions(conference: Conference, records: list[tuple[int, dict[str, str]]], report: ImportReport) -> None:
@@ -272,10 +294,16 @@ def _check_motions(conference: Conference, records: list[tuple[int, dict[str, st
         bad = False
         motion_number = _positive_int(rec["number"], top=99999)
         if motion_number is None:
-            report.add(number, "number", _("The motion number must be a whole number, not “%(v)s”.") % {"v": rec["number"]})
+            report.add(
+                number, "number", _("The motion number must be a whole number, not “%(v)s”.") % {"v": rec["number"]}
+            )
             bad = True
         elif motion_number in seen:
-            report.add(number, "number", _("Motion %(n)s is already on row %(r)s.") % {"n": motion_number, "r": seen[motion_number]})
+            report.add(
+                number,
+                "number",
+                _("Motion %(n)s is already on row %(r)s.") % {"n": motion_number, "r": seen[motion_number]},
+            )
             bad = True
         else:
             seen[motion_number] = number
@@ -285,8 +313,12 @@ def _check_motions(conference: Conference, records: list[tuple[int, dict[str, st
                 bad = True
         category = categories.get((rec.get("category") or Motion.Category.PRIORITISED).lower())
         if category is None:
-            report.add(number, "category", _("Unknown category “%(c)s” (one of: %(all)s).")
-                       % {"c": rec["category"], "all": ", ".join(categories.values())})
+            report.add(
+                number,
+                "category",
+                _("Unknown category “%(c)s” (one of: %(all)s).")
+                % {"c": rec["category"], "all": ", ".join(categories.values())},
+            )
             bad = True
         proposer = rec.get("proposer", "")
         if proposer and proposer not in lmcs:
@@ -305,10 +337,18 @@ def _check_motions(conference: Conference, records: list[tuple[int, dict[str, st
             bad = True
         if bad:
             continue
-        report.rows.append({
-            "number": motion_number, "section": rec["section"], "title": rec["title"], "text": rec["text"],
-            "category": category, "parts": parts, "proposer": proposer, "two_thirds": two_thirds,
-        })
+        report.rows.append(
+            {
+                "number": motion_number,
+                "section": rec["section"],
+                "title": rec["title"],
+                "text": rec["text"],
+                "category": category,
+                "parts": parts,
+                "proposer": proposer,
+                "two_thirds": two_thirds,
+            }
+        )
 
 
 def _positive_int(value: str, top: int = 999) -> int | None:

@@ -102,8 +102,12 @@ class Deputisation(models.Model):
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(fields=["absent"], condition=models.Q(ended_at__isnull=True), name="one_deputy_per_seat"),
-            models.UniqueConstraint(fields=["deputy"], condition=models.Q(ended_at__isnull=True), name="one_seat_per_deputy"),
+            models.UniqueConstraint(
+                fields=["absent"], condition=models.Q(ended_at__isnull=True), name="one_deputy_per_seat"
+            ),
+            models.UniqueConstraint(
+                fields=["deputy"], condition=models.Q(ended_at__isnull=True), name="one_seat_per_deputy"
+            ),
         ]
 
     def __str__(self) -> str:

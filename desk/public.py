@@ -20,11 +20,15 @@ def motion_result(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """/c/<slug>/results/motion/<number>/: the motion, its outcome and every published vote on it."""
     conference = get_object_or_404(Conference, slug=slug)
     motion = get_object_or_404(
-        Motion.objects.select_related("section", "proposer").prefetch_related("parts"), conference=conference, number=number
+        Motion.objects.select_related("section", "proposer").prefetch_related("parts"),
+        conference=conference,
+        number=number,
     )
     polls = (
         Poll.objects.filter(motion=motion, published_at__isnull=False)
-        .select_related("part").prefetch_related("revisions").order_by("published_at", "pk")
+        .select_related("part")
+        .prefetch_related("revisions")
+        .order_by("published_at", "pk")
     )
     return render(request, "desk/motion_result.html", {"conference": conference, "motion": motion, "polls": polls})
 

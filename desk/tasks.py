@@ -45,8 +45,13 @@ def _progress(job: Job) -> Callable[[int], None]:
 def _finish(job: Job, filename: str = "", content_type: str = "", content: bytes | None = None, **details) -> str:
     with transaction.atomic():
         Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.DONE, done=job.total, filename=filename, content_type=content_type,
-            content=content, finished_at=timezone.now(), params=job.params,
+            status=Job.Status.DONE,
+            done=job.total,
+            filename=filename,
+            content_type=content_type,
+            content=content,
+            finished_at=timezone.now(),
+            params=job.params,
         )
         audit(job.conference, None, "job.done", job.get_kind_display(), job_id=job.pk, **details)
     return "done"
@@ -57,7 +62,9 @@ def _run(job: Job, work: Callable[[], str]) -> str:
         return work()
     except Exception as exc:
         log.exception("desk job %s failed", job.pk)
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
         return "failed"
 
 
@@ -123,14 +130,20 @@ def email_login_cards(job_id: int) -> str:
     conference, base_url = job.conference, job.params.get("base_url", "")
 
     def build(rep: Representative) -> mail.EmailMessage:
-        context = {"conference": conference, "rep": rep, "code": format_code(rep.access_code),
-                   "link": documents.join_link(base_url, conference, rep.access_code)}
+        context = {
+            "conference": conference,
+            "rep": rep,
+            "code": format_code(rep.access_code),
+            "link": documents.join_link(base_url, conference, rep.access_code),
+        }
         message = mail.EmailMessage(
             subject=_("Your login card for %(name)s") % {"name": conference.name},
             body=render_to_string("desk/email/login_card.txt", context),
             to=[rep.email],
         )
-        message.attach(f"login-card-{rep.pk}.pdf", documents.login_cards_pdf(conference, [rep], base_url), "application/pdf")
+        message.attach(
+            f"login-card-{rep.pk}.pdf", documents.login_cards_pdf(conference, [rep], base_url), "application/pdf"
+        )
         return message
 
     def work() -> str:
@@ -154,8 +167,10 @@ def email_resolutions(job_id: int) -> str:
         def build(rep: Representative) -> mail.EmailMessage:
             message = mail.EmailMessage(
                 subject=_("Resolutions of %(name)s") % {"name": conference.name},
-                body=render_to_string("desk/email/resolutions.txt", {"conference": conference, "rep": rep,
-                                                                     "base_url": job.params.get("base_url", "")}),
+                body=render_to_string(
+                    "desk/email/resolutions.txt",
+                    {"conference": conference, "rep": rep, "base_url": job.params.get("base_url", "")},
+                ),
                 to=[rep.email],
             )
             message.attach(f"resolutions-{conference.slug}.pdf", pdf, "application/pdf")

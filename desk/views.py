@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from conference.actions import audit, reissue_code
+from conference.actions import reissue_code
 from conference.models import Conference, Representative, format_code
 from voting.errors import Refused
 from voting.models import Poll
@@ -30,13 +30,17 @@ def _base_url(request: HttpRequest) -> str:
 def home(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
     reps = conference.representatives.filter(role=Representative.Role.REPRESENTATIVE)
     context = {
-        "conference": conference, "me": me,
+        "conference": conference,
+        "me": me,
         "counts": {
-            "lmcs": conference.lmcs.count(), "representatives": reps.filter(is_active=True).count(),
-            "checked_in": reps.filter(is_active=True, checked_in=True).count(), "motions": conference.motions.count(),
+            "lmcs": conference.lmcs.count(),
+            "representatives": reps.filter(is_active=True).count(),
+            "checked_in": reps.filter(is_active=True, checked_in=True).count(),
+            "motions": conference.motions.count(),
         },
         "jobs": conference.desk_jobs.defer("content")[:10],
-        "kinds": imports.KINDS, "job_kinds": Job.Kind.choices,
+        "kinds": imports.KINDS,
+        "job_kinds": Job.Kind.choices,
     }
     return render(request, "desk/home.html", context)
 
@@ -58,14 +62,26 @@ def import_file(request: HttpRequest, conference: Conference, me: Representative
             report = imports.check_file(conference, kind, upload.name, upload.read())
             if report.ok:
                 counts = actions.apply_import(conference, report, me, upload.name)
-                messages.success(request, _("Imported %(rows)s rows: %(created)s new, %(updated)s changed.") % {
-                    "rows": len(report.rows), "created": counts["created"], "updated": counts["updated"]})
+                messages.success(
+                    request,
+                    _("Imported %(rows)s rows: %(created)s new, %(updated)s changed.")
+                    % {"rows": len(report.rows), "created": counts["created"], "updated": counts["updated"]},
+                )
                 return redirect("desk-import", slug=conference.slug)
     status = 400 if report is not None and not report.ok else 200
-    return render(request, "desk/import.html", {
-        "conference": conference, "me": me, "kind": kind, "kinds": imports.KINDS, "report": report,
-        "columns": {k: r + o for k, (r, o) in imports.COLUMNS.items()},
-    }, status=status)
+    return render(
+        request,
+        "desk/import.html",
+        {
+            "conference": conference,
+            "me": me,
+            "kind": kind,
+            "kinds": imports.KINDS,
+            "report": report,
+            "columns": {k: r + o for k, (r, o) in imports.COLUMNS.items()},
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -101,11 +117,21 @@ def people(request: HttpRequest, conference: Conference, me: Representative) -> 
     reps = conference.representatives.filter(role=Representative.Role.REPRESENTATIVE).select_related("lmc")
     if q:
         reps = reps.filter(Q(name__icontains=q) | Q(lmc__name__icontains=q) | Q(email__icontains=q))
-    seats = Deputisation.objects.filter(conference=conference, ended_at__isnull=True).select_related("absent", "deputy", "lmc")
-    return render(request, "desk/people.html", {
-        "conference": conference, "me": me, "reps": reps.order_by("lmc__name", "name")[:500], "q": q,
-        "seats": seats, "new_code": request.session.pop("desk_new_code", None),
-    })
+    seats = Deputisation.objects.filter(conference=conference, ended_at__isnull=True).select_related(
+        "absent", "deputy", "lmc"
+    )
+    return render(
+        request,
+        "desk/people.html",
+        {
+            "conference": conference,
+            "me": me,
+            "reps": reps.order_by("lmc__name", "name")[:500],
+            "q": q,
+            "seats": seats,
+            "new_code": request.session.pop("desk_new_code", None),
+        },
+    )
 
 
 def _rep(conference: Conference, rep_id: int) -> Representative:
@@ -171,8 +197,11 @@ def end_deputisation(request: HttpRequest, conference: Conference, me: Represent
 @secretariat_required
 def record(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
     polls = (
-        Poll.objects.filter(conference=conference).exclude(status=Poll.Status.DRAFT)
-        .select_related("motion", "part").prefetch_related("revisions", "options").order_by("-opened_at", "-pk")
+        Poll.objects.filter(conference=conference)
+        .exclude(status=Poll.Status.DRAFT)
+        .select_related("motion", "part")
+        .prefetch_related("revisions", "options")
+        .order_by("-opened_at", "-pk")
     )
     return render(request, "desk/record.html", {"conference": conference, "me": me, "polls": polls})
 
@@ -195,13 +224,19 @@ def revise(request: HttpRequest, conference: Conference, me: Representative, pol
         except Refused as refused:
             messages.error(request, refused.message)
     counts = {c["key"]: c["count"] for c in (poll.result or {}).get("counts", [])}
-    return render(request, "desk/revise.html", {
-        "conference": conference, "me": me, "poll": poll,
-        "options": [(o, counts.get(o.key, 0)) for o in poll.options.all()],
-        "revisions": ResultRevision.objects.filter(poll=poll).select_related("by", "rerun"),
-        "rerun_of": ResultRevision.objects.filter(rerun=poll).select_related("poll").first(),
-        "outcomes": sorted(actions.CORRECTABLE_OUTCOMES),
-    })
+    return render(
+        request,
+        "desk/revise.html",
+        {
+            "conference": conference,
+            "me": me,
+            "poll": poll,
+            "options": [(o, counts.get(o.key, 0)) for o in poll.options.all()],
+            "revisions": ResultRevision.objects.filter(poll=poll).select_related("by", "rerun"),
+            "rerun_of": ResultRevision.objects.filter(rerun=poll).select_related("poll").first(),
+            "outcomes": sorted(actions.CORRECTABLE_OUTCOMES),
+        },
+    )
 
 
 def _count(raw: str) -> int:
@@ -245,8 +280,16 @@ def job_page(request: HttpRequest, conference: Conference, me: Representative, j
 
 
 def job_payload(job: Job) -> dict:
-    return {"id": job.pk, "kind": job.kind, "status": job.status, "done": job.done, "total": job.total,
-            "percent": job.percent, "error": job.error, "has_file": bool(job.filename)}
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "error": job.error,
+        "has_file": bool(job.filename),
+    }
 
 
 @require_GET
@@ -261,6 +304,5 @@ def job_download(request: HttpRequest, conference: Conference, me: Representativ
     job = get_object_or_404(Job, pk=job_id, conference=conference, status=Job.Status.DONE)
     if not job.content:
         raise Http404
-    if job.kind == Job.Kind.LOGIN_CARDS:
-        audit(conference, me, "cards.downloaded", job.filename, job_id=job.pk)
+    actions.record_download(job, me)
     return _download(bytes(job.content), job.filename, "pdf")

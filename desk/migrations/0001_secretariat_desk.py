@@ -6,70 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conference', '0004_restrict_not_protect'),
-        ('voting', '0003_poll_status_annulled'),
+        ("conference", "0004_restrict_not_protect"),
+        ("voting", "0003_poll_status_annulled"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ResultRevision',
+            name="ResultRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('correction', 'Correction'), ('annulment', 'Annulled, to be re-run')], max_length=12)),
-                ('reason', models.TextField()),
-                ('previous_status', models.CharField(max_length=10)),
-                ('previous_result', models.JSONField(blank=True, null=True)),
-                ('new_result', models.JSONField(blank=True, null=True)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conference.representative')),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='voting.poll')),
-                ('rerun', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rerun_of', to='voting.poll')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("correction", "Correction"), ("annulment", "Annulled, to be re-run")], max_length=12
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("previous_status", models.CharField(max_length=10)),
+                ("previous_result", models.JSONField(blank=True, null=True)),
+                ("new_result", models.JSONField(blank=True, null=True)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="conference.representative",
+                    ),
+                ),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="revisions", to="voting.poll"
+                    ),
+                ),
+                (
+                    "rerun",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="rerun_of",
+                        to="voting.poll",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Deputisation',
+            name="Deputisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('absent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deputised_by', to='conference.representative')),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deputisations', to='conference.conference')),
-                ('deputy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deputising_for', to='conference.representative')),
-                ('lmc', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deputisations', to='conference.lmc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "absent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deputised_by",
+                        to="conference.representative",
+                    ),
+                ),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deputisations",
+                        to="conference.conference",
+                    ),
+                ),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deputising_for",
+                        to="conference.representative",
+                    ),
+                ),
+                (
+                    "lmc",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deputisations", to="conference.lmc"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('absent',), name='one_deputy_per_seat'), models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('deputy',), name='one_seat_per_deputy')],
+                "ordering": ["-started_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)), fields=("absent",), name="one_deputy_per_seat"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)), fields=("deputy",), name="one_seat_per_deputy"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('login_cards', 'Login cards (PDF)'), ('resolutions', 'Resolutions (PDF)'), ('email_cards', 'Email login cards'), ('email_resolutions', 'Email the resolutions')], max_length=20)),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('filename', models.CharField(blank=True, max_length=200)),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('content', models.BinaryField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='desk_jobs', to='conference.conference')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conference.representative')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("login_cards", "Login cards (PDF)"),
+                            ("resolutions", "Resolutions (PDF)"),
+                            ("email_cards", "Email login cards"),
+                            ("email_resolutions", "Email the resolutions"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("filename", models.CharField(blank=True, max_length=200)),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("content", models.BinaryField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="desk_jobs",
+                        to="conference.conference",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="conference.representative",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['conference', 'kind', 'status'], name='desk_job_confere_d39cbe_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["conference", "kind", "status"], name="desk_job_confere_d39cbe_idx")],
             },
         ),
     ]

@@ -9,9 +9,9 @@ from django.test import Client
 
 from conference.models import Conference, Representative
 from motions.models import Motion
+from tests.factories import make_conference, make_rep, make_staff
 from voting import actions
 from voting.models import Poll
-from tests.factories import make_conference, make_rep, make_staff
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +34,9 @@ def desk() -> tuple[Conference, Representative, Client]:
     return conf, secretariat, staff_client(secretariat)
 
 
-def decide(motion: Motion, by: Representative, votes: dict[str, int], *, part=None, publish: bool = True,
-           secret: bool = True) -> Poll:
+def decide(
+    motion: Motion, by: Representative, votes: dict[str, int], *, part=None, publish: bool = True, secret: bool = True
+) -> Poll:
     """Put a motion (or part) to the hall, vote, close and (by default) publish."""
     poll = actions.open_poll(actions.create_motion_poll(motion, part, secret=secret), by)
     for choice, n in votes.items():

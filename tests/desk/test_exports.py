@@ -12,9 +12,9 @@ from django.urls import reverse
 from conference.models import Representative
 from desk import actions, exports, imports
 from motions.models import Motion
-from tests.factories import make_conference, make_motion, make_staff
 from tests.desk.conftest import decide
 from tests.desk.test_imports import LMCS, MOTIONS, REPS, load
+from tests.factories import make_conference, make_motion, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_the_results_export_has_every_poll_count_outcome_and_timestamp(decided):
 
 
 def test_results_exports_never_name_a_secret_voter(decided):
-    conf, secret, recorded, _unpublished = decided
+    conf, secret, _recorded, _unpublished = decided
     secret_voters = set(Representative.objects.filter(participations__poll=secret).values_list("name", flat=True))
     assert len(secret_voters) == 3
     for body in (exports.results_json(conf), exports.results_csv(conf), exports.results_json(conf, True)):
@@ -80,7 +80,7 @@ def test_results_exports_never_name_a_secret_voter(decided):
 
 
 def test_the_public_results_export_has_only_published_polls(decided, client):
-    conf, secret, recorded, unpublished = decided
+    conf, secret, recorded, _unpublished = decided
     response = client.get(reverse("results-export", args=[conf.slug, "json"]))
     assert response.status_code == 200
     assert {p["poll_id"] for p in response.json()["polls"]} == {secret.pk, recorded.pk}

@@ -13,14 +13,17 @@ from django.urls import reverse
 from conference.models import LMC, AuditEntry, Representative
 from desk import actions, imports
 from motions.models import Motion, MotionPart, Section
-from tests.factories import make_conference, make_lmc, make_rep, make_staff
 from tests.desk.conftest import staff_client
+from tests.factories import make_conference, make_lmc, make_rep, make_staff
+from voting.errors import Refused
 
 pytestmark = pytest.mark.django_db
 
 LMCS = "name,seats\nAvon LMC,2\nKent LMC,3\n"
-REPS = "name,lmc,email,role,active\nDr Ann Avon,Avon LMC,ann@example.org,,\nDr Bob Avon,Avon LMC,,representative,yes\n" \
-       "Dr Deputy Avon,Avon LMC,,representative,no\nDr Kay Kent,Kent LMC,kay@example.org,,\n"
+REPS = (
+    "name,lmc,email,role,active\nDr Ann Avon,Avon LMC,ann@example.org,,\nDr Bob Avon,Avon LMC,,representative,yes\n"
+    "Dr Deputy Avon,Avon LMC,,representative,no\nDr Kay Kent,Kent LMC,kay@example.org,,\n"
+)
 MOTIONS = (
     "number,section,title,text,category,parts,proposer,two_thirds\n"
     '1,The GP contract,A new contract,"That conference demands:",prioritised,"(i) more money\n(ii) fewer targets",Avon LMC,\n'
@@ -62,7 +65,10 @@ def test_good_files_import_lmcs_representatives_and_motions_with_parts(fmt):
     assert Motion.objects.get(number=3).requires_two_thirds and Motion.objects.get(number=3).proposer is None
     assert [s.title for s in Section.objects.filter(conference=conf)] == ["The GP contract", "Workload"]
     assert list(AuditEntry.objects.filter(conference=conf).values_list("action", flat=True)) == [
-        "import.lmcs", "import.representatives", "import.motions"]
+        "import.lmcs",
+        "import.representatives",
+        "import.motions",
+    ]
 
 
 def test_importing_the_same_file_again_changes_nothing():
@@ -101,7 +107,7 @@ def test_unknown_lmc_is_reported_on_its_row_and_nothing_is_written(base):
     conf, before = base
     report = check(conf, "representatives", "name,lmc\nDr Ann,Avon LMC\nDr Zed,Atlantis LMC\n")
     assert problems(report) == [(3, "lmc")] and "Atlantis LMC" in report.problems[0].message
-    with pytest.raises(Exception):
+    with pytest.raises(Refused):
         actions.apply_import(conf, report, None)
     assert_nothing_written(conf, before)
 
@@ -125,7 +131,9 @@ def test_seats_count_representatives_already_on_the_roll():
 
 def test_duplicate_motion_number_is_reported_and_nothing_is_written(base):
     conf, before = base
-    report = check(conf, "motions", "number,section,title,text\n7,S,One,Text one.\n8,S,Two,Text two.\n7,S,Three,Text three.\n")
+    report = check(
+        conf, "motions", "number,section,title,text\n7,S,One,Text one.\n8,S,Two,Text two.\n7,S,Three,Text three.\n"
+    )
     assert problems(report) == [(4, "number")] and "row 2" in report.problems[0].message
     assert_nothing_written(conf, before)
 

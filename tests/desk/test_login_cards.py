@@ -14,8 +14,8 @@ from conference.models import AuditEntry, format_code
 from desk import actions, documents
 from desk.models import Job
 from desk.tasks import build_login_cards
-from tests.factories import make_conference, make_lmc, make_rep, make_staff
 from tests.desk.conftest import staff_client
+from tests.factories import make_conference, make_lmc, make_rep, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +66,16 @@ def test_the_desk_starts_the_job_shows_progress_and_serves_the_pdf(desk, django_
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("desk-job", args=[conf.slug, job.pk])
     status_url = reverse("desk-job-status", args=[conf.slug, job.pk])
-    assert client.get(status_url).json() | {} == {"id": job.pk, "kind": "login_cards", "status": "pending", "done": 0,
-                                                  "total": 0, "percent": 0, "error": "", "has_file": False}
+    assert client.get(status_url).json() | {} == {
+        "id": job.pk,
+        "kind": "login_cards",
+        "status": "pending",
+        "done": 0,
+        "total": 0,
+        "percent": 0,
+        "error": "",
+        "has_file": False,
+    }
     assert job.params["base_url"] == "http://testserver"
     page = client.get(reverse("desk-job", args=[conf.slug, job.pk]))
     assert b'data-status-url="' + status_url.encode() in page.content and b"<script>" not in page.content

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from desk import actions
 from desk.models import Job
-from tests.factories import make_motion, make_rep, make_staff
 from tests.desk.conftest import decide, staff_client
+from tests.factories import make_motion, make_rep, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,22 @@ def test_desk_pages_render_without_inline_scripts_or_styles_and_refuse_others(de
     poll = decide(make_motion(conf), chair, {"for": 1})
     make_rep(conf, name="Dr Visible")
     job = actions.request_job(conf, Job.Kind.RESOLUTIONS, secretariat)
-    urls = [reverse(name, args=[conf.slug, *extra]) for name, extra in (
-        ("desk", []), ("desk-import", []), ("desk-people", []), ("desk-record", []), ("desk-audit", []),
-        ("desk-revise", [poll.pk]), ("desk-job", [job.pk]),
-    )] + [reverse("results", args=[conf.slug]), reverse("motion-result", args=[conf.slug, poll.motion.number]),
-          reverse("poll-result", args=[conf.slug, poll.pk])]
+    urls = [
+        reverse(name, args=[conf.slug, *extra])
+        for name, extra in (
+            ("desk", []),
+            ("desk-import", []),
+            ("desk-people", []),
+            ("desk-record", []),
+            ("desk-audit", []),
+            ("desk-revise", [poll.pk]),
+            ("desk-job", [job.pk]),
+        )
+    ] + [
+        reverse("results", args=[conf.slug]),
+        reverse("motion-result", args=[conf.slug, poll.motion.number]),
+        reverse("poll-result", args=[conf.slug, poll.pk]),
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -14,8 +14,8 @@ from desk import actions
 from desk.models import Job
 from desk.tasks import build_resolutions, email_login_cards, email_resolutions
 from motions.models import Motion
-from tests.factories import make_conference, make_lmc, make_motion, make_rep, make_section, make_staff
 from tests.desk.conftest import decide
+from tests.factories import make_conference, make_lmc, make_motion, make_rep, make_section, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,37 @@ pytestmark = pytest.mark.django_db
 def agenda():
     conf = make_conference()
     chair = make_staff(conf)
-    contract, workload = make_section(conf, title="The GP contract", order=1), make_section(conf, title="Workload", order=2)
+    contract, workload = (
+        make_section(conf, title="The GP contract", order=1),
+        make_section(conf, title="Workload", order=2),
+    )
     avon, kent = make_lmc(conf, name="Avon LMC"), make_lmc(conf, name="Kent LMC")
-    m1 = make_motion(conf, number=1, section=contract, proposer=avon, title="A new contract",
-                     text="That conference demands a new contract.")
-    m2 = make_motion(conf, number=2, section=workload, proposer=kent, title="Safe limits",
-                     text="That conference insists on safe working limits.")
+    m1 = make_motion(
+        conf,
+        number=1,
+        section=contract,
+        proposer=avon,
+        title="A new contract",
+        text="That conference demands a new contract.",
+    )
+    m2 = make_motion(
+        conf,
+        number=2,
+        section=workload,
+        proposer=kent,
+        title="Safe limits",
+        text="That conference insists on safe working limits.",
+    )
     m3 = make_motion(conf, number=3, section=workload, proposer=kent, title="Lost cause", text="That conference loses.")
-    m4 = make_motion(conf, number=4, section=contract, proposer=avon, title="In parts", text="That conference asks for:",
-                     parts=["fair pay", "free parking"])
+    m4 = make_motion(
+        conf,
+        number=4,
+        section=contract,
+        proposer=avon,
+        title="In parts",
+        text="That conference asks for:",
+        parts=["fair pay", "free parking"],
+    )
     decide(m1, chair, {"for": 2})
     poll = decide(m2, chair, {"for": 2})
     decide(m3, chair, {"against": 2})
@@ -40,8 +62,9 @@ def agenda():
     decide(m4, chair, {"for": 1}, part=part_i)
     decide(m4, chair, {"against": 1}, part=part_ii)
     # The chair took motion 2 as a reference: the secretariat records it.
-    actions.correct_result(poll, {"for": 2, "against": 0, "abstain": 0}, "Carried as a reference", None,
-                           outcome="carried_as_reference")
+    actions.correct_result(
+        poll, {"for": 2, "against": 0, "abstain": 0}, "Carried as a reference", None, outcome="carried_as_reference"
+    )
     return conf, avon, kent, contract, workload
 
 
@@ -52,11 +75,14 @@ def titles(response) -> list[str]:
 
 
 def test_the_results_page_filters_by_section_outcome_lmc_and_words(agenda, client):
-    conf, avon, kent, contract, workload = agenda
+    conf, _avon, kent, _contract, workload = agenda
     url = reverse("results", args=[conf.slug])
     assert len(titles(client.get(url))) == 5
     assert {t.split(":")[0] for t in titles(client.get(url, {"section": workload.pk}))} == {"Motion 2", "Motion 3"}
-    assert [t.split(":")[0] for t in titles(client.get(url, {"outcome": "lost"}))] == ["Motion 4, part (ii)", "Motion 3"]
+    assert [t.split(":")[0] for t in titles(client.get(url, {"outcome": "lost"}))] == [
+        "Motion 4, part (ii)",
+        "Motion 3",
+    ]
     assert [t.split(":")[0] for t in titles(client.get(url, {"outcome": "carried_as_reference"}))] == ["Motion 2"]
     assert {t.split(":")[0] for t in titles(client.get(url, {"lmc": kent.pk}))} == {"Motion 2", "Motion 3"}
     assert [t.split(":")[0] for t in titles(client.get(url, {"q": "safe working"}))] == ["Motion 2"]
@@ -70,7 +96,10 @@ def test_each_motion_has_a_stable_public_page(agenda, client):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Carried in part" in text and "(i) fair pay" in text and "[Lost]" in text
-    assert reverse("motion-result", args=[conf.slug, 4]) in client.get(reverse("results", args=[conf.slug])).content.decode()
+    assert (
+        reverse("motion-result", args=[conf.slug, 4])
+        in client.get(reverse("results", args=[conf.slug])).content.decode()
+    )
     assert client.get(reverse("motion-result", args=[conf.slug, 99])).status_code == 404
 
 
@@ -117,7 +146,7 @@ def test_login_cards_go_by_email_one_each_with_the_card_attached_and_not_twice()
     message = mail.outbox[0]
     assert message.to == ["ann@example.org"]
     assert f"https://hall.example.org/c/{conf.slug}/join/{ann.access_code}/" in message.body
-    name, content, mimetype = message.attachments[0]
+    _name, content, mimetype = message.attachments[0]
     assert mimetype == "application/pdf" and "Dr Ann" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert email_login_cards(job.pk) == "nothing to do"
     assert len(mail.outbox) == 1

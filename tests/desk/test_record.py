@@ -11,11 +11,11 @@ from conference.models import AuditEntry
 from desk import actions
 from desk.models import ResultRevision
 from motions.models import Motion
+from tests.desk.conftest import decide, staff_client
+from tests.factories import make_conference, make_motion, make_rep, make_staff
 from voting import actions as voting
 from voting.errors import Refused
 from voting.models import Poll
-from tests.factories import make_conference, make_motion, make_rep, make_staff
-from tests.desk.conftest import decide, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +31,12 @@ def published():
 
 
 def test_a_correction_replaces_the_result_keeps_the_old_one_and_moves_the_motion(published):
-    conf, secretariat, motion, poll = published
+    _conf, secretariat, motion, poll = published
     assert poll.result["outcome"] == "lost"
     before = poll.result
-    poll = actions.correct_result(poll, {"for": 4, "against": 3, "abstain": 1}, "Four paper ballots were missed.", secretariat)
+    poll = actions.correct_result(
+        poll, {"for": 4, "against": 3, "abstain": 1}, "Four paper ballots were missed.", secretariat
+    )
     assert poll.result["outcome"] == "carried" and poll.result["corrected"]
     assert [c["count"] for c in poll.result["counts"]] == [4, 3, 1]
     revision = ResultRevision.objects.get(poll=poll)
@@ -48,13 +50,18 @@ def test_a_correction_replaces_the_result_keeps_the_old_one_and_moves_the_motion
 
 
 def test_a_correction_can_declare_a_reference_and_needs_a_reason_and_every_count(published):
-    conf, secretariat, motion, poll = published
+    _conf, secretariat, motion, poll = published
     with pytest.raises(Refused):
         actions.correct_result(poll, {"for": 1, "against": 0, "abstain": 0}, "  ", secretariat)
     with pytest.raises(Refused):
         actions.correct_result(poll, {"for": 1}, "Missing counts", secretariat)
-    poll = actions.correct_result(poll, {"for": 5, "against": 0, "abstain": 0}, "Taken as a reference", secretariat,
-                                  outcome="carried_as_reference")
+    poll = actions.correct_result(
+        poll,
+        {"for": 5, "against": 0, "abstain": 0},
+        "Taken as a reference",
+        secretariat,
+        outcome="carried_as_reference",
+    )
     motion.refresh_from_db()
     assert motion.outcome == "carried_as_reference"
     assert ResultRevision.objects.count() == 1
@@ -103,13 +110,15 @@ def test_the_desk_pages_correct_and_annul_and_refuse_the_chair(published):
     chair = staff_client(make_staff(conf))
     assert chair.post(url, {"action": "annul", "reason": "chair tries"}).status_code == 403
     assert client.get(reverse("desk-record", args=[conf.slug])).status_code == 200
-    response = client.post(url, {"action": "correct", "count-for": "9", "count-against": "3", "count-abstain": "0",
-                                 "reason": "Recount"})
+    response = client.post(
+        url, {"action": "correct", "count-for": "9", "count-against": "3", "count-abstain": "0", "reason": "Recount"}
+    )
     assert response.status_code == 302
     poll.refresh_from_db()
     assert poll.result["outcome"] == "carried"
-    response = client.post(url, {"action": "correct", "count-for": "x", "count-against": "3", "count-abstain": "0",
-                                 "reason": "Typo"})
+    response = client.post(
+        url, {"action": "correct", "count-for": "x", "count-against": "3", "count-abstain": "0", "reason": "Typo"}
+    )
     assert response.status_code == 200 and b"whole number" in response.content
     response = client.post(url, {"action": "annul", "reason": "Technical failure"})
     rerun = Poll.objects.exclude(pk=poll.pk).get(motion=motion)
@@ -125,7 +134,9 @@ def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
     motion = make_motion(conf)
     poll = voting.open_poll(voting.create_motion_poll(motion), chair)
     voters = [make_rep(conf, name=f"Dr Hidden Voter {i}") for i in range(3)]
-    receipts = [voting.cast_vote(v, poll.pk, c, uuid.uuid4()).receipt for v, c in zip(voters, ["for", "against", "for"])]
+    receipts = [
+        voting.cast_vote(v, poll.pk, c, uuid.uuid4()).receipt for v, c in zip(voters, ["for", "against", "for"])
+    ]
     voting.publish_result(voting.close_poll(poll.pk, chair), chair)
     actions.correct_result(poll, {"for": 3, "against": 1, "abstain": 0}, "Recount", secretariat)
     actions.annul_and_rerun(poll, "Failure", secretariat)
@@ -134,10 +145,14 @@ def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
     actions.request_job(conf, "resolutions", secretariat)
     entries = list(AuditEntry.objects.filter(conference=conf))
     assert {"result.corrected", "poll.annulled", "rep.checked_in", "rep.checked_out", "job.requested"} <= {
-        e.action for e in entries}
+        e.action for e in entries
+    }
     assert all(e.actor == secretariat for e in entries if e.action in {"result.corrected", "poll.annulled"})
-    log = " ".join(f"{e.actor_label} {e.target} {e.details}" for e in entries if e.action != "rep.checked_in"
-                   and e.action != "rep.checked_out")
+    log = " ".join(
+        f"{e.actor_label} {e.target} {e.details}"
+        for e in entries
+        if e.action != "rep.checked_in" and e.action != "rep.checked_out"
+    )
     for voter, receipt in zip(voters, receipts):
         assert voter.name not in log and receipt not in log and voter.access_code not in log
     from voting.models import voter_tag

@@ -10,15 +10,15 @@ from django.urls import reverse
 from conference.models import AuditEntry, Representative
 from desk import actions
 from desk.models import Deputisation
+from tests.factories import make_conference, make_lmc, make_motion, make_rep, make_staff
 from voting import actions as voting
 from voting.errors import Refused
-from tests.factories import make_conference, make_lmc, make_motion, make_rep, make_staff
 
 pytestmark = pytest.mark.django_db
 
 
 def test_checking_in_and_out_at_the_desk_sets_who_is_present(desk):
-    conf, secretariat, client = desk
+    conf, _secretariat, client = desk
     conf.require_check_in = True
     conf.save()
     rep = make_rep(conf)
@@ -29,7 +29,9 @@ def test_checking_in_and_out_at_the_desk_sets_who_is_present(desk):
     client.post(reverse("desk-check-in", args=[conf.slug, rep.pk]), {"present": "0"})
     assert not conf.voting_members().exists()
     assert list(AuditEntry.objects.filter(conference=conf).values_list("action", flat=True)) == [
-        "rep.checked_in", "rep.checked_out"]
+        "rep.checked_in",
+        "rep.checked_out",
+    ]
     other = make_rep(make_conference())
     assert client.post(reverse("desk-check-in", args=[conf.slug, other.pk]), {"present": "1"}).status_code == 404
 
@@ -62,11 +64,14 @@ def test_a_deputy_takes_the_seat_votes_in_it_and_hands_it_back(seat):
     deputy.refresh_from_db()
     assert absent.can_vote and not deputy.is_active
     assert list(conf.voting_members()) == [absent]
-    assert [e.action for e in AuditEntry.objects.filter(action__startswith="deputy.")] == ["deputy.seated", "deputy.stood_down"]
+    assert [e.action for e in AuditEntry.objects.filter(action__startswith="deputy.")] == [
+        "deputy.seated",
+        "deputy.stood_down",
+    ]
 
 
 def test_a_deputy_must_be_of_the_same_lmc_and_off_the_roll(seat):
-    conf, absent, deputy, secretariat = seat
+    conf, absent, _deputy, secretariat = seat
     stranger = make_rep(conf, make_lmc(conf), is_active=False)
     with pytest.raises(Refused):
         actions.seat_deputy(absent, stranger, secretariat)
@@ -85,6 +90,10 @@ def test_the_people_page_seats_a_deputy_and_refuses_others(seat):
     assert b"Dr Deputy" in page.content and b"Sit for" in page.content
     client.post(reverse("desk-seat-deputy", args=[conf.slug]), {"absent": absent.pk, "deputy": deputy.pk})
     assert Deputisation.objects.filter(ended_at__isnull=True).count() == 1
-    assert staff_client(make_staff(conf)).post(
-        reverse("desk-seat-deputy", args=[conf.slug]), {"absent": absent.pk, "deputy": deputy.pk}).status_code == 403
+    assert (
+        staff_client(make_staff(conf))
+        .post(reverse("desk-seat-deputy", args=[conf.slug]), {"absent": absent.pk, "deputy": deputy.pk})
+        .status_code
+        == 403
+    )
     assert Representative.objects.get(pk=deputy.pk).is_active

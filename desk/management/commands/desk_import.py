@@ -39,5 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{file.name}: {len(report.rows)} rows, no problems."))
             return
         counts = actions.apply_import(conference, report, None, file.name)
-        self.stdout.write(self.style.SUCCESS(
-            f"{file.name}: {len(report.rows)} rows, {counts['created']} new, {counts['updated']} changed."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{file.name}: {len(report.rows)} rows, {counts['created']} new, {counts['updated']} changed."
+            )
+        )
