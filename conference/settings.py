@@ -203,5 +203,7 @@ LOGGING = {
 VOTE_BATCH_MAX = 500
 # Turnout is broadcast at most this often per poll and process (DESIGN §4.5).
 TURNOUT_INTERVAL_SECONDS = 0.25
+# How long a process reuses the shared part of a snapshot for the same seq (0: never).
+SNAPSHOT_CACHE_SECONDS = 2.0
 # Largest websocket message a client may send.
 MAX_CLIENT_MESSAGE_BYTES = 2048
