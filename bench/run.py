@@ -76,7 +76,7 @@ def start_servers(cfg: Config, kind: str) -> list[subprocess.Popen[bytes]]:
         if kind == "ours":
             port = cfg.port + i
             cmd = [PYTHON, "-m", "uvicorn", "conference.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-                   "--ws-per-message-deflate", "false", "--no-access-log", "--log-level", "warning",
+                   "--ws", "wsproto", "--ws-per-message-deflate", "false", "--no-access-log", "--log-level", "warning",
                    "--backlog", "4096"]
         else:
             port = cfg.baseline_port
