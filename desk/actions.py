@@ -335,9 +335,15 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
             reason=reason,
             previous_status=previous_status,
         )
+        # What everyone sees changes (an open vote stops, a published result is set aside):
+        # a new seq, so no snapshot cached before it is served after it.
+        seq = poll.conference.next_seq()
         if previous_status == Poll.Status.OPEN:
-            seq = poll.conference.next_seq()
             events.send_on_commit(poll.conference_id, {"type": events.POLL_CLOSED, "seq": seq, "poll_id": poll.pk})
+        events.send_on_commit(
+            poll.conference_id,
+            {"type": events.RESULT_ANNULLED, "seq": seq, "poll_id": poll.pk, "rerun_poll_id": rerun.pk},
+        )
     return rerun
 
 

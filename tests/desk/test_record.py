@@ -158,3 +158,23 @@ def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
     from voting.models import voter_tag
 
     assert voter_tag(poll.pk, voters[0].pk) not in log
+
+
+def test_correcting_and_annulling_send_their_events_after_commit_with_a_new_seq(
+    published, monkeypatch, django_capture_on_commit_callbacks
+):
+    conf, secretariat, _motion, poll = published
+    from voting import events
+
+    sent: list[tuple[str, dict]] = []
+    monkeypatch.setattr(events, "send_now", lambda conference_id, event, audience: sent.append((audience, event)))
+    seq = conf.__class__.objects.get(pk=conf.pk).event_seq
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.correct_result(poll, {"for": 3, "against": 1, "abstain": 0}, "Recount", secretariat)
+        assert sent == []  # nothing before commit
+    assert [(a, e["type"], e["seq"], e["poll_id"]) for a, e in sent] == [("all", "result.published", seq + 1, poll.pk)]
+    assert sent[0][1]["result"]["corrected"] is True
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        rerun = actions.annul_and_rerun(poll, "Failure", secretariat)
+    assert sent == [("all", {"type": "result.annulled", "seq": seq + 2, "poll_id": poll.pk, "rerun_poll_id": rerun.pk})]
