@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from conference.models import Conference, Representative
 from motions.models import Motion
+from motions.payloads import item_extras, procedure_snapshot
 
 from .models import Ballot, Participation, Poll, voter_tag
 
@@ -31,7 +32,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
         "parts": [{"id": p.pk, "label": p.label, "text": p.text} for p in motion.parts.all()],
         "status": motion.status,
         "outcome": motion.outcome,
-    }
+    } | item_extras(motion)
 
 
 def poll_payload(poll: Poll) -> dict[str, Any]:
@@ -41,6 +42,11 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "kind": poll.kind,
         "motion_id": poll.motion_id,
         "part": poll.part.label if poll.part_id else None,
+        "amendment_id": poll.amendment_id,
+        "procedural_id": poll.procedural_id,
+        "block": list(poll.block_motions.values_list("pk", flat=True))
+        if poll.kind == Poll.Kind.MOTION and poll.motion_id is None
+        else [],
         "options": [{"key": o.key, "label": o.label} for o in poll.options.all()],
         "status": poll.status,
         "majority": poll.majority,
@@ -116,6 +122,7 @@ def build_snapshot(conference: Conference, viewer: Representative | None, audien
             published_payload(p) for p in polls.filter(status=Poll.Status.PUBLISHED).order_by("-published_at")[:5]
         ],
     }
+    snapshot |= procedure_snapshot(conference, audience, current)
     if viewer is not None:
         snapshot["me"] = {
             "id": viewer.pk,
