@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from conference.actions import audit
@@ -32,19 +34,24 @@ def call_motion(conference: Conference, motion: Motion | None, by: Representativ
             motion.status = Motion.Status.UNDER_DEBATE
             motion.save(update_fields=["status"])
         audit(conference, by, "item.called", motion or "the floor cleared", motion_id=motion.pk if motion else None)
+        timer = _floor_changed(conference, motion) if previous_id != (motion.pk if motion else None) else None
         seq = conference.next_seq()
         item = motion_payload(load_motion(motion.pk)) if motion else None
-        events.send_on_commit(conference.pk, {"type": events.ITEM_CALLED, "seq": seq, "item": item})
-        if previous_id != (motion.pk if motion else None):
-            _floor_changed(conference, motion, by)
+        event = {"type": events.ITEM_CALLED, "seq": seq, "item": item}
+        if timer is not None:
+            event["timer"] = timer
+        events.send_on_commit(conference.pk, event)
+        if timer is not None:
+            from .debate import send_queue
+
+            send_queue(conference.pk, motion)
     return motion
 
 
-def _floor_changed(conference: Conference, motion: Motion | None, by: Representative | None) -> None:
-    """A new item on the floor: any speech ends, its section's timer runs, its queue shows."""
+def _floor_changed(conference: Conference, motion: Motion | None) -> dict[str, Any]:
+    """A new item on the floor: any speech ends, and its section's timer runs (returned)."""
     from .agenda import switch_section_timer
-    from .debate import end_speech_if_any, send_queue
+    from .debate import end_speech_if_any
 
     end_speech_if_any(conference)
-    switch_section_timer(conference, motion.section if motion else None)
-    send_queue(conference.pk, motion)
+    return switch_section_timer(conference, motion.section if motion else None)

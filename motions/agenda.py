@@ -5,6 +5,7 @@ section timers (the guillotine) that run while a section's items are on the floo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -93,25 +94,21 @@ def reorder(section: Section, motion_ids: Sequence[int], by: Representative | No
     return list(motion_ids)
 
 
-def switch_section_timer(conference: Conference, section: Section | None) -> None:
-    """Inside call_motion's transaction: the called item's section runs, every other stops."""
+def switch_section_timer(conference: Conference, section: Section | None) -> dict[str, Any]:
+    """Inside call_motion's transaction: the called item's section runs, every other stops.
+
+    Returns the timer payload, which travels with ``item.called``.
+    """
     now = timezone.now()
-    running = Section.objects.select_for_update().filter(conference=conference, started_at__isnull=False)
-    changed = False
-    for other in running:
+    for other in Section.objects.select_for_update().filter(conference=conference, started_at__isnull=False):
         if section is not None and other.pk == section.pk:
             continue
         other.seconds_used += int((now - other.started_at).total_seconds())
         other.started_at = None
         other.save(update_fields=["seconds_used", "started_at"])
-        changed = True
-    if section is not None and section.started_at is None:
+    if section is not None:
         section = Section.objects.select_for_update().get(pk=section.pk)
         if section.started_at is None:
             section.started_at = now
             section.save(update_fields=["started_at"])
-            changed = True
-    if changed:
-        seq = conference.next_seq()
-        payload = timer_payload(conference, Section.objects.get(pk=section.pk) if section else None)
-        events.send_on_commit(conference.pk, {"type": motion_events.TIMER, "seq": seq, "timer": payload})
+    return timer_payload(conference, section)

@@ -336,6 +336,8 @@ def record_poll_outcome(poll: Poll, by: Representative | None) -> None:
             _set_outcome(motion, won if carried else Outcome.LOST, by, poll_id=poll.pk)
     else:
         _motion_decided(poll, by)
+    if poll.motion_id is not None:
+        poll.motion.refresh_from_db()  # the caller holds the poll with its motion
 
 
 def _motion_decided(poll: Poll, by: Representative | None) -> None:
