@@ -45,7 +45,7 @@ def _neighbour(conference: Conference, step: int) -> Motion | None:
     if step > 0:
         return next((m for m in candidates if reachable(m)), None)
     # Going back finds the previous item even if decided: the chair may want it again.
-    return next((m for m in candidates if m.can_be_put and m.category != Motion.Category.GREY), None)
+    return next((m for m in candidates if m.can_be_put and m.category != Motion.Category.GREY and not m.in_block), None)
 
 
 def call_next(conference: Conference, by: Representative | None) -> Motion | None:
