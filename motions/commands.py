@@ -44,7 +44,7 @@ def _text(message: dict[str, Any], name: str, *, optional: bool = False) -> str:
     return value
 
 
-def _get(model: type, conference: Conference, pk: int | None, what: str, **lookup: Any) -> Any:
+def _get(model: type, pk: int | None, what: str, **lookup: Any) -> Any:
     found = model.objects.filter(pk=pk, **lookup).first()
     if found is None:
         raise Refused(errors.MALFORMED, f"There is no such {what} at this conference.")
@@ -84,10 +84,10 @@ class ProcedureCommands:
     # --- lookups, in this conference only ------------------------------------------------
 
     def _motion(self, message: dict[str, Any]) -> Motion:
-        return _get(Motion, self.conference, _id(message, "motion"), "motion", conference=self.conference)
+        return _get(Motion, _id(message, "motion"), "motion", conference=self.conference)
 
     def _section(self, message: dict[str, Any]) -> Section:
-        return _get(Section, self.conference, _id(message, "section"), "section", conference=self.conference)
+        return _get(Section, _id(message, "section"), "section", conference=self.conference)
 
     # --- the agenda -------------------------------------------------------------------------
 
@@ -121,7 +121,7 @@ class ProcedureCommands:
 
     def _do_amend(self, message: dict[str, Any]) -> dict[str, Any]:
         lmc_id = _id(message, "lmc", optional=True)
-        lmc = _get(LMC, self.conference, lmc_id, "LMC", conference=self.conference) if lmc_id else None
+        lmc = _get(LMC, lmc_id, "LMC", conference=self.conference) if lmc_id else None
         amendment = procedure.propose_amendment(
             self._motion(message),
             _text(message, "kind"),
@@ -134,7 +134,7 @@ class ProcedureCommands:
 
     def _do_put_amendment(self, message: dict[str, Any]) -> dict[str, Any]:
         amendment = _get(
-            Amendment, self.conference, _id(message, "amendment"), "amendment", motion__conference=self.conference
+            Amendment, _id(message, "amendment"), "amendment", motion__conference=self.conference
         )
         poll = procedure.put_amendment(amendment, self.representative, _id(message, "countdown", optional=True))
         return {"poll_id": poll.pk}
@@ -142,7 +142,7 @@ class ProcedureCommands:
     def _do_procedural(self, message: dict[str, Any]) -> dict[str, Any]:
         mover_id = _id(message, "moved_by", optional=True)
         mover = (
-            _get(Representative, self.conference, mover_id, "representative", conference=self.conference)
+            _get(Representative, mover_id, "representative", conference=self.conference)
             if mover_id
             else None
         )
@@ -169,12 +169,12 @@ class ProcedureCommands:
     def _do_speech(self, message: dict[str, Any]) -> dict[str, Any]:
         request_id, speaker_id = _id(message, "request", optional=True), _id(message, "speaker", optional=True)
         request = (
-            _get(SpeakRequest, self.conference, request_id, "request", motion__conference=self.conference)
+            _get(SpeakRequest, request_id, "request", motion__conference=self.conference)
             if request_id
             else None
         )
         speaker = (
-            _get(Representative, self.conference, speaker_id, "representative", conference=self.conference)
+            _get(Representative, speaker_id, "representative", conference=self.conference)
             if speaker_id
             else None
         )
