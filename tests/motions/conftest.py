@@ -12,6 +12,12 @@ from voting.models import Poll
 from tests.factories import make_conference, make_rep, make_staff
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:
+    """The chair signs in with a password: hashing it properly costs a second a test here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def conf() -> Conference:
     return make_conference()
