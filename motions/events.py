@@ -3,7 +3,8 @@
 - ``motion.updated``   seq, item: a motion's payload after a change (amendments, outcome,
                        procedural motions, block pull); everyone
 - ``agenda.changed``   seq, section_id, order: motion ids of a section in their new order
-- ``timer``            seq, timer: the section's guillotine and the time left in the day
+- ``item.called``      (voting.events) also carries ``timer`` when the floor changes: the
+                       section's guillotine (allocated, used, running_since) and the day's end
 - ``speech``           seq, speech: who is speaking, since when, for how long (or null)
 - ``speakers``         queue: the requests to speak (staff only: no seq)
 - ``debate.requested`` motion_id, by: a representative asked to debate an A/AR motion (staff only)
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 MOTION_UPDATED = "motion.updated"
 AGENDA_CHANGED = "agenda.changed"
-TIMER = "timer"
 SPEECH = "speech"
 SPEAKERS = "speakers"
 DEBATE_REQUESTED = "debate.requested"

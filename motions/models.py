@@ -266,3 +266,9 @@ class SpeakRequest(models.Model):
 
     class Meta:
         ordering = ["requested_at", "pk"]
+        constraints = [
+            # A double tap on the phone must not queue the same representative twice.
+            models.UniqueConstraint(
+                fields=["motion", "representative"], condition=models.Q(status="waiting"), name="one_waiting_request"
+            )
+        ]

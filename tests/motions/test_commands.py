@@ -123,7 +123,7 @@ async def test_a_demo_session_runs_from_the_console_and_the_record_shows_it_in_o
     # A rider, voted before the motion; the motion cannot be put first.
     amended = await command(chair_ws, {"type": "amend", "motion": in_parts.pk, "kind": "rider",
                                        "text": "and calls for funding.", "lmc": reps[0].lmc_id})
-    await chair_ws.send_json_to({"type": "open", "motion": in_parts.pk, "part": 1})
+    await chair_ws.send_json_to({"type": "open", "motion": in_parts.pk, "part": called["item"]["parts"][0]["id"]})
     assert (await receive_until(chair_ws, "error"))["code"] == "invalid_state"
     poll = await command(chair_ws, {"type": "put_amendment", "amendment": amended["amendment_id"]})
     assert (await vote(chair_ws, rep_sockets, poll["poll_id"], ["for", "for", "against"]))["outcome"] == "carried"
