@@ -13,7 +13,7 @@ from voting.errors import Refused
 from voting.snapshot import motion_payload
 
 from .models import Motion
-from .payloads import load_motion
+from .payloads import block_payload, load_motion
 
 
 def call_motion(conference: Conference, motion: Motion | None, by: Representative | None) -> Motion | None:
@@ -40,6 +40,7 @@ def call_motion(conference: Conference, motion: Motion | None, by: Representativ
         event = {"type": events.ITEM_CALLED, "seq": seq, "item": item}
         if timer is not None:
             event["timer"] = timer
+            event["block"] = block_payload(motion.section if motion else None)
         events.send_on_commit(conference.pk, event)
         if timer is not None:
             from .debate import send_queue

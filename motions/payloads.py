@@ -128,12 +128,24 @@ def current_speech(conference: Conference) -> SpeakRequest | None:
     )
 
 
+def block_payload(section: Section | None) -> list[dict[str, Any]]:
+    """The section's undecided A and AR motions: a representative may ask to debate one."""
+    if section is None:
+        return []
+    motions = section.motions.filter(category__in=[Motion.Category.A, Motion.Category.AR], outcome="")
+    return [
+        {"id": m.pk, "number": m.number, "title": m.title, "category": m.category, "pulled": m.pulled_from_block}
+        for m in motions
+    ]
+
+
 def procedure_snapshot(conference: Conference, audience: str, current: Motion | None) -> dict[str, Any]:
     """Added to the snapshot: the timer and the speech for all, the queue for staff."""
     section = current.section if current is not None else None
     snapshot: dict[str, Any] = {
         "timer": timer_payload(conference, section),
         "speech": speech_payload(current_speech(conference)),
+        "block": block_payload(section),
     }
     if audience == "staff":
         snapshot["speakers"] = speakers_payload(current)

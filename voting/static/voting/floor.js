@@ -38,10 +38,14 @@
     switch (ev.type) {
       case "snapshot":
         F.item = ev.item; F.timer = ev.timer || null; F.speech = ev.speech || null; F.queue = ev.speakers || [];
+        F.block = ev.block || [];
         break;
-      case "item.called": F.item = ev.item; if (ev.timer) F.timer = ev.timer; break;
+      case "item.called": F.item = ev.item; if (ev.timer) F.timer = ev.timer; if (ev.block) F.block = ev.block; break;
       case "motion.updated":
         if (F.item && ev.item && F.item.id === ev.item.id) F.item = ev.item;
+        F.block = (F.block || []).map(function (m) {
+          return m.id === ev.item.id ? { id: m.id, number: m.number, title: m.title, category: m.category, pulled: ev.item.pulled_from_block, outcome: ev.item.outcome } : m;
+        }).filter(function (m) { return !m.outcome; });
         markAgenda(ev.item);
         break;
       case "speech": F.speech = ev.speech; break;
@@ -121,14 +125,24 @@
     return out;
   }
 
+  function blockView() {
+    if (!F.block || !F.block.length) return [];
+    return [h("h2", { text: "Taken without debate" }),
+      h("p", { class: "muted small", text: "These motions are already policy and will be voted on together. Ask to debate one and the chair decides." }),
+      h("ul", { class: "plain" }, F.block.map(function (m) {
+        return h("li", { class: "row" }, h("span", { class: "grow", text: m.number + ". " + m.title + " (" + m.category + ")" }),
+          m.pulled ? h("span", { class: "status", text: "Debate requested" }) : btn("Ask to debate", { proc: "debate_request", motion: m.id }));
+      }))];
+  }
+
   function phoneView() {
     var it = F.item;
-    if (!it || it.outcome) return [];
+    if (!it || it.outcome) return blockView();
     var out = [h("h2", { text: "Ask to speak" })];
     out.push(F.mine ? h("div", {}, h("p", { text: "You are in the queue." }), btn("Withdraw", { proc: "unspeak" }))
       : h("div", { class: "row" }, btn("For", { proc: "speak", side: "for" }, ""), btn("Against", { proc: "speak", side: "against" }, ""),
         btn("Point of order", { proc: "speak", side: "point_of_order" })));
-    return out;
+    return out.concat(blockView());
   }
 
   function replace(el, children) {
@@ -165,6 +179,7 @@
     else if (a === "speech") { msg.request = Number(d("request")); msg.role = d("role"); }
     else if (a === "speak") msg.side = d("side");
     else if (a === "block") msg.section = Number(d("section"));
+    else if (a === "debate_request") msg.motion = Number(d("motion"));
     else if (a === "move") { reorder(b); return; }
     send(msg, b);
   });
