@@ -25,7 +25,8 @@ def item_extras(motion: Motion) -> dict[str, Any]:
         "section_id": motion.section_id,
         "order": motion.order,
         "lead_id": motion.lead_id,
-        "group": [m.pk for m in motion.group_members.all()],
+        # The group's motions still open: what "mark the group fallen" would take.
+        "group": [m.pk for m in motion.group_members.all() if not m.outcome],
         "pulled_from_block": motion.pulled_from_block,
         "decided_at": _iso(motion.decided_at),
         "parts": [{"id": p.pk, "label": p.label, "text": p.text, "outcome": p.outcome} for p in motion.parts.all()],
