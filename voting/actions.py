@@ -251,17 +251,24 @@ def _lock_polls(poll_ids: list[int]) -> dict[int, Poll]:
     return {p.pk: p for p in polls}
 
 
-def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative | None, now) -> VoteOutcome:
+@dataclass
+class _Decision:
+    outcome: VoteOutcome
+    insert: tuple[Participation, Ballot] | None = None
+    update: Ballot | None = None
+
+
+def _decide(request: VoteRequest, poll: Poll | None, voter: Representative | None,
+            existing: Ballot | None, now) -> _Decision:
+    """What to do with one vote, given the voter's stored ballot (if any). Raises Refused."""
     if voter is None or not voter.can_vote:
         raise Refused(errors.NOT_ELIGIBLE, "You are not a voting representative at this conference.")
     if poll is None or poll.conference_id != voter.conference_id:
         raise Refused(errors.UNKNOWN_POLL, "There is no such vote at your conference.")
-    tag = voter_tag(poll.pk, voter.pk)
-    existing = Ballot.objects.filter(poll=poll, voter_tag=tag).select_related("option").first()
     if existing is not None and existing.key == request.key:
         # A resend of a vote that was stored (its acknowledgement lost on the way): the
         # same receipt, even if the poll has closed since. Never a false "not counted".
-        return VoteOutcome(poll.pk, True, existing.option.key, existing.receipt, str(existing.key))
+        return _Decision(VoteOutcome(poll.pk, True, existing.option.key, existing.receipt, str(existing.key)))
     if not poll.is_accepting_votes(now):
         raise Refused(errors.POLL_NOT_OPEN, "Not counted: this vote is not open.")
     option = next((o for o in poll.options.all() if o.key == request.choice), None)
@@ -271,26 +278,84 @@ def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative |
         if not poll.allow_change:
             raise Refused(errors.ALREADY_VOTED, "You have already voted in this vote; it cannot be changed.")
         existing.option, existing.key = option, request.key
-        existing.save(update_fields=["option", "key"])
-        return VoteOutcome(poll.pk, True, option.key, existing.receipt, str(request.key), changed=True)
-
-    Participation.objects.create(poll=poll, representative=voter)
-    ballot = Ballot.objects.create(
+        return _Decision(VoteOutcome(poll.pk, True, option.key, existing.receipt, str(request.key), changed=True),
+                         update=existing)
+    ballot = Ballot(
         poll=poll,
         option=option,
-        voter_tag=tag,
+        voter_tag=voter_tag(poll.pk, voter.pk),
         receipt=new_receipt(),
         key=request.key,
         representative=None if poll.secret else voter,
     )
-    return VoteOutcome(poll.pk, True, option.key, ballot.receipt, str(request.key))
+    return _Decision(VoteOutcome(poll.pk, True, option.key, ballot.receipt, str(request.key)),
+                     insert=(Participation(poll=poll, representative=voter), ballot))
+
+
+def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative | None, now) -> VoteOutcome:
+    existing = None
+    if poll is not None and voter is not None:
+        existing = (
+            Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, voter.pk)).select_related("option").first()
+        )
+    decision = _decide(request, poll, voter, existing, now)
+    if decision.insert is not None:
+        decision.insert[0].save(force_insert=True)
+        decision.insert[1].save(force_insert=True)
+    elif decision.update is not None:
+        decision.update.save(update_fields=["option", "key"])
+    return decision.outcome
+
+
+def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
+                voters: dict[int, Representative], now) -> list[VoteOutcome] | None:
+    """The whole batch in a few statements: one read of the stored ballots, one multi-row
+    insert per table. Returns None when a unique constraint fires (another process stored
+    one of these voters' ballots first): the caller then takes the votes one at a time."""
+    tags = {
+        voter_tag(r.poll_id, r.representative_id) for r in requests
+        if r.poll_id in polls and r.representative_id in voters
+    }
+    stored: dict[tuple[int, str], Ballot] = {
+        (b.poll_id, b.voter_tag): b
+        for b in Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags).select_related("option")
+    }
+    outcomes: list[VoteOutcome] = []
+    inserts: list[tuple[Participation, Ballot]] = []
+    updates: dict[int, Ballot] = {}
+    new_ballots: set[int] = set()
+    for request in requests:
+        poll, voter = polls.get(request.poll_id), voters.get(request.representative_id)
+        key = (request.poll_id, voter_tag(request.poll_id, request.representative_id))
+        try:
+            decision = _decide(request, poll, voter, stored.get(key), now)
+        except Refused as refused:
+            outcomes.append(_refusal(request, refused))
+            continue
+        if decision.insert is not None:
+            inserts.append(decision.insert)
+            stored[key] = decision.insert[1]  # a second vote in the same batch sees this one
+            new_ballots.add(id(decision.insert[1]))
+        elif decision.update is not None and id(decision.update) not in new_ballots:
+            updates[id(decision.update)] = decision.update
+        outcomes.append(decision.outcome)
+    try:
+        with transaction.atomic():
+            Participation.objects.bulk_create([p for p, _ in inserts])
+            Ballot.objects.bulk_create([b for _, b in inserts])
+            for ballot in updates.values():
+                ballot.save(update_fields=["option", "key"])
+    except IntegrityError:
+        return None
+    return outcomes
 
 
 def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
-    """Store a batch of votes in one transaction, each vote in a savepoint of its own.
+    """Store a batch of votes in one transaction; nothing is acknowledged unless it commits.
 
-    Each vote still succeeds or fails on its own; the batch shares one commit. Nothing
-    is acknowledged unless that commit succeeded.
+    Each vote still succeeds or fails on its own: refusals are decided per vote, and if
+    the set-based write meets a concurrent writer's row, the batch is redone with a
+    savepoint per vote.
     """
     outcomes: list[VoteOutcome] = []
     try:
@@ -298,8 +363,14 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
             polls = _lock_polls(sorted({r.poll_id for r in requests}))
             voters = Representative.objects.select_related("conference").in_bulk({r.representative_id for r in requests})
             now = timezone.now()
-            for request in requests:
-                outcomes.append(_record_in_savepoint(request, polls.get(request.poll_id), voters.get(request.representative_id), now))
+            fast = _record_set(requests, polls, voters, now)
+            if fast is not None:
+                outcomes = fast
+            else:
+                for request in requests:
+                    outcomes.append(
+                        _record_in_savepoint(request, polls.get(request.poll_id), voters.get(request.representative_id), now)
+                    )
     except DatabaseError:
         refused = Refused(errors.NOT_RECORDED, "Not recorded: the server could not store your vote. Try again.")
         return [o if not o.ok else _refusal(r, refused) for r, o in _pad(requests, outcomes, refused)]
