@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from fractions import Fraction
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from conference.actions import audit
 from conference.models import Conference, Representative
-from motions.models import Motion, MotionPart, Outcome
+from motions.models import Motion, MotionPart, Outcome, StandingOrders
 
 from . import errors, events, rules
 from .errors import Refused
@@ -39,6 +40,8 @@ def create_motion_poll(
         raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
     if part is not None and part.motion_id != motion.pk:
         raise Refused(errors.MALFORMED, "That part belongs to another motion.")
+    if motion.amendments.filter(outcome=Outcome.NONE).exists():
+        raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
     question = f"Motion {motion.number}" + (f", part ({part.label})" if part else "") + f": {motion.title}"
     with transaction.atomic():
         poll = Poll.objects.create(
@@ -134,7 +137,10 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
         poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").filter(pk=poll_id).first()
         if poll is None or poll.status != Poll.Status.OPEN:
             return poll
-        result = rules.decide(tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote)
+        result = rules.decide(
+            tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote,
+            thresholds=_thresholds(poll.conference_id),
+        )
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
         poll.result = result.as_dict()
@@ -148,6 +154,13 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
             audience="staff",
         )
     return poll
+
+
+def _thresholds(conference_id: int) -> rules.Thresholds:
+    so = StandingOrders.of(conference_id)
+    return rules.Thresholds(
+        Fraction(so.simple_numerator, so.simple_denominator), Fraction(so.qualified_numerator, so.qualified_denominator)
+    )
 
 
 def resolve_tie(poll: Poll, carried: bool, by: Representative) -> Poll:
@@ -181,30 +194,17 @@ def publish_result(poll: Poll, by: Representative | None) -> Poll:
         poll.status = Poll.Status.PUBLISHED
         poll.published_at = timezone.now()
         poll.save(update_fields=["status", "published_at"])
-        if poll.kind == Poll.Kind.MOTION and poll.motion is not None:
-            _record_motion_outcome(poll)
         audit(poll.conference, by, "result.published", poll, poll_id=poll.pk, outcome=poll.result["outcome"])
         seq = poll.conference.next_seq()
         events.send_on_commit(
             poll.conference_id, {"type": events.RESULT_PUBLISHED, "seq": seq, **published_payload(poll)}
         )
+        if poll.kind == Poll.Kind.MOTION:
+            # After the result: the outcome it decides (and any procedural effect) follows it.
+            from motions.procedure import record_poll_outcome
+
+            record_poll_outcome(poll, by)
     return poll
-
-
-def _record_motion_outcome(poll: Poll) -> None:
-    motion = poll.motion
-    assert motion is not None and poll.result is not None
-    now = timezone.now()
-    if poll.part is not None:
-        MotionPart.objects.filter(pk=poll.part_id).update(outcome=poll.result["outcome"])
-        parts = list(motion.parts.all())
-        if any(p.outcome == Outcome.NONE for p in parts):
-            return  # the motion is decided when its last part is
-        outcome = rules.overall_outcome([p.outcome for p in parts])
-    else:
-        outcome = poll.result["outcome"]
-    motion.outcome, motion.status, motion.decided_at = outcome, Motion.Status.DECIDED, now
-    motion.save(update_fields=["outcome", "status", "decided_at"])
 
 
 # --- Votes ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from conference.models import Conference, Representative
 from motions.models import Motion
+from motions.payloads import item_extras, procedure_snapshot
 
 from .models import Ballot, Poll, voter_tag
 from .turnout import count_turnout
@@ -34,7 +35,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
         "parts": [{"id": p.pk, "label": p.label, "text": p.text} for p in motion.parts.all()],
         "status": motion.status,
         "outcome": motion.outcome,
-    }
+    } | item_extras(motion)
 
 
 def poll_payload(poll: Poll) -> dict[str, Any]:
@@ -44,6 +45,11 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "kind": poll.kind,
         "motion_id": poll.motion_id,
         "part": poll.part.label if poll.part_id else None,
+        "amendment_id": poll.amendment_id,
+        "procedural_id": poll.procedural_id,
+        "block": list(poll.block_motions.values_list("pk", flat=True))
+        if poll.kind == Poll.Kind.MOTION and poll.motion_id is None
+        else [],
         "options": [{"key": o.key, "label": o.label} for o in poll.options.all()],
         "status": poll.status,
         "majority": poll.majority,
@@ -104,7 +110,9 @@ def _shared_part(conference: Conference, audience: str) -> dict[str, Any]:
         "published": [
             published_payload(p) for p in polls.filter(status=Poll.Status.PUBLISHED).order_by("-published_at")[:5]
         ],
-    }
+        # The timer, the speech and the A/AR block change only with a seq; the speaker
+        # queue (staff only, no seq) is in the staff part, which is never cached.
+    } | procedure_snapshot(conference, audience, current)
 
 
 # The shared part per (conference, seq, audience), kept briefly in each process: a connect
