@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from conference.actions import audit
 from conference.models import LMC, Conference, Representative
-from motions.models import Motion, MotionPart, Outcome, Section
+from motions.models import Motion, MotionPart, Outcome, OutcomeChange, Section
+from motions.procedure import correct_outcome, send_motion_updated
 from voting import errors, events, rules
-from voting.actions import _record_motion_outcome, create_live_poll, create_motion_poll
+from voting.actions import _thresholds
 from voting.errors import Refused
-from voting.models import Poll
+from voting.models import Option, Poll
 from voting.snapshot import published_payload
 from voting.turnout import count_turnout
 
@@ -229,13 +230,27 @@ def _require_reason(reason: str) -> str:
     return reason[:2000]
 
 
+def _on_motion_itself(poll: Poll) -> bool:
+    """A vote on a motion or one of its parts: its outcome can follow a changed result.
+
+    An amendment, a procedural motion or an A/AR block has already acted (a text amended,
+    the question put, motions decided together); a changed outcome there cannot be
+    replayed safely, so it is annulled and re-run instead."""
+    return (
+        poll.kind == Poll.Kind.MOTION
+        and poll.motion_id is not None
+        and poll.amendment_id is None
+        and poll.procedural_id is None
+    )
+
+
 def correct_result(
     poll: Poll, counts: dict[str, int], reason: str, by: Representative | None, outcome: str = ""
 ) -> Poll:
     """Replace a declared result with corrected counts (and, if given, outcome).
 
     The result as it was stays in a ResultRevision; a published result is published
-    again, and the motion's outcome follows it.
+    again, and the motion's outcome follows it (with the reason in its outcome history).
     """
     reason = _require_reason(reason)
     if outcome and outcome not in CORRECTABLE_OUTCOMES:
@@ -246,17 +261,14 @@ def correct_result(
         )
         if poll.status not in (Poll.Status.CLOSED, Poll.Status.PUBLISHED):
             raise Refused(errors.INVALID_STATE, _("Only a closed or published result can be corrected."))
-        options = list(poll.options.all())
-        if set(counts) != {o.key for o in options} or any(not isinstance(n, int) or n < 0 for n in counts.values()):
-            raise Refused(errors.MALFORMED, _("Give a count of zero or more for every choice."))
-        tallied = [rules.OptionCount(o.key, o.label, counts[o.key]) for o in options]
-        result = rules.decide(tallied, poll.majority, chair_casting_vote=poll.conference.chair_casting_vote).as_dict()
-        if outcome:
-            result["outcome"] = outcome
-        if result["outcome"] == rules.TIE_AWAITING_CHAIR and poll.status == Poll.Status.PUBLISHED:
-            raise Refused(errors.INVALID_STATE, _("These counts tie: give the outcome the chair declared."))
-        result["corrected"] = True
+        result = _corrected(poll, counts, outcome)
         previous = poll.result
+        changes_outcome = (previous or {}).get("outcome") != result["outcome"]
+        if poll.status == Poll.Status.PUBLISHED and changes_outcome and not _on_motion_itself(poll):
+            raise Refused(
+                errors.INVALID_STATE,
+                _("This vote has already acted (an amendment, a procedural motion or a block): annul and re-run it."),
+            )
         poll.result = result
         poll.save(update_fields=["result"])
         ResultRevision.objects.create(
@@ -269,25 +281,50 @@ def correct_result(
             by=by,
         )
         audit(
-            poll.conference,
-            by,
-            "result.corrected",
-            poll,
-            poll_id=poll.pk,
-            reason=reason,
-            previous_outcome=(previous or {}).get("outcome", ""),
-            outcome=result["outcome"],
-            previous_counts=_counts(previous),
-            counts=_counts(result),
-        )
+            poll.conference, by, "result.corrected", poll, poll_id=poll.pk, reason=reason,
+            previous_outcome=(previous or {}).get("outcome", ""), outcome=result["outcome"],
+            previous_counts=_counts(previous), counts=_counts(result),
+        )  # fmt: skip
         if poll.status == Poll.Status.PUBLISHED:
-            if poll.kind == Poll.Kind.MOTION and poll.motion is not None:
-                _record_motion_outcome(poll)
             seq = poll.conference.next_seq()
             events.send_on_commit(
                 poll.conference_id, {"type": events.RESULT_PUBLISHED, "seq": seq, **published_payload(poll)}
             )
+            if changes_outcome:
+                _motion_follows(poll, by, reason)
     return poll
+
+
+def _corrected(poll: Poll, counts: dict[str, int], outcome: str) -> dict[str, Any]:
+    options = list(poll.options.all())
+    if set(counts) != {o.key for o in options} or any(not isinstance(n, int) or n < 0 for n in counts.values()):
+        raise Refused(errors.MALFORMED, _("Give a count of zero or more for every choice."))
+    tallied = [rules.OptionCount(o.key, o.label, counts[o.key]) for o in options]
+    result = rules.decide(
+        tallied, poll.majority, chair_casting_vote=poll.conference.chair_casting_vote,
+        thresholds=_thresholds(poll.conference_id),
+    ).as_dict()  # fmt: skip
+    if outcome:
+        result["outcome"] = outcome
+    if result["outcome"] == rules.TIE_AWAITING_CHAIR and poll.status == Poll.Status.PUBLISHED:
+        raise Refused(errors.INVALID_STATE, _("These counts tie: give the outcome the chair declared."))
+    result["corrected"] = True
+    return result
+
+
+def _motion_follows(poll: Poll, by: Representative | None, reason: str) -> None:
+    """The motion (or part) a corrected vote decided takes the corrected outcome."""
+    motion = Motion.objects.select_for_update().get(pk=poll.motion_id)
+    if poll.part_id is not None:
+        MotionPart.objects.filter(pk=poll.part_id).update(outcome=poll.result["outcome"])
+        parts = list(motion.parts.values_list("outcome", flat=True))
+        if any(o == Outcome.NONE for o in parts):
+            return  # the motion is decided when its last part is
+        outcome = rules.overall_outcome(parts)
+    else:
+        outcome = poll.result["outcome"]
+    if motion.outcome and motion.outcome != outcome:
+        correct_outcome(motion, outcome, by, reason)
 
 
 def _counts(result: dict[str, Any] | None) -> dict[str, int]:
@@ -310,11 +347,17 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
         if poll.status not in (Poll.Status.OPEN, Poll.Status.CLOSED, Poll.Status.PUBLISHED):
             raise Refused(errors.INVALID_STATE, _("Only a vote that has been opened can be annulled."))
         previous_status = poll.status
+        if previous_status == Poll.Status.PUBLISHED and not _on_motion_itself(poll):
+            raise Refused(
+                errors.INVALID_STATE,
+                _("This vote has already acted (an amendment, a procedural motion or a block): "
+                  "the chair corrects the motion's outcome instead."),
+            )  # fmt: skip
         poll.status = Poll.Status.ANNULLED
         poll.closed_at = poll.closed_at or timezone.now()
         poll.save(update_fields=["status", "closed_at"])
-        if previous_status == Poll.Status.PUBLISHED and poll.motion is not None:
-            _undecide(poll)
+        if previous_status == Poll.Status.PUBLISHED:
+            _undecide(poll, by, reason)
         rerun = _rerun(poll)
         ResultRevision.objects.create(
             poll=poll,
@@ -326,15 +369,9 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
             by=by,
         )
         audit(
-            poll.conference,
-            by,
-            "poll.annulled",
-            poll,
-            poll_id=poll.pk,
-            rerun_poll_id=rerun.pk,
-            reason=reason,
+            poll.conference, by, "poll.annulled", poll, poll_id=poll.pk, rerun_poll_id=rerun.pk, reason=reason,
             previous_status=previous_status,
-        )
+        )  # fmt: skip
         # What everyone sees changes (an open vote stops, a published result is set aside):
         # a new seq, so no snapshot cached before it is served after it.
         seq = poll.conference.next_seq()
@@ -347,36 +384,34 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
     return rerun
 
 
-def _undecide(poll: Poll) -> None:
-    motion = poll.motion
-    assert motion is not None
+def _undecide(poll: Poll, by: Representative | None, reason: str) -> None:
+    """The motion is open again; its outcome history keeps the outcome it had."""
+    motion = Motion.objects.select_for_update().get(pk=poll.motion_id)
     if poll.part_id is not None:
         MotionPart.objects.filter(pk=poll.part_id).update(outcome=Outcome.NONE)
+    if motion.outcome:
+        OutcomeChange.objects.create(motion=motion, previous=motion.outcome, outcome=Outcome.NONE, by=by, reason=reason)
     Motion.objects.filter(pk=motion.pk).update(outcome=Outcome.NONE, status=Motion.Status.UNDER_DEBATE, decided_at=None)
+    send_motion_updated(motion)
 
 
 def _rerun(poll: Poll) -> Poll:
-    if poll.kind == Poll.Kind.MOTION and poll.motion is not None:
-        rerun = create_motion_poll(poll.motion, poll.part, allow_change=poll.allow_change, secret=poll.secret)
-    elif poll.kind == Poll.Kind.SCALE:
-        rerun = create_live_poll(
-            poll.conference,
-            poll.question,
-            scale_max=poll.options.count(),
-            allow_change=poll.allow_change,
-            motion=poll.motion,
-        )
-    else:
-        rerun = create_live_poll(
-            poll.conference,
-            poll.question,
-            options=[o.label for o in poll.options.all()],
-            allow_change=poll.allow_change,
-            motion=poll.motion,
-        )
-    if rerun.question != poll.question or rerun.majority != poll.majority or rerun.secret != poll.secret:
-        Poll.objects.filter(pk=rerun.pk).update(question=poll.question, majority=poll.majority, secret=poll.secret)
-        rerun.refresh_from_db()
+    """The same question on the same thing (motion, part, amendment, procedural motion or
+    block), with the same choices, as a draft."""
+    rerun = Poll.objects.create(
+        conference_id=poll.conference_id,
+        motion_id=poll.motion_id,
+        part_id=poll.part_id,
+        amendment_id=poll.amendment_id,
+        procedural_id=poll.procedural_id,
+        kind=poll.kind,
+        question=poll.question,
+        majority=poll.majority,
+        allow_change=poll.allow_change,
+        secret=poll.secret,
+    )
+    Option.objects.bulk_create(Option(poll=rerun, key=o.key, label=o.label, order=o.order) for o in poll.options.all())
+    rerun.block_motions.set(poll.block_motions.all())
     return rerun
 
 

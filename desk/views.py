@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conference.actions import reissue_code
 from conference.models import Conference, Representative, format_code
+from voting.actions import open_poll
 from voting.errors import Refused
 from voting.models import Poll
 
@@ -213,6 +214,11 @@ def revise(request: HttpRequest, conference: Conference, me: Representative, pol
     if request.method == "POST":
         try:
             reason = request.POST.get("reason", "")
+            if request.POST.get("action") == "open":
+                # The re-run of an annulled vote: the chair's console lists motions, not drafts.
+                open_poll(poll, me)
+                messages.success(request, _("The vote is open."))
+                return redirect("desk-revise", slug=conference.slug, poll_id=poll.pk)
             if request.POST.get("action") == "annul":
                 rerun = actions.annul_and_rerun(poll, reason, me)
                 messages.success(request, _("The vote is annulled; the re-run is ready for the chair to open."))

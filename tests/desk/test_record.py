@@ -125,6 +125,29 @@ def test_the_desk_pages_correct_and_annul_and_refuse_the_chair(published):
     assert response["Location"] == reverse("desk-revise", args=[conf.slug, rerun.pk])
     history = client.get(url).content.decode()
     assert "Recount" in history and "Technical failure" in history
+    # The re-run is opened from the desk.
+    client.post(reverse("desk-revise", args=[conf.slug, rerun.pk]), {"action": "open"})
+    rerun.refresh_from_db()
+    assert rerun.status == Poll.Status.OPEN
+
+
+def test_an_amendment_vote_is_rerun_on_the_same_amendment_but_not_annulled_once_it_has_acted(published):
+    conf, secretariat, motion, _poll = published
+    from motions.procedure import propose_amendment, put_amendment
+
+    chair = make_staff(conf)
+    other = make_motion(conf)
+    amendment = propose_amendment(other, "rider", "and soon", chair)
+    poll = put_amendment(amendment, chair)
+    rerun = actions.annul_and_rerun(poll, "Wrong wording read out", secretariat)
+    assert (rerun.amendment_id, rerun.motion_id, rerun.status) == (amendment.pk, other.pk, Poll.Status.DRAFT)
+    voting.open_poll(rerun, chair)
+    voting.cast_vote(make_rep(conf), rerun.pk, "for", uuid.uuid4())
+    voting.publish_result(voting.close_poll(rerun.pk, chair), chair)
+    with pytest.raises(Refused):
+        actions.annul_and_rerun(rerun, "Too late", secretariat)
+    with pytest.raises(Refused):
+        actions.correct_result(rerun, {"for": 0, "against": 1, "abstain": 0}, "Too late", secretariat)
 
 
 def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
@@ -163,7 +186,7 @@ def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
 def test_correcting_and_annulling_send_their_events_after_commit_with_a_new_seq(
     published, monkeypatch, django_capture_on_commit_callbacks
 ):
-    conf, secretariat, _motion, poll = published
+    conf, secretariat, motion, poll = published
     from voting import events
 
     sent: list[tuple[str, dict]] = []
@@ -172,9 +195,24 @@ def test_correcting_and_annulling_send_their_events_after_commit_with_a_new_seq(
     with django_capture_on_commit_callbacks(execute=True):
         actions.correct_result(poll, {"for": 3, "against": 1, "abstain": 0}, "Recount", secretariat)
         assert sent == []  # nothing before commit
-    assert [(a, e["type"], e["seq"], e["poll_id"]) for a, e in sent] == [("all", "result.published", seq + 1, poll.pk)]
-    assert sent[0][1]["result"]["corrected"] is True
+    # The corrected result for everyone, then the motion it now carries.
+    assert [(a, e["type"], e["seq"]) for a, e in sent] == [
+        ("all", "result.published", seq + 1),
+        ("all", "motion.updated", seq + 2),
+    ]
+    assert sent[0][1]["poll_id"] == poll.pk and sent[0][1]["result"]["corrected"] is True
+    assert sent[1][1]["item"]["outcome"] == "carried"
     sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
         rerun = actions.annul_and_rerun(poll, "Failure", secretariat)
-    assert sent == [("all", {"type": "result.annulled", "seq": seq + 2, "poll_id": poll.pk, "rerun_poll_id": rerun.pk})]
+    assert [(a, e["type"], e["seq"]) for a, e in sent] == [
+        ("all", "motion.updated", seq + 3),
+        ("all", "result.annulled", seq + 4),
+    ]
+    assert sent[1][1] == {"type": "result.annulled", "seq": seq + 4, "poll_id": poll.pk, "rerun_poll_id": rerun.pk}
+    # The motion's outcome history keeps each step with its reason.
+    assert list(motion.outcome_history.values_list("previous", "outcome", "reason")) == [
+        ("", "lost", ""),
+        ("lost", "carried", "Recount"),
+        ("carried", "", "Failure"),
+    ]
