@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DeskConfig(AppConfig):
+    """The secretariat's desk: set-up, credentials, the record and publishing."""
+
+    name = "desk"
+    default_auto_field = "django.db.models.BigAutoField"
