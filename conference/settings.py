@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "conference",
     "motions",
     "voting",
-    "desk",
+    "conference.desk",
 ]
 
 MIDDLEWARE = [

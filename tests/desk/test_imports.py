@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from conference.models import LMC, AuditEntry, Representative
-from desk import actions, imports
+from conference.desk import actions, imports
 from motions.models import Motion, MotionPart, Section
 from tests.desk.conftest import staff_client
 from tests.factories import make_conference, make_lmc, make_rep, make_staff

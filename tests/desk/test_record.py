@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from conference.models import AuditEntry
-from desk import actions
-from desk.models import ResultRevision
+from conference.desk import actions
+from conference.desk.models import ResultRevision
 from motions.models import Motion
 from tests.desk.conftest import decide, staff_client
 from tests.factories import make_conference, make_motion, make_rep, make_staff

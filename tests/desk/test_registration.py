@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from conference.models import AuditEntry, Representative
-from desk import actions
-from desk.models import Deputisation
+from conference.desk import actions
+from conference.desk.models import Deputisation
 from tests.factories import make_conference, make_lmc, make_motion, make_rep, make_staff
 from voting import actions as voting
 from voting.errors import Refused
