@@ -15,7 +15,9 @@ from conference.models import LMC, Conference, Representative
 from voting import errors
 from voting.errors import Refused
 
-from . import agenda, debate, procedure
+from voting.models import Poll
+
+from . import agenda, chosen, debate, procedure
 from .models import Amendment, Motion, Section, SpeakRequest
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -23,7 +25,7 @@ MAX_TEXT = 4000
 
 STAFF_COMMANDS = (
     "next", "skip", "back", "reorder", "amend", "put_amendment", "procedural", "declare", "correct",
-    "fall_group", "block", "restore_block", "speech", "end_speech",
+    "fall_group", "block", "restore_block", "speech", "end_speech", "open_chosen", "apply_chosen",
 )
 REP_COMMANDS = ("speak", "unspeak", "debate_request")
 
@@ -88,6 +90,30 @@ class ProcedureCommands:
 
     def _section(self, message: dict[str, Any]) -> Section:
         return _get(Section, _id(message, "section"), "section", conference=self.conference)
+
+    def _ids(self, message: dict[str, Any], name: str) -> list[int] | None:
+        value = message.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, list) or len(value) > 200:
+            raise Refused(errors.MALFORMED, f'"{name}" must be a list of ids.')
+        return [_id({name: v}, name) for v in value]  # type: ignore[misc]
+
+    # --- the chosen-motions ballot -----------------------------------------------------------
+
+    def _do_open_chosen(self, message: dict[str, Any]) -> dict[str, Any]:
+        max_choices = _id(message, "max_choices")
+        poll = chosen.open_chosen_ballot(
+            self.conference, self.representative, max_choices=max_choices or 1,
+            motion_ids=self._ids(message, "motions"), countdown_seconds=_id(message, "countdown", optional=True),
+        )
+        return {"poll_id": poll.pk}
+
+    def _do_apply_chosen(self, message: dict[str, Any]) -> dict[str, Any]:
+        poll = _get(Poll, _id(message, "poll"), "ballot", conference=self.conference, kind=Poll.Kind.PICK)
+        motions = chosen.apply_chosen(poll, _id(message, "places") or 1, self.representative,
+                                      settle=self._ids(message, "settle") or [])
+        return {"chosen": [m.pk for m in motions]}
 
     # --- the agenda -------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from motions.models import Motion, MotionPart, Outcome, StandingOrders
 from . import errors, events, rules
 from .errors import Refused
 from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
-from .snapshot import poll_payload, published_payload
+from .snapshot import ballot_choice, poll_payload, published_payload
 from .turnout import count_turnout
 
 MOTION_OPTIONS = [("for", "For"), ("against", "Against"), ("abstain", "Abstain")]
@@ -125,7 +125,11 @@ def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | No
 
 
 def tally(poll: Poll) -> list[rules.OptionCount]:
-    counts = dict(Ballot.objects.filter(poll=poll).values_list("option").annotate(n=Count("id")))
+    if poll.kind == Poll.Kind.PICK:
+        through = Ballot.picks.through
+        counts = dict(through.objects.filter(ballot__poll=poll).values_list("option").annotate(n=Count("id")))
+    else:
+        counts = dict(Ballot.objects.filter(poll=poll).values_list("option").annotate(n=Count("id")))
     return [rules.OptionCount(o.key, o.label, counts.get(o.pk, 0)) for o in poll.options.all()]
 
 
@@ -214,7 +218,7 @@ def publish_result(poll: Poll, by: Representative | None) -> Poll:
 class VoteRequest:
     representative_id: int
     poll_id: int
-    choice: str
+    choice: str | tuple[str, ...]  # a tuple only on a pick ballot
     key: uuid.UUID
 
 
@@ -222,7 +226,7 @@ class VoteRequest:
 class VoteOutcome:
     poll_id: int
     ok: bool
-    choice: str = ""
+    choice: str | list[str] = ""
     receipt: str = ""
     key: str = ""
     changed: bool = False
@@ -256,6 +260,28 @@ class _Decision:
     outcome: VoteOutcome
     insert: tuple[Participation, Ballot] | None = None
     update: Ballot | None = None
+    picks: list[Option] | None = None  # a pick ballot's options, to store with the ballot
+
+
+def _choice_of(ballot: Ballot) -> str | list[str]:
+    pending = getattr(ballot, "pending_choice", None)  # decided earlier in this batch, not stored yet
+    return pending if pending is not None else ballot_choice(ballot)
+
+
+def _chosen_options(poll: Poll, choice: str | tuple[str, ...]) -> tuple[Option | None, list[Option] | None]:
+    """The option (or a pick ballot's options) a vote names. Raises Refused."""
+    options = {o.key: o for o in poll.options.all()}
+    if poll.kind != Poll.Kind.PICK:
+        option = options.get(choice) if isinstance(choice, str) else None
+        if option is None:
+            raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote.")
+        return option, None
+    keys = (choice,) if isinstance(choice, str) else tuple(choice)
+    if not keys or len(set(keys)) != len(keys) or any(k not in options for k in keys):
+        raise Refused(errors.UNKNOWN_CHOICE, "Pick different choices from this ballot's list.")
+    if len(keys) > poll.max_choices:
+        raise Refused(errors.UNKNOWN_CHOICE, f"Pick at most {poll.max_choices}.")
+    return None, [options[k] for k in keys]
 
 
 def _decide(request: VoteRequest, poll: Poll | None, voter: Representative | None,
@@ -268,18 +294,18 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Representative | Non
     if existing is not None and existing.key == request.key:
         # A resend of a vote that was stored (its acknowledgement lost on the way): the
         # same receipt, even if the poll has closed since. Never a false "not counted".
-        return _Decision(VoteOutcome(poll.pk, True, existing.option.key, existing.receipt, str(existing.key)))
+        return _Decision(VoteOutcome(poll.pk, True, _choice_of(existing), existing.receipt, str(existing.key)))
     if not poll.is_accepting_votes(now):
         raise Refused(errors.POLL_NOT_OPEN, "Not counted: this vote is not open.")
-    option = next((o for o in poll.options.all() if o.key == request.choice), None)
-    if option is None:
-        raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote.")
+    option, picks = _chosen_options(poll, request.choice)
+    choice: str | list[str] = option.key if option else sorted(o.key for o in picks or [])
     if existing is not None:
         if not poll.allow_change:
             raise Refused(errors.ALREADY_VOTED, "You have already voted in this vote; it cannot be changed.")
         existing.option, existing.key = option, request.key
-        return _Decision(VoteOutcome(poll.pk, True, option.key, existing.receipt, str(request.key), changed=True),
-                         update=existing)
+        existing.pending_choice = choice
+        return _Decision(VoteOutcome(poll.pk, True, choice, existing.receipt, str(request.key), changed=True),
+                         update=existing, picks=picks)
     ballot = Ballot(
         poll=poll,
         option=option,
@@ -288,22 +314,35 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Representative | Non
         key=request.key,
         representative=None if poll.secret else voter,
     )
-    return _Decision(VoteOutcome(poll.pk, True, option.key, ballot.receipt, str(request.key)),
-                     insert=(Participation(poll=poll, representative=voter), ballot))
+    ballot.pending_choice = choice
+    return _Decision(VoteOutcome(poll.pk, True, choice, ballot.receipt, str(request.key)),
+                     insert=(Participation(poll=poll, representative=voter), ballot), picks=picks)
+
+
+def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False) -> None:
+    through = Ballot.picks.through
+    if replace:
+        through.objects.filter(ballot__in=[b for b, _ in pairs]).delete()
+    through.objects.bulk_create([through(ballot=b, option=o) for b, picks in pairs for o in picks])
 
 
 def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative | None, now) -> VoteOutcome:
     existing = None
     if poll is not None and voter is not None:
         existing = (
-            Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, voter.pk)).select_related("option").first()
+            Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, voter.pk))
+            .select_related("option").prefetch_related("picks").first()
         )
     decision = _decide(request, poll, voter, existing, now)
     if decision.insert is not None:
         decision.insert[0].save(force_insert=True)
         decision.insert[1].save(force_insert=True)
+        if decision.picks is not None:
+            _store_picks([(decision.insert[1], decision.picks)])
     elif decision.update is not None:
         decision.update.save(update_fields=["option", "key"])
+        if decision.picks is not None:
+            _store_picks([(decision.update, decision.picks)], replace=True)
     return decision.outcome
 
 
@@ -318,12 +357,14 @@ def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
     }
     stored: dict[tuple[int, str], Ballot] = {
         (b.poll_id, b.voter_tag): b
-        for b in Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags).select_related("option")
+        for b in Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags)
+        .select_related("option").prefetch_related("picks")
     }
     outcomes: list[VoteOutcome] = []
     inserts: list[tuple[Participation, Ballot]] = []
     updates: dict[int, Ballot] = {}
     new_ballots: set[int] = set()
+    picks_of: dict[int, tuple[Ballot, list[Option]]] = {}
     for request in requests:
         poll, voter = polls.get(request.poll_id), voters.get(request.representative_id)
         key = (request.poll_id, voter_tag(request.poll_id, request.representative_id))
@@ -338,6 +379,9 @@ def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
             new_ballots.add(id(decision.insert[1]))
         elif decision.update is not None and id(decision.update) not in new_ballots:
             updates[id(decision.update)] = decision.update
+        ballot = decision.insert[1] if decision.insert else decision.update
+        if ballot is not None and decision.picks is not None:
+            picks_of[id(ballot)] = (ballot, decision.picks)  # the last decision wins
         outcomes.append(decision.outcome)
     try:
         with transaction.atomic():
@@ -345,6 +389,9 @@ def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
             Ballot.objects.bulk_create([b for _, b in inserts])
             for ballot in updates.values():
                 ballot.save(update_fields=["option", "key"])
+            if picks_of:
+                _store_picks([pair for i, pair in picks_of.items() if i in updates], replace=True)
+                _store_picks([pair for i, pair in picks_of.items() if i not in updates])
     except IntegrityError:
         return None
     return outcomes
@@ -397,6 +444,6 @@ def _pad(requests: Sequence[VoteRequest], outcomes: list[VoteOutcome], refused: 
         yield request, (outcomes[i] if i < len(outcomes) else _refusal(request, refused))
 
 
-def cast_vote(voter: Representative, poll_id: int, choice: str, key: uuid.UUID) -> VoteOutcome:
+def cast_vote(voter: Representative, poll_id: int, choice: str | tuple[str, ...], key: uuid.UUID) -> VoteOutcome:
     """One vote on its own (the HTTP fallback); the socket path batches through the writer."""
     return record_votes([VoteRequest(voter.pk, poll_id, choice, key)])[0]

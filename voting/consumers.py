@@ -229,7 +229,9 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
         poll_id = _int(message, "poll")
         assert poll_id is not None
         choice = message.get("choice")
-        if not isinstance(choice, str) or not 0 < len(choice) <= 40:
+        if isinstance(choice, list) and 0 < len(choice) <= 50 and all(isinstance(c, str) and 0 < len(c) <= 40 for c in choice):
+            choice = tuple(choice)  # a pick ballot: several options
+        elif not isinstance(choice, str) or not 0 < len(choice) <= 40:
             raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote.")
         if rep.role != Representative.Role.REPRESENTATIVE:
             raise Refused(errors.NOT_ELIGIBLE, "Only representatives vote.")

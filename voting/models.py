@@ -40,6 +40,7 @@ class Poll(models.Model):
         MOTION = "motion", _("Motion (For / Against / Abstain)")
         LIVE = "live", _("Live poll (options)")
         SCALE = "scale", _("Live poll (scale)")
+        PICK = "pick", _("Pick up to N (the chosen-motions ballot)")
 
     class Majority(models.TextChoices):
         SIMPLE = "simple", _("Simple majority of those voting for or against")
@@ -67,6 +68,7 @@ class Poll(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MOTION)
     question = models.CharField(max_length=500)
     majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
+    max_choices = models.PositiveSmallIntegerField(default=1, help_text=_("How many options a pick ballot allows."))
     allow_change = models.BooleanField(default=False, help_text=_("Voters may change their vote while it is open."))
     secret = models.BooleanField(default=True, help_text=_("Off for a recorded (named) vote."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -96,6 +98,8 @@ class Option(models.Model):
     key = models.CharField(max_length=40, help_text=_("What a client sends: for, against, abstain, 1..N."))
     label = models.CharField(max_length=200)
     order = models.PositiveIntegerField(default=0)
+    # On a chosen-motions ballot each option stands for a motion.
+    motion = models.ForeignKey(Motion, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         ordering = ["order", "pk"]
@@ -123,7 +127,9 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
-    option = models.ForeignKey(Option, on_delete=models.RESTRICT, related_name="ballots")
+    # One option; or, on a pick ballot, none here and the options in ``picks``.
+    option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.RESTRICT, related_name="ballots")
+    picks = models.ManyToManyField(Option, blank=True, related_name="picked_in")
     voter_tag = models.CharField(max_length=64)
     receipt = models.CharField(max_length=9)
     # The client's idempotency key of the vote as last accepted: a resend returns the same receipt.

@@ -54,6 +54,7 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "status": poll.status,
         "majority": poll.majority,
         "allow_change": poll.allow_change,
+        "max_choices": poll.max_choices,
         "secret": poll.secret,
         "opened_at": poll.opened_at.isoformat() if poll.opened_at else None,
         "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
@@ -72,29 +73,47 @@ def published_payload(poll: Poll) -> dict[str, Any]:
     }
 
 
+def ballot_label(ballot: Ballot) -> str:
+    """What a ballot chose, for people: one option, or a pick ballot's options."""
+    if ballot.option_id is not None:
+        return ballot.option.label
+    return "; ".join(o.label for o in sorted(ballot.picks.all(), key=lambda o: o.order))
+
+
+def ballot_choice(ballot: Ballot) -> str | list[str]:
+    """What a ballot chose, as the client sends it."""
+    if ballot.option_id is not None:
+        return ballot.option.key
+    return sorted(o.key for o in ballot.picks.all())
+
+
 def published_receipts(poll: Poll) -> list[tuple[str, str]]:
-    """(receipt, option label) for each ballot: each voter can find their own."""
-    ballots = Ballot.objects.filter(poll=poll).select_related("option").order_by("receipt")
-    return [(b.receipt, b.option.label) for b in ballots]
+    """(receipt, what was chosen) for each ballot: each voter can find their own."""
+    ballots = Ballot.objects.filter(poll=poll).select_related("option").prefetch_related("picks").order_by("receipt")
+    return [(b.receipt, ballot_label(b)) for b in ballots]
 
 
 def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
     """Only for a recorded (named) vote: (representative, option label)."""
     if poll.secret:
         return []
-    ballots = Ballot.objects.filter(poll=poll, representative__isnull=False).select_related("option", "representative")
-    return sorted((b.representative.name, b.option.label) for b in ballots)
+    ballots = (
+        Ballot.objects.filter(poll=poll, representative__isnull=False)
+        .select_related("option", "representative").prefetch_related("picks")
+    )
+    return sorted((b.representative.name, ballot_label(b)) for b in ballots)
 
 
 def my_vote(poll: Poll, representative: Representative) -> dict[str, Any] | None:
     ballot = (
         Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, representative.pk))
         .select_related("option")
+        .prefetch_related("picks")
         .first()
     )
     if ballot is None:
         return None
-    return {"poll_id": poll.pk, "choice": ballot.option.key, "receipt": ballot.receipt, "key": str(ballot.key)}
+    return {"poll_id": poll.pk, "choice": ballot_choice(ballot), "receipt": ballot.receipt, "key": str(ballot.key)}
 
 
 def _shared_part(conference: Conference, audience: str) -> dict[str, Any]:

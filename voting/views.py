@@ -62,13 +62,19 @@ def cast(request: HttpRequest, slug: str) -> JsonResponse:
     try:
         message = json.loads(request.body)
         poll_id, choice, key = message["poll"], message["choice"], uuid.UUID(str(message["key"]))
-        if isinstance(poll_id, bool) or not isinstance(poll_id, int) or not isinstance(choice, str):
+        if isinstance(poll_id, bool) or not isinstance(poll_id, int):
+            raise TypeError
+        if isinstance(choice, list) and 0 < len(choice) <= 50 and all(isinstance(c, str) for c in choice):
+            choice = tuple(c[:40] for c in choice)  # a pick ballot
+        elif isinstance(choice, str):
+            choice = choice[:40]
+        else:
             raise TypeError
     except (ValueError, KeyError, TypeError):
         return JsonResponse(error(errors.MALFORMED, 'Send {"poll": id, "choice": key, "key": uuid}.'), status=400)
     if rep.role != Representative.Role.REPRESENTATIVE:
         return JsonResponse(error(errors.NOT_ELIGIBLE, "Only representatives vote."), status=403)
-    outcome = cast_vote(rep, poll_id, choice[:40], key)
+    outcome = cast_vote(rep, poll_id, choice, key)
     if outcome.ok and not outcome.changed:
         # No coalescing here: the fallback is rare, and this request is already in a thread.
         event = count_turnout(poll_id)
