@@ -51,6 +51,7 @@
       case "speech": F.speech = ev.speech; break;
       case "speakers": F.queue = ev.queue; break;
       case "ok": if (ev.of === "speak") F.mine = ev.request_id; if (ev.of === "unspeak") F.mine = null; break;
+      case "poll.opened": if (ev.poll && ev.poll.kind === "pick") F.pick = ev.poll.id; return;
       default: return;
     }
     render();
@@ -181,6 +182,15 @@
     else if (a === "block") msg.section = Number(d("section"));
     else if (a === "debate_request") msg.motion = Number(d("motion"));
     else if (a === "move") { reorder(b); return; }
+    else if (a === "open_chosen") msg.max_choices = Number($("chosen-max").value || 0);
+    else if (a === "apply_chosen") {
+      msg.poll = F.pick; msg.places = Number($("chosen-places").value || 0);
+      // The chair settles a tie by motion number; the server takes ids.
+      msg.settle = ($("chosen-settle").value || "").split(/[\s,]+/).filter(Boolean).map(function (n) {
+        var row = document.querySelector('[data-testid="motion-' + n + '"]');
+        return row ? Number(row.getAttribute("data-motion")) : -1;
+      });
+    }
     send(msg, b);
   });
 
