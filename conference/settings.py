@@ -136,10 +136,19 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    # Rate-limit counters must be shared by every worker process.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CHANNEL_PREFIX") or "motionhall",
+        }
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -199,3 +208,13 @@ VOTE_BATCH_MAX = 500
 TURNOUT_INTERVAL_SECONDS = 0.25
 # Largest websocket message a client may send.
 MAX_CLIENT_MESSAGE_BYTES = 2048
+
+# (attempts, seconds): see conference.ratelimit. A hall often shares one NAT address,
+# so the per-address join limit counts failed attempts only, and is generous.
+RATE_LIMITS = {
+    "join-address": (int(env_str("JOIN_FAILURES_PER_ADDRESS") or 30), 600),
+    "join-code": (int(env_str("JOIN_ATTEMPTS_PER_CODE") or 10), 600),
+    "vote-http": (30, 60),  # per representative: a phone sends one vote and a few resends
+}
+# Proxies in front of the app that append to X-Forwarded-For (0: use the socket address).
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT") or 0)
