@@ -23,6 +23,7 @@ from . import errors, events, rules
 from .errors import Refused
 from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
 from .snapshot import poll_payload, published_payload
+from .turnout import count_turnout
 
 MOTION_OPTIONS = [("for", "For"), ("against", "Against"), ("abstain", "Abstain")]
 MAX_COUNTDOWN_SECONDS = 3600
@@ -112,12 +113,7 @@ def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | No
         audit(poll.conference, by, "poll.opened", poll, poll_id=poll.pk, countdown=countdown_seconds)
         seq = poll.conference.next_seq()
         events.send_on_commit(poll.conference_id, {"type": events.POLL_OPENED, "seq": seq, "now": now.isoformat(), "poll": poll_payload(poll)})
-        events.send_on_commit(
-            poll.conference_id,
-            {"type": events.TURNOUT, "poll_id": poll.pk, "voted": 0,
-             "present": poll.conference.voting_members().count()},
-            audience="turnout",
-        )
+        events.send_on_commit(poll.conference_id, count_turnout(poll.pk), audience="turnout")
         if countdown_seconds:
             from .tasks import schedule_close
 

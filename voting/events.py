@@ -37,7 +37,7 @@ SNAPSHOT = "snapshot"
 ERROR = "error"
 
 
-def _send_now(conference_id: int, event: dict[str, Any], audience: str) -> None:
+def send_now(conference_id: int, event: dict[str, Any], audience: str) -> None:
     try:
         async_to_sync(abroadcast)(conference_id, event, audience)
     except Exception:  # the database has it; clients resync from a snapshot
@@ -46,7 +46,7 @@ def _send_now(conference_id: int, event: dict[str, Any], audience: str) -> None:
 
 def send_on_commit(conference_id: int, event: dict[str, Any], audience: str = "all") -> None:
     """Queue an event for after the current transaction commits; never before."""
-    transaction.on_commit(lambda: _send_now(conference_id, event, audience), robust=True)
+    transaction.on_commit(lambda: send_now(conference_id, event, audience), robust=True)
 
 
 def kick_on_commit(conference_id: int, audience: str) -> None:

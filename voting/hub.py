@@ -23,7 +23,9 @@ from channels.layers import get_channel_layer
 
 log = logging.getLogger(__name__)
 
-GROUP_REFRESH_SECONDS = 3600  # channels-redis forgets group members after a day
+# Re-join every conference group this often: channels-redis forgets members after a day,
+# and a Redis restart (it keeps nothing on disk) forgets them at once.
+GROUP_REFRESH_SECONDS = 20
 
 
 def group_name(conference_id: int) -> str:
@@ -47,6 +49,7 @@ class Hub:
         self.channel: str | None = None
         self._joined: dict[int, float] = {}
         self._listener: asyncio.Task[None] | None = None
+        self._refresher: asyncio.Task[None] | None = None
         self._start_lock = asyncio.Lock()
 
     @classmethod
@@ -78,7 +81,9 @@ class Hub:
                 return
             self.channel = await self.layer.new_channel(prefix="hub")
             self._joined.clear()
-            self._listener = asyncio.get_running_loop().create_task(self._listen())
+            loop = asyncio.get_running_loop()
+            self._listener = loop.create_task(self._listen())
+            self._refresher = loop.create_task(self._refresh_groups())
 
     async def _ensure_group(self, conference_id: int) -> None:
         joined = self._joined.get(conference_id)
@@ -87,6 +92,18 @@ class Hub:
         self._joined[conference_id] = time.monotonic()
         assert self.channel is not None
         await self.layer.group_add(group_name(conference_id), self.channel)
+
+    async def _refresh_groups(self) -> None:
+        while True:
+            await asyncio.sleep(GROUP_REFRESH_SECONDS)
+            for conference_id, sockets in list(self.sockets.items()):
+                if not sockets:
+                    continue
+                try:
+                    self._joined.pop(conference_id, None)
+                    await self._ensure_group(conference_id)
+                except Exception:
+                    log.warning("hub: re-joining conference %s failed; will retry", conference_id, exc_info=True)
 
     async def _listen(self) -> None:
         assert self.channel is not None
@@ -114,13 +131,14 @@ class Hub:
         await asyncio.gather(*(s.push(text) for s in targets), return_exceptions=True)
 
     async def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            try:
-                await self._listener
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._listener = None
+        for task in (self._listener, self._refresher):
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, Exception):
+                    pass
+        self._listener = self._refresher = None
 
 
 async def abroadcast(conference_id: int, event: dict[str, Any], audience: str = "all") -> None:

@@ -13,7 +13,8 @@ from django.utils import timezone
 from conference.models import Conference, Representative
 from motions.models import Motion
 
-from .models import Ballot, Participation, Poll, voter_tag
+from .models import Ballot, Poll, voter_tag
+from .turnout import count_turnout
 
 
 def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
@@ -77,15 +78,6 @@ def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
     return sorted((b.representative.name, b.option.label) for b in ballots)
 
 
-def turnout(poll: Poll) -> dict[str, Any]:
-    return {
-        "type": "turnout",
-        "poll_id": poll.pk,
-        "voted": Participation.objects.filter(poll=poll).count(),
-        "present": poll.conference.voting_members().count(),
-    }
-
-
 def my_vote(poll: Poll, representative: Representative) -> dict[str, Any] | None:
     ballot = (
         Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, representative.pk))
@@ -127,7 +119,7 @@ def build_snapshot(conference: Conference, viewer: Representative | None, audien
         if active is not None and audience == "reps":
             snapshot["my_vote"] = my_vote(active, viewer)
     if active is not None and audience in {"staff", "screen"}:
-        snapshot["turnout"] = turnout(active)
+        snapshot["turnout"] = count_turnout(active.pk)
     if audience == "staff":
         closed = polls.filter(status=Poll.Status.CLOSED).order_by("-closed_at").first()
         snapshot["closed"] = (

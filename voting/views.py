@@ -25,9 +25,10 @@ from motions.models import Motion
 
 from . import errors
 from .actions import cast_vote
-from .events import error
+from .events import error, send_now
 from .models import Poll
 from .snapshot import build_snapshot, published_receipts, recorded_votes
+from .turnout import count_turnout
 
 
 def _conference(slug: str) -> Conference:
@@ -85,12 +86,10 @@ def _cast(request: HttpRequest, slug: str) -> JsonResponse:
         return JsonResponse(error(errors.NOT_ELIGIBLE, "Only representatives vote."), status=403)
     outcome = cast_vote(rep, poll_id, choice[:40], key)
     if outcome.ok and not outcome.changed:
-        from .turnout import count_turnout
-        from .events import _send_now
-
+        # No coalescing here: the fallback is rare, and this request is already in a thread.
         event = count_turnout(poll_id)
         if event is not None:
-            _send_now(conference.pk, event, "turnout")
+            send_now(conference.pk, event, "turnout")
     status = 200 if outcome.ok else (503 if outcome.code == errors.NOT_RECORDED else 409)
     return JsonResponse(outcome.as_event(), status=status)
 
