@@ -96,14 +96,17 @@ class Hub:
     async def _refresh_groups(self) -> None:
         while True:
             await asyncio.sleep(GROUP_REFRESH_SECONDS)
-            for conference_id, sockets in list(self.sockets.items()):
-                if not sockets:
-                    continue
-                try:
-                    self._joined.pop(conference_id, None)
-                    await self._ensure_group(conference_id)
-                except Exception:
-                    log.warning("hub: re-joining conference %s failed; will retry", conference_id, exc_info=True)
+            await self._rejoin_all()
+
+    async def _rejoin_all(self) -> None:
+        for conference_id, sockets in list(self.sockets.items()):
+            if not sockets:
+                continue
+            try:
+                self._joined.pop(conference_id, None)
+                await self._ensure_group(conference_id)
+            except Exception:
+                log.warning("hub: re-joining conference %s failed; will retry", conference_id, exc_info=True)
 
     async def _listen(self) -> None:
         assert self.channel is not None
@@ -115,6 +118,8 @@ class Hub:
             except Exception:  # Redis gone for a moment: the clients resync when it is back
                 log.warning("hub: channel layer receive failed; retrying", exc_info=True)
                 await asyncio.sleep(1)
+                # A restarted Redis has forgotten our groups: join again now, not at the next refresh.
+                await self._rejoin_all()
                 continue
             await self.deliver(message)
 
