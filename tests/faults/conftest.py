@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -64,7 +65,7 @@ def app_env(**overrides: str) -> dict[str, str]:
         BALLOT_KEY=settings.BALLOT_KEY,  # the voter tags must match the test process's
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
-        LOG_LEVEL="ERROR",
+        LOG_LEVEL=os.environ.get("FAULT_LOG_LEVEL", "ERROR"),
         PYTHONUNBUFFERED="1",
     )
     env.update(overrides)
@@ -78,8 +79,11 @@ class Processes:
         self.procs: list[subprocess.Popen] = []
 
     def start(self, args: list[str], env: dict[str, str]) -> subprocess.Popen:
-        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        # Logs to a file, not a pipe: a pipe nobody reads fills up and blocks the process.
+        log = tempfile.NamedTemporaryFile("w+", prefix="fault-", suffix=".log", delete=False)
+        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
+        proc.log = log  # type: ignore[attr-defined]
         self.procs.append(proc)
         return proc
 
@@ -117,8 +121,11 @@ class Processes:
     def stop_all(self) -> None:
         for proc in self.procs:
             self.kill(proc)
-            if proc.stderr:
-                proc.stderr.close()
+            proc.log.close()  # type: ignore[attr-defined]
+            if os.environ.get("FAULT_KEEP_LOGS"):
+                print(f"log of {proc.args[0]}: {proc.log.name}")  # type: ignore[attr-defined]
+            else:
+                os.unlink(proc.log.name)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
