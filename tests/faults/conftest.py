@@ -108,7 +108,7 @@ class Processes:
     def celery(self, **env: str) -> subprocess.Popen:
         return self.start(
             [str(BIN / "celery"), "-A", "conference", "worker", "--pool", "solo", "--concurrency", "1",
-             "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+             "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
             app_env(**env),
         )
 
