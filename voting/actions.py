@@ -19,7 +19,7 @@ from conference.actions import audit
 from conference.models import Conference, Representative
 from motions.models import Motion, MotionPart, Outcome
 
-from . import errors, events, rules
+from . import errors, events, rules, secrecy
 from .errors import Refused
 from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
 from .snapshot import poll_payload, published_payload
@@ -135,6 +135,7 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
         if poll is None or poll.status != Poll.Status.OPEN:
             return poll
         result = rules.decide(tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote)
+        secrecy.shuffle_ballots(poll)  # row order must not line ballots up with participations
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
         poll.result = result.as_dict()
