@@ -30,7 +30,7 @@ run: install
 
 serve: install
 	$(VENV)/bin/uvicorn conference.asgi:application --host $(HOST) --port $(PORT) \
-		--ws-per-message-deflate false --no-access-log
+		--ws wsproto --ws-per-message-deflate false --no-access-log
 
 test: install
 	$(PY) manage.py check

@@ -101,8 +101,14 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// URL")
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A pool, not persistent connections: under ASGI Django keeps a connection per async
+    # context, so every open socket held one of its own and a 500-phone hall exhausted
+    # PostgreSQL's 100 (bench/README.md). The pool shares a few; the database work runs on
+    # one thread plus the vote writer's anyway.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {"min_size": 2, "max_size": int(env_str("DATABASE_POOL_SIZE") or 8), "timeout": 30}
+    }
 else:
     DATABASES = {
         "default": {
@@ -207,6 +213,8 @@ LOGGING = {
 VOTE_BATCH_MAX = 500
 # Turnout is broadcast at most this often per poll and process (DESIGN §4.5).
 TURNOUT_INTERVAL_SECONDS = 0.25
+# How long a process reuses the shared part of a snapshot for the same seq (0: never).
+SNAPSHOT_CACHE_SECONDS = 2.0
 # Largest websocket message a client may send.
 MAX_CLIENT_MESSAGE_BYTES = 2048
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Motion, MotionPart, Section
+from .models import Amendment, Motion, MotionPart, OutcomeChange, Section, StandingOrders
 
 
 class MotionPartInline(admin.TabularInline):
@@ -20,4 +20,30 @@ class MotionAdmin(admin.ModelAdmin):
     list_filter = ["conference", "section", "category", "status", "outcome"]
     search_fields = ["title", "text", "proposer__name"]
     inlines = [MotionPartInline]
+
+    def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
+        return [MotionPartInline, AmendmentInline, OutcomeChangeInline]
     autocomplete_fields = ["proposer"]
+
+
+class AmendmentInline(admin.TabularInline):
+    model = Amendment
+    extra = 0
+    readonly_fields = ["outcome"]
+
+
+class OutcomeChangeInline(admin.TabularInline):
+    """The outcome history is read-only: corrections go through the console with a reason."""
+
+    model = OutcomeChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["previous", "outcome", "by", "at", "reason"]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(StandingOrders)
+class StandingOrdersAdmin(admin.ModelAdmin):
+    list_display = ["conference", "closure_majority", "next_business_majority", "speaker_seconds"]

@@ -13,6 +13,9 @@ class Section(models.Model):
     title = models.CharField(max_length=200)
     order = models.PositiveIntegerField(default=0)
     minutes = models.PositiveIntegerField(default=30, help_text=_("Time allocated on the agenda."))
+    # The guillotine: time used so far, plus the running stretch since started_at.
+    seconds_used = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -31,6 +34,7 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     FELL = "fell", _("Fell")
     NOT_REACHED = "not_reached", _("Not reached")
+    REFERRED = "referred", _("Referred")
 
 
 class Motion(models.Model):
@@ -61,6 +65,20 @@ class Motion(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True, default=Outcome.NONE)
     decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "conference.Representative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The wording as amended (carried amendments replace it, carried riders add to it).
+    text_as_amended = models.TextField(blank=True)
+    # A lead (composite) motion stands for its group: the others may fall with it.
+    lead = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="group_members"
+    )
+    # An A/AR motion a representative asked to debate: out of the block until the chair decides.
+    pulled_from_block = models.BooleanField(default=False)
+    debate_requested_by = models.ForeignKey(
+        "conference.Representative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["section__order", "order", "number"]
@@ -72,6 +90,15 @@ class Motion(models.Model):
     @property
     def can_be_put(self) -> bool:
         return self.category != self.Category.INCOMPETENT
+
+    @property
+    def wording(self) -> str:
+        """The text the hall votes on: as amended, if it has been."""
+        return self.text_as_amended or self.text
+
+    @property
+    def in_block(self) -> bool:
+        return self.category in {self.Category.A, self.Category.AR} and not self.pulled_from_block
 
 
 class MotionPart(models.Model):
@@ -87,3 +114,161 @@ class MotionPart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.motion.number}({self.label})"
+
+
+class StandingOrders(models.Model):
+    """The conference's standing orders as data, so another conference runs with its own.
+
+    The tie rule stays on ``Conference.chair_casting_vote`` (already a setting there).
+    """
+
+    class Majority(models.TextChoices):
+        SIMPLE = "simple", _("Simple majority")
+        TWO_THIRDS = "two_thirds", _("Qualified (two-thirds) majority")
+
+    conference = models.OneToOneField(Conference, on_delete=models.CASCADE, related_name="standing_orders")
+    # A simple majority: For must be MORE than this share of For + Against.
+    simple_numerator = models.PositiveSmallIntegerField(default=1)
+    simple_denominator = models.PositiveSmallIntegerField(default=2)
+    # A qualified majority: For must be AT LEAST this share of For + Against.
+    qualified_numerator = models.PositiveSmallIntegerField(default=2)
+    qualified_denominator = models.PositiveSmallIntegerField(default=3)
+    proposer_seconds = models.PositiveIntegerField(default=180)
+    speaker_seconds = models.PositiveIntegerField(default=120)
+    reply_seconds = models.PositiveIntegerField(default=60)
+    # Procedural motions from the floor: the majority each needs, and what a carried one does.
+    closure_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.TWO_THIRDS)
+    next_business_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.TWO_THIRDS)
+    next_business_outcome = models.CharField(max_length=30, choices=Outcome.choices, default=Outcome.NOT_REACHED)
+    refer_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
+    refer_to = models.CharField(max_length=100, default="GPC England")
+    not_put_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
+    not_put_outcome = models.CharField(max_length=30, choices=Outcome.choices, default=Outcome.FELL)
+    reference_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
+    day_ends_at = models.DateTimeField(null=True, blank=True, help_text=_("When today's business must end."))
+
+    class Meta:
+        verbose_name_plural = "standing orders"
+
+    def __str__(self) -> str:
+        return f"Standing orders of {self.conference}"
+
+    @classmethod
+    def of(cls, conference: Conference | int) -> StandingOrders:
+        """The conference's standing orders, or the defaults (unsaved) if it has none yet."""
+        conference_id = conference if isinstance(conference, int) else conference.pk
+        return cls.objects.filter(conference_id=conference_id).first() or cls(conference_id=conference_id)
+
+    def procedural_rule(self, kind: str) -> tuple[str, str]:
+        """(majority, outcome of the motion if carried) for a procedural motion."""
+        return {
+            "closure": (self.closure_majority, ""),
+            "next_business": (self.next_business_majority, self.next_business_outcome),
+            "refer": (self.refer_majority, Outcome.REFERRED),
+            "not_put": (self.not_put_majority, self.not_put_outcome),
+            "reference": (self.reference_majority, Outcome.CARRIED_AS_REFERENCE),
+        }[kind]
+
+    def speech_seconds(self, role: str) -> int:
+        return {"proposer": self.proposer_seconds, "reply": self.reply_seconds}.get(role, self.speaker_seconds)
+
+
+class Amendment(models.Model):
+    """An amendment changes a motion's wording; a rider adds to it. Both are voted first."""
+
+    class Kind(models.TextChoices):
+        AMENDMENT = "amendment", _("Amendment")
+        RIDER = "rider", _("Rider")
+
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="amendments")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.AMENDMENT)
+    text = models.TextField(help_text=_("The amendment or rider as moved."))
+    new_wording = models.TextField(blank=True, help_text=_("An amendment: the motion's wording if it is carried."))
+    proposer = models.ForeignKey(LMC, null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments")
+    order = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True, default=Outcome.NONE)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.order + 1} to motion {self.motion.number}"
+
+
+class ProceduralMotion(models.Model):
+    """A procedural motion put from the floor on the motion under debate."""
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", _("That the question be now put")
+        NEXT_BUSINESS = "next_business", _("That the conference move to next business")
+        REFER = "refer", _("That the motion be referred")
+        NOT_PUT = "not_put", _("That the question be not put")
+        REFERENCE = "reference", _("That the motion be carried as a reference")
+
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="procedural_motions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    moved_by = models.ForeignKey(
+        "conference.Representative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    majority = models.CharField(max_length=12, choices=StandingOrders.Majority.choices)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True, default=Outcome.NONE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} (motion {self.motion.number})"
+
+
+class OutcomeChange(models.Model):
+    """Every outcome declared on a motion, and every correction with its reason."""
+
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="outcome_history")
+    previous = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    by = models.ForeignKey("conference.Representative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class SpeakRequest(models.Model):
+    """A representative's request to speak on the motion under debate, and the speech."""
+
+    class Side(models.TextChoices):
+        FOR = "for", _("For")
+        AGAINST = "against", _("Against")
+        POINT_OF_ORDER = "point_of_order", _("Point of order")
+
+    class Role(models.TextChoices):
+        PROPOSER = "proposer", _("Proposer")
+        SPEAKER = "speaker", _("Speaker")
+        REPLY = "reply", _("Right of reply")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        SPEAKING = "speaking", _("Speaking")
+        DONE = "done", _("Spoken")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="speak_requests")
+    representative = models.ForeignKey("conference.Representative", on_delete=models.CASCADE, related_name="speak_requests")
+    side = models.CharField(max_length=20, choices=Side.choices, default=Side.FOR)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.SPEAKER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.PositiveIntegerField(default=0)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            # A double tap on the phone must not queue the same representative twice.
+            models.UniqueConstraint(
+                fields=["motion", "representative"], condition=models.Q(status="waiting"), name="one_waiting_request"
+            )
+        ]

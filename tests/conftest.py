@@ -49,6 +49,16 @@ def fresh_channel_layer() -> Iterator[None]:
     channel_layers.backends = {}
 
 
+@pytest.fixture(autouse=True)
+def fresh_snapshot_cache() -> Iterator[None]:
+    """Row ids come back after a rolled-back test on SQLite: never serve the last test's part."""
+    from voting.snapshot import _shared_cache
+
+    _shared_cache.clear()
+    yield
+    _shared_cache.clear()
+
+
 @pytest.fixture
 async def hall() -> AsyncIterator[None]:
     """For websocket tests: stop this loop's hub and vote writer (and its DB connection) after."""

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from fractions import Fraction
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from conference.actions import audit
 from conference.models import Conference, Representative
-from motions.models import Motion, MotionPart, Outcome
+from motions.models import Motion, MotionPart, Outcome, StandingOrders
 
 from . import errors, events, rules, secrecy
 from .errors import Refused
@@ -39,6 +40,8 @@ def create_motion_poll(
         raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
     if part is not None and part.motion_id != motion.pk:
         raise Refused(errors.MALFORMED, "That part belongs to another motion.")
+    if motion.amendments.filter(outcome=Outcome.NONE).exists():
+        raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
     question = f"Motion {motion.number}" + (f", part ({part.label})" if part else "") + f": {motion.title}"
     with transaction.atomic():
         poll = Poll.objects.create(
@@ -134,7 +137,10 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
         poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").filter(pk=poll_id).first()
         if poll is None or poll.status != Poll.Status.OPEN:
             return poll
-        result = rules.decide(tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote)
+        result = rules.decide(
+            tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote,
+            thresholds=_thresholds(poll.conference_id),
+        )
         secrecy.shuffle_ballots(poll)  # row order must not line ballots up with participations
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
@@ -149,6 +155,13 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
             audience="staff",
         )
     return poll
+
+
+def _thresholds(conference_id: int) -> rules.Thresholds:
+    so = StandingOrders.of(conference_id)
+    return rules.Thresholds(
+        Fraction(so.simple_numerator, so.simple_denominator), Fraction(so.qualified_numerator, so.qualified_denominator)
+    )
 
 
 def resolve_tie(poll: Poll, carried: bool, by: Representative) -> Poll:
@@ -182,30 +195,17 @@ def publish_result(poll: Poll, by: Representative | None) -> Poll:
         poll.status = Poll.Status.PUBLISHED
         poll.published_at = timezone.now()
         poll.save(update_fields=["status", "published_at"])
-        if poll.kind == Poll.Kind.MOTION and poll.motion is not None:
-            _record_motion_outcome(poll)
         audit(poll.conference, by, "result.published", poll, poll_id=poll.pk, outcome=poll.result["outcome"])
         seq = poll.conference.next_seq()
         events.send_on_commit(
             poll.conference_id, {"type": events.RESULT_PUBLISHED, "seq": seq, **published_payload(poll)}
         )
+        if poll.kind == Poll.Kind.MOTION:
+            # After the result: the outcome it decides (and any procedural effect) follows it.
+            from motions.procedure import record_poll_outcome
+
+            record_poll_outcome(poll, by)
     return poll
-
-
-def _record_motion_outcome(poll: Poll) -> None:
-    motion = poll.motion
-    assert motion is not None and poll.result is not None
-    now = timezone.now()
-    if poll.part is not None:
-        MotionPart.objects.filter(pk=poll.part_id).update(outcome=poll.result["outcome"])
-        parts = list(motion.parts.all())
-        if any(p.outcome == Outcome.NONE for p in parts):
-            return  # the motion is decided when its last part is
-        outcome = rules.overall_outcome([p.outcome for p in parts])
-    else:
-        outcome = poll.result["outcome"]
-    motion.outcome, motion.status, motion.decided_at = outcome, Motion.Status.DECIDED, now
-    motion.save(update_fields=["outcome", "status", "decided_at"])
 
 
 # --- Votes ---------------------------------------------------------------------------
@@ -252,17 +252,24 @@ def _lock_polls(poll_ids: list[int]) -> dict[int, Poll]:
     return {p.pk: p for p in polls}
 
 
-def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative | None, now) -> VoteOutcome:
+@dataclass
+class _Decision:
+    outcome: VoteOutcome
+    insert: tuple[Participation, Ballot] | None = None
+    update: Ballot | None = None
+
+
+def _decide(request: VoteRequest, poll: Poll | None, voter: Representative | None,
+            existing: Ballot | None, now) -> _Decision:
+    """What to do with one vote, given the voter's stored ballot (if any). Raises Refused."""
     if voter is None or not voter.can_vote:
         raise Refused(errors.NOT_ELIGIBLE, "You are not a voting representative at this conference.")
     if poll is None or poll.conference_id != voter.conference_id:
         raise Refused(errors.UNKNOWN_POLL, "There is no such vote at your conference.")
-    tag = voter_tag(poll.pk, voter.pk)
-    existing = Ballot.objects.filter(poll=poll, voter_tag=tag).select_related("option").first()
     if existing is not None and existing.key == request.key:
         # A resend of a vote that was stored (its acknowledgement lost on the way): the
         # same receipt, even if the poll has closed since. Never a false "not counted".
-        return VoteOutcome(poll.pk, True, existing.option.key, existing.receipt, str(existing.key))
+        return _Decision(VoteOutcome(poll.pk, True, existing.option.key, existing.receipt, str(existing.key)))
     if not poll.is_accepting_votes(now):
         raise Refused(errors.POLL_NOT_OPEN, "Not counted: this vote is not open.")
     option = next((o for o in poll.options.all() if o.key == request.choice), None)
@@ -272,26 +279,84 @@ def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative |
         if not poll.allow_change:
             raise Refused(errors.ALREADY_VOTED, "You have already voted in this vote; it cannot be changed.")
         existing.option, existing.key = option, request.key
-        existing.save(update_fields=["option", "key"])
-        return VoteOutcome(poll.pk, True, option.key, existing.receipt, str(request.key), changed=True)
-
-    Participation.objects.create(poll=poll, representative=voter)
-    ballot = Ballot.objects.create(
+        return _Decision(VoteOutcome(poll.pk, True, option.key, existing.receipt, str(request.key), changed=True),
+                         update=existing)
+    ballot = Ballot(
         poll=poll,
         option=option,
-        voter_tag=tag,
+        voter_tag=voter_tag(poll.pk, voter.pk),
         receipt=new_receipt(),
         key=request.key,
         representative=None if poll.secret else voter,
     )
-    return VoteOutcome(poll.pk, True, option.key, ballot.receipt, str(request.key))
+    return _Decision(VoteOutcome(poll.pk, True, option.key, ballot.receipt, str(request.key)),
+                     insert=(Participation(poll=poll, representative=voter), ballot))
+
+
+def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative | None, now) -> VoteOutcome:
+    existing = None
+    if poll is not None and voter is not None:
+        existing = (
+            Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, voter.pk)).select_related("option").first()
+        )
+    decision = _decide(request, poll, voter, existing, now)
+    if decision.insert is not None:
+        decision.insert[0].save(force_insert=True)
+        decision.insert[1].save(force_insert=True)
+    elif decision.update is not None:
+        decision.update.save(update_fields=["option", "key"])
+    return decision.outcome
+
+
+def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
+                voters: dict[int, Representative], now) -> list[VoteOutcome] | None:
+    """The whole batch in a few statements: one read of the stored ballots, one multi-row
+    insert per table. Returns None when a unique constraint fires (another process stored
+    one of these voters' ballots first): the caller then takes the votes one at a time."""
+    tags = {
+        voter_tag(r.poll_id, r.representative_id) for r in requests
+        if r.poll_id in polls and r.representative_id in voters
+    }
+    stored: dict[tuple[int, str], Ballot] = {
+        (b.poll_id, b.voter_tag): b
+        for b in Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags).select_related("option")
+    }
+    outcomes: list[VoteOutcome] = []
+    inserts: list[tuple[Participation, Ballot]] = []
+    updates: dict[int, Ballot] = {}
+    new_ballots: set[int] = set()
+    for request in requests:
+        poll, voter = polls.get(request.poll_id), voters.get(request.representative_id)
+        key = (request.poll_id, voter_tag(request.poll_id, request.representative_id))
+        try:
+            decision = _decide(request, poll, voter, stored.get(key), now)
+        except Refused as refused:
+            outcomes.append(_refusal(request, refused))
+            continue
+        if decision.insert is not None:
+            inserts.append(decision.insert)
+            stored[key] = decision.insert[1]  # a second vote in the same batch sees this one
+            new_ballots.add(id(decision.insert[1]))
+        elif decision.update is not None and id(decision.update) not in new_ballots:
+            updates[id(decision.update)] = decision.update
+        outcomes.append(decision.outcome)
+    try:
+        with transaction.atomic():
+            Participation.objects.bulk_create([p for p, _ in inserts])
+            Ballot.objects.bulk_create([b for _, b in inserts])
+            for ballot in updates.values():
+                ballot.save(update_fields=["option", "key"])
+    except IntegrityError:
+        return None
+    return outcomes
 
 
 def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
-    """Store a batch of votes in one transaction, each vote in a savepoint of its own.
+    """Store a batch of votes in one transaction; nothing is acknowledged unless it commits.
 
-    Each vote still succeeds or fails on its own; the batch shares one commit. Nothing
-    is acknowledged unless that commit succeeded.
+    Each vote still succeeds or fails on its own: refusals are decided per vote, and if
+    the set-based write meets a concurrent writer's row, the batch is redone with a
+    savepoint per vote.
     """
     outcomes: list[VoteOutcome] = []
     try:
@@ -299,8 +364,14 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
             polls = _lock_polls(sorted({r.poll_id for r in requests}))
             voters = Representative.objects.select_related("conference").in_bulk({r.representative_id for r in requests})
             now = timezone.now()
-            for request in requests:
-                outcomes.append(_record_in_savepoint(request, polls.get(request.poll_id), voters.get(request.representative_id), now))
+            fast = _record_set(requests, polls, voters, now)
+            if fast is not None:
+                outcomes = fast
+            else:
+                for request in requests:
+                    outcomes.append(
+                        _record_in_savepoint(request, polls.get(request.poll_id), voters.get(request.representative_id), now)
+                    )
     except DatabaseError:
         refused = Refused(errors.NOT_RECORDED, "Not recorded: the server could not store your vote. Try again.")
         return [o if not o.ok else _refusal(r, refused) for r, o in _pad(requests, outcomes, refused)]

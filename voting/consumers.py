@@ -25,6 +25,7 @@ from django.db import transaction
 from conference.auth import representative_from_session
 from conference.models import Conference, Representative
 from motions.actions import call_motion
+from motions.commands import ProcedureCommands
 from motions.models import Motion, MotionPart
 
 from . import actions, errors
@@ -178,7 +179,7 @@ def _int(message: dict[str, Any], name: str, *, optional: bool = False) -> int |
     return value
 
 
-class HallConsumer(BaseHallConsumer):
+class HallConsumer(ProcedureCommands, BaseHallConsumer):
     """Signed-in people: representatives, chair, secretariat, observers."""
 
     async def authorise(self) -> bool:
@@ -209,7 +210,7 @@ class HallConsumer(BaseHallConsumer):
             }
         else:
             handlers |= {t: self.on_forbidden for t in ("call", "open", "close", "publish", "casting")}
-        return handlers
+        return handlers | self.procedure_handlers(self.representative is not None and self.representative.is_staff_role)
 
     async def on_forbidden(self, message: dict[str, Any]) -> None:
         raise Refused(errors.FORBIDDEN, "Only the chair or the secretariat can do that.")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference, Representative
-from motions.models import Motion, MotionPart
+from motions.models import Amendment, Motion, MotionPart, ProceduralMotion
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -55,6 +55,13 @@ class Poll(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="polls")
     motion = models.ForeignKey(Motion, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
     part = models.ForeignKey(MotionPart, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
+    # Put before the motion itself: an amendment or rider, or a procedural motion on it.
+    amendment = models.ForeignKey(Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
+    procedural = models.ForeignKey(
+        ProceduralMotion, null=True, blank=True, on_delete=models.CASCADE, related_name="polls"
+    )
+    # An A/AR block: one vote covering several motions taken without debate.
+    block_motions = models.ManyToManyField(Motion, blank=True, related_name="block_polls")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MOTION)
     question = models.CharField(max_length=500)
     majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)

@@ -19,6 +19,17 @@ NO_OUTCOME = ""  # live polls
 
 
 @dataclass(frozen=True)
+class Thresholds:
+    """The standing orders' majorities: For must exceed ``simple`` of the base, or reach ``qualified``."""
+
+    simple: Fraction = Fraction(1, 2)
+    qualified: Fraction = Fraction(2, 3)
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
 class OptionCount:
     key: str
     label: str
@@ -65,7 +76,11 @@ class Result:
 
 
 def decide(
-    counts: list[OptionCount], majority: str, *, chair_casting_vote: bool = False
+    counts: list[OptionCount],
+    majority: str,
+    *,
+    chair_casting_vote: bool = False,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Result:
     if majority == "none":
         total = sum(c.count for c in counts)
@@ -78,13 +93,14 @@ def decide(
     label = "those voting for or against"
 
     if majority == "two_thirds":
-        carried = base > 0 and Fraction(votes_for, base) >= Fraction(2, 3)
+        carried = base > 0 and Fraction(votes_for, base) >= thresholds.qualified
         return Result(counts, majority, CARRIED if carried else LOST, total, base, label)
 
-    if votes_for > votes_against:
+    share = Fraction(votes_for, base) if base else Fraction(0)
+    if share > thresholds.simple:
         outcome = CARRIED
-    elif votes_for < votes_against:
-        outcome = LOST
+    elif share < thresholds.simple or thresholds.simple != Fraction(1, 2):
+        outcome = LOST  # only an exact half-and-half split is a tie
     elif base > 0 and chair_casting_vote:
         outcome = TIE_AWAITING_CHAIR
     else:

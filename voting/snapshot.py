@@ -6,12 +6,15 @@ The snapshot plus the events that follow it equal a fresh snapshot (tests prove 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from conference.models import Conference, Representative
 from motions.models import Motion
+from motions.payloads import item_extras, procedure_snapshot
 
 from .models import Ballot, Poll, voter_tag
 from .turnout import count_turnout
@@ -32,7 +35,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
         "parts": [{"id": p.pk, "label": p.label, "text": p.text} for p in motion.parts.all()],
         "status": motion.status,
         "outcome": motion.outcome,
-    }
+    } | item_extras(motion)
 
 
 def poll_payload(poll: Poll) -> dict[str, Any]:
@@ -42,6 +45,11 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "kind": poll.kind,
         "motion_id": poll.motion_id,
         "part": poll.part.label if poll.part_id else None,
+        "amendment_id": poll.amendment_id,
+        "procedural_id": poll.procedural_id,
+        "block": list(poll.block_motions.values_list("pk", flat=True))
+        if poll.kind == Poll.Kind.MOTION and poll.motion_id is None
+        else [],
         "options": [{"key": o.key, "label": o.label} for o in poll.options.all()],
         "status": poll.status,
         "majority": poll.majority,
@@ -89,24 +97,57 @@ def my_vote(poll: Poll, representative: Representative) -> dict[str, Any] | None
     return {"poll_id": poll.pk, "choice": ballot.option.key, "receipt": ballot.receipt, "key": str(ballot.key)}
 
 
-def build_snapshot(conference: Conference, viewer: Representative | None, audience: str) -> dict[str, Any]:
-    """audience: "reps", "staff" or "screen"."""
-    conference.refresh_from_db(fields=["event_seq", "current_motion"])
+def _shared_part(conference: Conference, audience: str) -> dict[str, Any]:
+    """What every viewer of this audience sees alike: the item, the open poll, the results."""
     current = conference.current_motion
     if current is not None:
         current = Motion.objects.select_related("section", "proposer").prefetch_related("parts").get(pk=current.pk)
     polls = Poll.objects.filter(conference=conference).select_related("part").prefetch_related("options")
     active = polls.filter(status=Poll.Status.OPEN).first()
-    snapshot: dict[str, Any] = {
-        "type": "snapshot",
-        "seq": conference.event_seq,
-        "now": timezone.now().isoformat(),
-        "conference": {"id": conference.pk, "name": conference.name, "slug": conference.slug},
+    return {
         "item": motion_payload(current),
         "poll": poll_payload(active) if active else None,
         "published": [
             published_payload(p) for p in polls.filter(status=Poll.Status.PUBLISHED).order_by("-published_at")[:5]
         ],
+        # The timer, the speech and the A/AR block change only with a seq; the speaker
+        # queue (staff only, no seq) is in the staff part, which is never cached.
+    } | procedure_snapshot(conference, audience, current)
+
+
+# The shared part per (conference, seq, audience), kept briefly in each process: a connect
+# storm of thousands of phones then costs one build a second, not one each (bench/README.md).
+# Every change clients must see takes a new seq, so a cached part is never older than the
+# seq it is sent with; the short lifetime bounds an edit that takes none (an admin's typo fix).
+_shared_cache: dict[tuple[int, int, str], tuple[float, dict[str, Any]]] = {}
+
+
+def shared_part(conference: Conference, audience: str) -> dict[str, Any]:
+    lifetime = settings.SNAPSHOT_CACHE_SECONDS
+    key = (conference.pk, conference.event_seq, audience)
+    hit = _shared_cache.get(key)
+    if hit is not None and time.monotonic() - hit[0] < lifetime:
+        return hit[1]
+    part = _shared_part(conference, audience)
+    # Keep it only if nothing changed while it was built: its state is then the seq's.
+    if lifetime > 0 and Conference.objects.filter(pk=conference.pk, event_seq=conference.event_seq).exists():
+        if len(_shared_cache) > 1000:
+            _shared_cache.clear()
+        _shared_cache[key] = (time.monotonic(), part)
+    return part
+
+
+def build_snapshot(conference: Conference, viewer: Representative | None, audience: str) -> dict[str, Any]:
+    """audience: "reps", "staff" or "screen"."""
+    conference.refresh_from_db(fields=["event_seq", "current_motion"])
+    shared = shared_part(conference, audience) if audience != "staff" else _shared_part(conference, audience)
+    active_id = shared["poll"]["id"] if shared["poll"] else None
+    snapshot: dict[str, Any] = {
+        "type": "snapshot",
+        "seq": conference.event_seq,
+        "now": timezone.now().isoformat(),
+        "conference": {"id": conference.pk, "name": conference.name, "slug": conference.slug},
+        **shared,
     }
     if viewer is not None:
         snapshot["me"] = {
@@ -116,11 +157,12 @@ def build_snapshot(conference: Conference, viewer: Representative | None, audien
             "role": viewer.role,
             "can_vote": viewer.can_vote,
         }
-        if active is not None and audience == "reps":
-            snapshot["my_vote"] = my_vote(active, viewer)
-    if active is not None and audience in {"staff", "screen"}:
-        snapshot["turnout"] = count_turnout(active.pk)
+        if active_id is not None and audience == "reps":
+            snapshot["my_vote"] = my_vote(Poll(pk=active_id), viewer)
+    if active_id is not None and audience in {"staff", "screen"}:
+        snapshot["turnout"] = count_turnout(active_id)
     if audience == "staff":
+        polls = Poll.objects.filter(conference=conference).select_related("part").prefetch_related("options")
         closed = polls.filter(status=Poll.Status.CLOSED).order_by("-closed_at").first()
         snapshot["closed"] = (
             {"poll_id": closed.pk, "poll": poll_payload(closed), "result": closed.result} if closed else None

@@ -81,6 +81,7 @@
 
   /* --- events --------------------------------------------------------------------- */
   function onEvent(ev) {
+    if (MH.floor) MH.floor.event(ev);
     switch (ev.type) {
       case "snapshot":
         S.item = ev.item;
@@ -257,6 +258,7 @@
   }, 1000);
 
   var sock = new HallSocket(root.dataset.wsUrl, { event: onEvent, state: MH.showState($("connection")) });
+  if (MH.floor) MH.floor.attach(sock, "console");
   var initial = MH.readSnapshot();
   if (initial) onEvent(initial);
   sock.start();

@@ -118,6 +118,7 @@
   }
 
   function onEvent(ev) {
+    if (MH.floor) MH.floor.event(ev);
     switch (ev.type) {
       case "snapshot": applySnapshot(ev, false); return;
       case "item.called":
@@ -372,8 +373,9 @@
       }
     }
   });
+  if (MH.floor) MH.floor.attach(sock, "phone");
   var initial = MH.readSnapshot();
-  if (initial) applySnapshot(initial, true);
+  if (initial) { applySnapshot(initial, true); if (MH.floor) MH.floor.event(initial); }
   sock.start();
   setInterval(tick, 1000);
 })();

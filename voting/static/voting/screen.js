@@ -8,6 +8,7 @@
   var S = { item: null, poll: null, closed: null, turnout: null, latest: null, skew: 0 };
 
   function onEvent(ev) {
+    if (MH.floor) MH.floor.event(ev);
     switch (ev.type) {
       case "snapshot":
         S.item = ev.item;
@@ -85,6 +86,7 @@
 
   setInterval(function () { var el = $("countdown"); if (el) el.textContent = countdownText(); }, 1000);
   var sock = new HallSocket(root.dataset.wsUrl, { event: onEvent, state: MH.showState($("connection")) });
+  if (MH.floor) MH.floor.attach(sock, "screen");
   var initial = MH.readSnapshot();
   if (initial) onEvent(initial);
   sock.start();

@@ -184,7 +184,7 @@
   var OUTCOMES = {
     carried: "Carried", lost: "Lost", tie: "Tie: awaiting the chair's casting vote",
     carried_in_part: "Carried in part", carried_as_reference: "Carried as a reference",
-    withdrawn: "Withdrawn", fell: "Fell", not_reached: "Not reached"
+    withdrawn: "Withdrawn", fell: "Fell", not_reached: "Not reached", referred: "Referred"
   };
 
   function outcomeText(result) {

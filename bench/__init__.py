@@ -1,0 +1,1 @@
+"""Load benchmark: a hall of N phones against the real ASGI server (see bench/README.md)."""

@@ -1,0 +1,19 @@
+"""The events of the agenda, the motion procedure and the debate (sent with voting.events).
+
+- ``motion.updated``   seq, item: a motion's payload after a change (amendments, outcome,
+                       procedural motions, block pull); everyone
+- ``agenda.changed``   seq, section_id, order: motion ids of a section in their new order
+- ``item.called``      (voting.events) also carries ``timer`` when the floor changes: the
+                       section's guillotine (allocated, used, running_since) and the day's end
+- ``speech``           seq, speech: who is speaking, since when, for how long (or null)
+- ``speakers``         queue: the requests to speak (staff only: no seq)
+- ``debate.requested`` motion_id, by: a representative asked to debate an A/AR motion (staff only)
+"""
+
+from __future__ import annotations
+
+MOTION_UPDATED = "motion.updated"
+AGENDA_CHANGED = "agenda.changed"
+SPEECH = "speech"
+SPEAKERS = "speakers"
+DEBATE_REQUESTED = "debate.requested"

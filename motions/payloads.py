@@ -1,0 +1,153 @@
+"""What clients see of the procedure: a motion's amendments and outcomes, timers, speakers."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from conference.models import Conference
+
+from .models import Motion, Section, SpeakRequest, StandingOrders
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def item_extras(motion: Motion) -> dict[str, Any]:
+    """Added to voting.snapshot.motion_payload: the motion as amended and how it stands."""
+    return {
+        "text": motion.wording,
+        "original_text": motion.text,
+        "amended": bool(motion.text_as_amended),
+        "section_id": motion.section_id,
+        "order": motion.order,
+        "lead_id": motion.lead_id,
+        # The group's motions still open: what "mark the group fallen" would take.
+        "group": [m.pk for m in motion.group_members.all() if not m.outcome],
+        "pulled_from_block": motion.pulled_from_block,
+        "decided_at": _iso(motion.decided_at),
+        "parts": [{"id": p.pk, "label": p.label, "text": p.text, "outcome": p.outcome} for p in motion.parts.all()],
+        "amendments": [
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "text": a.text,
+                "new_wording": a.new_wording,
+                "proposer": a.proposer.name if a.proposer_id else "",
+                "outcome": a.outcome,
+            }
+            for a in motion.amendments.select_related("proposer")
+        ],
+        "procedural": [
+            {"id": p.pk, "kind": p.kind, "label": str(p.get_kind_display()), "majority": p.majority, "outcome": p.outcome}
+            for p in motion.procedural_motions.all()
+        ],
+    }
+
+
+def load_motion(pk: int) -> Motion:
+    return Motion.objects.select_related("section", "proposer").prefetch_related("parts").get(pk=pk)
+
+
+def timer_payload(conference: Conference, section: Section | None) -> dict[str, Any]:
+    """The guillotine of the section under debate and the time left in the day.
+
+    Clients add the time since ``running_since`` to ``used``; an overrun shows, never stops.
+    """
+    day_ends_at = StandingOrders.of(conference).day_ends_at
+    return {
+        "section_id": section.pk if section else None,
+        "title": section.title if section else "",
+        "allocated": section.minutes * 60 if section else 0,
+        "used": section.seconds_used if section else 0,
+        "running_since": _iso(section.started_at) if section else None,
+        "day_ends_at": _iso(day_ends_at),
+        "now": timezone.now().isoformat(),
+    }
+
+
+def speech_payload(request: SpeakRequest | None) -> dict[str, Any] | None:
+    if request is None:
+        return None
+    rep = request.representative
+    return {
+        "id": request.pk,
+        "motion_id": request.motion_id,
+        "name": rep.name,
+        "lmc": rep.lmc.name if rep.lmc_id else "",
+        "side": request.side,
+        "role": request.role,
+        "started_at": _iso(request.started_at),
+        "seconds": request.seconds,
+    }
+
+
+def _today_start() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
+def speakers_payload(motion: Motion | None) -> list[dict[str, Any]]:
+    """The queue: points of order first (they take precedence), then in the order asked."""
+    if motion is None:
+        return []
+    waiting = list(
+        SpeakRequest.objects.filter(motion=motion, status=SpeakRequest.Status.WAITING).select_related(
+            "representative__lmc"
+        )
+    )
+    start = _today_start()
+    spoken = set(
+        SpeakRequest.objects.filter(
+            representative__in=[r.representative_id for r in waiting],
+            status__in=[SpeakRequest.Status.DONE, SpeakRequest.Status.SPEAKING],
+            started_at__gte=start,
+            started_at__lt=start + timedelta(days=1),
+        ).values_list("representative_id", flat=True)
+    )
+    waiting.sort(key=lambda r: (r.side != SpeakRequest.Side.POINT_OF_ORDER, r.requested_at, r.pk))
+    return [
+        {
+            "id": r.pk,
+            "representative_id": r.representative_id,
+            "name": r.representative.name,
+            "lmc": r.representative.lmc.name if r.representative.lmc_id else "",
+            "side": r.side,
+            "spoken_today": r.representative_id in spoken,
+        }
+        for r in waiting
+    ]
+
+
+def current_speech(conference: Conference) -> SpeakRequest | None:
+    return (
+        SpeakRequest.objects.filter(motion__conference=conference, status=SpeakRequest.Status.SPEAKING)
+        .select_related("representative__lmc")
+        .first()
+    )
+
+
+def block_payload(section: Section | None) -> list[dict[str, Any]]:
+    """The section's undecided A and AR motions: a representative may ask to debate one."""
+    if section is None:
+        return []
+    motions = section.motions.filter(category__in=[Motion.Category.A, Motion.Category.AR], outcome="")
+    return [
+        {"id": m.pk, "number": m.number, "title": m.title, "category": m.category, "pulled": m.pulled_from_block}
+        for m in motions
+    ]
+
+
+def procedure_snapshot(conference: Conference, audience: str, current: Motion | None) -> dict[str, Any]:
+    """Added to the snapshot: the timer and the speech for all, the queue for staff."""
+    section = current.section if current is not None else None
+    snapshot: dict[str, Any] = {
+        "timer": timer_payload(conference, section),
+        "speech": speech_payload(current_speech(conference)),
+        "block": block_payload(section),
+    }
+    if audience == "staff":
+        snapshot["speakers"] = speakers_payload(current)
+    return snapshot

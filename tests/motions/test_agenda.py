@@ -1,0 +1,77 @@
+"""The agenda: order, next / skip / back, and the section timers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from motions import agenda
+from motions.actions import call_motion
+from motions.models import Motion, Section
+from voting.errors import Refused
+from tests.factories import make_motion, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def items(conf):
+    section = make_section(conf, order=0)
+    later = make_section(conf, order=1)
+    return [
+        make_motion(conf, section=section, order=0),
+        make_motion(conf, section=section, order=1, category="grey"),
+        make_motion(conf, section=section, order=2, category="incompetent"),
+        make_motion(conf, section=section, order=3, category="A"),
+        make_motion(conf, section=section, order=4),
+        make_motion(conf, section=later, order=0),
+    ]
+
+
+def current(conf):
+    conf.refresh_from_db()
+    return conf.current_motion
+
+
+def test_next_passes_over_grey_incompetent_and_block_motions(conf, chair, items):
+    assert agenda.call_next(conf, chair) == items[0]
+    assert agenda.call_next(conf, chair) == items[4]
+    assert agenda.call_next(conf, chair) == items[5]
+    assert agenda.call_next(conf, chair) is None and current(conf) is None
+
+
+def test_a_grey_motion_is_reached_only_when_called(conf, chair, items):
+    call_motion(conf, items[1], chair)
+    assert current(conf) == items[1]
+
+
+def test_skip_leaves_the_item_undecided_and_back_returns_to_it(conf, chair, items):
+    call_motion(conf, items[0], chair)
+    agenda.skip(conf, chair)
+    assert current(conf) == items[4]
+    assert Motion.objects.get(pk=items[0].pk).status == Motion.Status.PENDING
+    assert agenda.go_back(conf, chair) == items[0]
+    assert Motion.objects.get(pk=items[0].pk).status == Motion.Status.UNDER_DEBATE
+
+
+def test_reorder_within_a_section(conf, chair, items):
+    section = items[0].section
+    new_order = [items[4].pk, items[0].pk, items[1].pk, items[2].pk, items[3].pk]
+    agenda.reorder(section, new_order, chair)
+    assert list(section.motions.values_list("pk", flat=True)) == new_order
+    assert agenda.call_next(conf, chair) == items[4]
+    with pytest.raises(Refused):
+        agenda.reorder(section, new_order[:-1], chair)
+
+
+def test_the_section_timer_runs_while_its_items_are_on_the_floor(conf, chair, items):
+    call_motion(conf, items[0], chair)
+    section = Section.objects.get(pk=items[0].section_id)
+    assert section.started_at is not None
+    # An hour ago, for the test: the overrun is kept, not refused.
+    Section.objects.filter(pk=section.pk).update(started_at=section.started_at - timedelta(hours=1))
+    call_motion(conf, items[5], chair)
+    section.refresh_from_db()
+    assert section.started_at is None and section.seconds_used >= 3600 > section.minutes * 60
+    assert Section.objects.get(pk=items[5].section_id).started_at is not None
