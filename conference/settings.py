@@ -107,8 +107,12 @@ if DATABASE_URL:
     # one thread plus the vote writer's anyway.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 2, "max_size": int(env_str("DATABASE_POOL_SIZE") or 8), "timeout": 30}
+        "pool": {"min_size": 2, "max_size": int(env_str("DATABASE_POOL_SIZE") or 8), "timeout": float(env_str("DATABASE_POOL_TIMEOUT") or 30)}
     }
+    # The pool checks a connection as it hands it out: after a database restart or a network
+    # cut it holds only dead ones, and each would fail a vote before being thrown away.
+    # While the database is unreachable a vote waits DATABASE_POOL_TIMEOUT, then "not recorded".
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {

@@ -6,6 +6,7 @@ transaction and sends its events with ``transaction.on_commit``.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from .errors import Refused
 from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
 from .snapshot import poll_payload, published_payload
 from .turnout import count_turnout
+
+log = logging.getLogger(__name__)
 
 MOTION_OPTIONS = [("for", "For"), ("against", "Against"), ("abstain", "Abstain")]
 MAX_COUNTDOWN_SECONDS = 3600
@@ -373,6 +376,7 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
                         _record_in_savepoint(request, polls.get(request.poll_id), voters.get(request.representative_id), now)
                     )
     except DatabaseError:
+        log.warning("a batch of %d votes was not recorded", len(requests), exc_info=True)
         refused = Refused(errors.NOT_RECORDED, "Not recorded: the server could not store your vote. Try again.")
         return [o if not o.ok else _refusal(r, refused) for r, o in _pad(requests, outcomes, refused)]
     return outcomes

@@ -91,7 +91,8 @@ async def test_a_vote_is_refused_while_the_database_is_unreachable_and_taken_whe
     proxy = CuttableProxy(PG_PROXY, (s["HOST"] or "127.0.0.1", int(s["PORT"] or 5432)))
     await proxy.start()
     try:
-        await asyncio.to_thread(procs.worker, WORKER_C, DATABASE_URL=proxy_url(PG_PROXY))
+        await asyncio.to_thread(procs.worker, WORKER_C, DATABASE_URL=proxy_url(PG_PROXY),
+                                DATABASE_POOL_TIMEOUT="2")  # how long a vote waits for the database
         phone = Phone(cookie, conf.slug)
         assert (await phone.connect(WORKER_C))["poll"]["id"] == poll_id
 
