@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "conference",
     "motions",
     "voting",
+    "conference.desk",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "WARNING"},
 }
+
+# Mail (login cards, resolutions) goes out from Celery tasks; the embedded default prints it.
+EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(env_str("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Motion Hall <secretariat@localhost>"
+if DEBUG and not env_str("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # How long the vote writer lets a batch gather, and how big it may grow.
 VOTE_BATCH_MAX = 500

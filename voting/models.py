@@ -51,6 +51,8 @@ class Poll(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
         PUBLISHED = "published", _("Published")
+        # Annulled by the secretariat (desk.actions.annul_and_rerun): kept in the record.
+        ANNULLED = "annulled", _("Annulled")
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="polls")
     motion = models.ForeignKey(Motion, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")

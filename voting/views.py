@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import OperationalError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -130,23 +131,49 @@ def screen(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "voting/screen.html", {"conference": conference, "snapshot": build_snapshot(conference, None, "screen")})
 
 
+RESULT_OUTCOMES = ["carried", "lost", "carried_as_reference", "annulled"]
+
+
+def _filter_results(request: HttpRequest, polls):  # type: ignore[no-untyped-def]
+    """The results page's search and filters: text, section, outcome, proposing LMC."""
+    q, section, outcome, lmc = (request.GET.get(k, "").strip() for k in ("q", "section", "outcome", "lmc"))
+    if q:
+        match = Q(question__icontains=q) | Q(motion__title__icontains=q) | Q(motion__text__icontains=q)
+        polls = polls.filter(match | Q(motion__number=int(q)) if q.isdigit() else match)
+    if section.isdigit():
+        polls = polls.filter(motion__section_id=int(section))
+    if lmc.isdigit():
+        polls = polls.filter(motion__proposer_id=int(lmc))
+    if outcome == "annulled":
+        polls = polls.filter(status=Poll.Status.ANNULLED)
+    elif outcome in RESULT_OUTCOMES:
+        polls = polls.filter(result__outcome=outcome, status=Poll.Status.PUBLISHED)
+    return polls, {"q": q, "section": section, "outcome": outcome, "lmc": lmc}
+
+
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     conference = _conference(slug)
+    # Published results, and those annulled after publishing: they stay in the record, marked.
     polls = (
-        Poll.objects.filter(conference=conference, status=Poll.Status.PUBLISHED)
+        Poll.objects.filter(conference=conference, published_at__isnull=False,
+                            status__in=[Poll.Status.PUBLISHED, Poll.Status.ANNULLED])
         .select_related("motion", "part", "motion__section")
         .order_by("published_at")
     )
+    polls, filters = _filter_results(request, polls)
     return render(
         request,
         "voting/results.html",
-        {"conference": conference, "polls": polls, "snapshot": build_snapshot(conference, None, "screen")},
+        {"conference": conference, "polls": polls, "snapshot": build_snapshot(conference, None, "screen"),
+         "filters": filters, "filtering": any(filters.values()), "outcomes": RESULT_OUTCOMES,
+         "sections": conference.sections.all(), "lmcs": conference.lmcs.filter(motions__isnull=False).distinct()},
     )
 
 
 def poll_result(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     conference = _conference(slug)
-    poll = get_object_or_404(Poll, pk=poll_id, conference=conference, status=Poll.Status.PUBLISHED)
+    poll = get_object_or_404(Poll, pk=poll_id, conference=conference, published_at__isnull=False,
+                             status__in=[Poll.Status.PUBLISHED, Poll.Status.ANNULLED])
     return render(
         request,
         "voting/poll_result.html",

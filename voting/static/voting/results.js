@@ -37,7 +37,9 @@
   new HallSocket(root.getAttribute("data-ws-url"), {
     state: window.MH.showState(document.getElementById("connection")),
     event: function (ev) {
-      if (ev.type === "result.published" && missing(ev.poll_id)) reload();
+      // A new result, or a shown one the secretariat has corrected.
+      if (ev.type === "result.published" && (missing(ev.poll_id) || (ev.result && ev.result.corrected))) reload();
+      if (ev.type === "result.annulled" && !missing(ev.poll_id)) reload();
       if (ev.type === "snapshot" && (ev.published || []).some(function (p) { return missing(p.poll_id); })) {
         // Published while this page loaded or the socket was down; once a minute at most.
         var last = 0;

@@ -1,0 +1,264 @@
+"""Exports: the set-up data in the import's own columns, the results, the resolutions.
+
+Nothing here ties a choice to a person in a secret ballot: the results export carries
+counts only, and names only for a recorded (named) vote.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import tablib
+from django.core.serializers.json import DjangoJSONEncoder
+
+from conference.models import Conference, Representative
+from motions.models import Motion, Outcome
+from voting.models import Poll
+from voting.snapshot import recorded_votes
+
+from .imports import COLUMNS, format_parts
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "pdf": "application/pdf",
+}
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def setup_dataset(conference: Conference, kind: str) -> tablib.Dataset:
+    required, optional = COLUMNS[kind]
+    data = tablib.Dataset(headers=required + optional, title=kind)
+    if kind == "lmcs":
+        for lmc in conference.lmcs.order_by("name"):
+            data.append([lmc.name, lmc.seats])
+    elif kind == "representatives":
+        # Access codes are credentials: they never leave through an export.
+        reps = conference.representatives.select_related("lmc").order_by("lmc__name", "name", "pk")
+        for rep in reps:
+            data.append([rep.name, rep.lmc.name if rep.lmc_id else "", rep.email, rep.role, _yes_no(rep.is_active)])
+    else:
+        motions = conference.motions.select_related("section", "proposer").prefetch_related("parts")
+        for m in motions.order_by("number"):
+            parts = format_parts([(p.label, p.text) for p in m.parts.all()])
+            data.append(
+                [
+                    m.number,
+                    m.section.title,
+                    m.title,
+                    m.text,
+                    m.category,
+                    parts,
+                    m.proposer.name if m.proposer_id else "",
+                    _yes_no(m.requires_two_thirds),
+                ]
+            )
+    return data
+
+
+def export_setup(conference: Conference, kind: str, fmt: str) -> bytes:
+    data = setup_dataset(conference, kind)
+    if fmt == "csv":
+        # With a byte-order mark so that Excel opens the UTF-8 correctly; the import accepts it.
+        return ("\ufeff" + data.export("csv")).encode("utf-8")
+    return data.export("xlsx")
+
+
+# --- Results of the whole conference -------------------------------------------------
+
+
+RESULT_COLUMNS = [
+    "poll_id",
+    "motion",
+    "part",
+    "section",
+    "question",
+    "kind",
+    "majority",
+    "secret",
+    "status",
+    "outcome",
+    "option",
+    "count",
+    "percent",
+    "percent_of",
+    "total",
+    "base",
+    "opened_at",
+    "closed_at",
+    "published_at",
+    "corrected",
+    "annulled",
+    "rerun_of",
+]
+
+
+def _stamp(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def results_records(conference: Conference, published_only: bool = False) -> list[dict[str, Any]]:
+    """One record per poll that has a result: counts, outcome, timestamps, its history.
+
+    ``published_only`` is the public export: what was published (annulled ones included,
+    marked), nothing the chair has not yet declared.
+    """
+    polls = Poll.objects.filter(conference=conference, result__isnull=False)
+    if published_only:
+        polls = polls.filter(published_at__isnull=False)
+    polls = (
+        polls.select_related("motion", "part", "motion__section")
+        .prefetch_related("revisions", "rerun_of")
+        .order_by("opened_at", "pk")
+    )
+    records = []
+    for poll in polls:
+        result = poll.result or {}
+        revisions = list(poll.revisions.all())
+        rerun_of = [r.poll_id for r in poll.rerun_of.all()]
+        records.append(
+            {
+                "poll_id": poll.pk,
+                "motion": poll.motion.number if poll.motion_id else None,
+                "part": poll.part.label if poll.part_id else "",
+                "section": poll.motion.section.title if poll.motion_id else "",
+                "question": poll.question,
+                "kind": poll.kind,
+                "majority": poll.majority,
+                "secret": poll.secret,
+                "status": poll.status,
+                "outcome": result.get("outcome", ""),
+                "counts": result.get("counts", []),
+                "total": result.get("total", 0),
+                "base": result.get("base", 0),
+                "opened_at": _stamp(poll.opened_at),
+                "closed_at": _stamp(poll.closed_at),
+                "published_at": _stamp(poll.published_at),
+                "corrections": [
+                    {"at": _stamp(r.at), "reason": r.reason, "previous": r.previous_result, "new": r.new_result}
+                    for r in revisions
+                    if r.kind == r.Kind.CORRECTION
+                ],
+                "annulled": next(
+                    (
+                        {"at": _stamp(r.at), "reason": r.reason, "rerun_poll_id": r.rerun_id}
+                        for r in revisions
+                        if r.kind == r.Kind.ANNULMENT
+                    ),
+                    None,
+                ),
+                "rerun_of": rerun_of[0] if rerun_of else None,
+                # Names only where the conference chose a recorded vote.
+                "recorded_votes": [{"name": n, "vote": v} for n, v in recorded_votes(poll)],
+            }
+        )
+    return records
+
+
+def results_json(conference: Conference, published_only: bool = False) -> bytes:
+    body = {
+        "conference": {"name": conference.name, "slug": conference.slug},
+        "polls": results_records(conference, published_only),
+    }
+    return json.dumps(body, cls=DjangoJSONEncoder, indent=2).encode()
+
+
+def results_csv(conference: Conference, published_only: bool = False) -> bytes:
+    """One line per option of each poll, so every count is its own cell."""
+    data = tablib.Dataset(headers=RESULT_COLUMNS)
+    for rec in results_records(conference, published_only):
+        for count in rec["counts"] or [{}]:
+            data.append(
+                [
+                    rec["poll_id"],
+                    rec["motion"] or "",
+                    rec["part"],
+                    rec["section"],
+                    rec["question"],
+                    rec["kind"],
+                    rec["majority"],
+                    _yes_no(rec["secret"]),
+                    rec["status"],
+                    rec["outcome"],
+                    count.get("key", ""),
+                    count.get("count", ""),
+                    count.get("percent", ""),
+                    count.get("percent_of", ""),
+                    rec["total"],
+                    rec["base"],
+                    rec["opened_at"],
+                    rec["closed_at"],
+                    rec["published_at"],
+                    _yes_no(bool(rec["corrections"])),
+                    _yes_no(bool(rec["annulled"])),
+                    rec["rerun_of"] or "",
+                ]
+            )
+    return ("\ufeff" + data.export("csv")).encode("utf-8")
+
+
+# --- The resolutions: what the conference carried -----------------------------------
+
+CARRIED_OUTCOMES = {Outcome.CARRIED, Outcome.CARRIED_IN_PART, Outcome.CARRIED_AS_REFERENCE}
+
+
+def resolutions(conference: Conference) -> list[dict[str, Any]]:
+    """Carried motions by section, with references and the parts carried or lost."""
+    motions = (
+        Motion.objects.filter(conference=conference, outcome__in=CARRIED_OUTCOMES)
+        .select_related("section", "proposer")
+        .prefetch_related("parts")
+        .order_by("section__order", "section__pk", "order", "number")
+    )
+    sections: list[dict[str, Any]] = []
+    for m in motions:
+        if not sections or sections[-1]["section"] != m.section.title:
+            sections.append({"section": m.section.title, "motions": []})
+        sections[-1]["motions"].append(
+            {
+                "number": m.number,
+                "title": m.title,
+                "text": m.text,
+                "proposer": m.proposer.name if m.proposer_id else "",
+                "outcome": m.outcome,
+                "outcome_label": str(Outcome(m.outcome).label),
+                "as_reference": m.outcome == Outcome.CARRIED_AS_REFERENCE,
+                "parts": [
+                    {
+                        "label": p.label,
+                        "text": p.text,
+                        "outcome": p.outcome,
+                        "outcome_label": str(Outcome(p.outcome).label),
+                    }
+                    for p in m.parts.all()
+                ],
+                "decided_at": _stamp(m.decided_at),
+            }
+        )
+    return sections
+
+
+def resolutions_json(conference: Conference) -> bytes:
+    body = {"conference": {"name": conference.name, "slug": conference.slug}, "sections": resolutions(conference)}
+    return json.dumps(body, indent=2).encode()
+
+
+def resolutions_csv(conference: Conference) -> bytes:
+    data = tablib.Dataset(headers=["section", "motion", "part", "title", "text", "proposer", "outcome"])
+    for section in resolutions(conference):
+        for m in section["motions"]:
+            data.append([section["section"], m["number"], "", m["title"], m["text"], m["proposer"], m["outcome"]])
+            for p in m["parts"]:
+                data.append(
+                    [section["section"], m["number"], p["label"], m["title"], p["text"], m["proposer"], p["outcome"]]
+                )
+    return ("\ufeff" + data.export("csv")).encode("utf-8")
+
+
+def representatives_to_email(conference: Conference) -> list[Representative]:
+    return list(conference.representatives.filter(is_active=True).exclude(email="").select_related("lmc"))
