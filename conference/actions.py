@@ -38,3 +38,11 @@ def reissue_code(representative: Representative, by: Representative | None) -> s
         audit(representative.conference_id, by, "code.reissued", representative)
         events.kick_on_commit(representative.conference_id, f"rep:{representative.pk}")
     return representative.access_code
+
+
+def record_lockout(conference: Conference, scope: str, address: str, representative: Representative | None = None) -> AuditEntry:
+    """Join attempts locked out for abuse: one entry per lockout window (see ratelimit)."""
+    with transaction.atomic():
+        # The code itself is never written down: the representative it belongs to is enough.
+        target = representative if representative is not None else address
+        return audit(conference, None, "join.locked_out", target, scope=scope, address=address)

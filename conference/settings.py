@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "conference.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,8 +108,12 @@ if DATABASE_URL:
     # one thread plus the vote writer's anyway.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 2, "max_size": int(env_str("DATABASE_POOL_SIZE") or 8), "timeout": 30}
+        "pool": {"min_size": 2, "max_size": int(env_str("DATABASE_POOL_SIZE") or 8), "timeout": float(env_str("DATABASE_POOL_TIMEOUT") or 30)}
     }
+    # The pool checks a connection as it hands it out: after a database restart or a network
+    # cut it holds only dead ones, and each would fail a vote before being thrown away.
+    # While the database is unreachable a vote waits DATABASE_POOL_TIMEOUT, then "not recorded".
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -143,10 +148,19 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    # Rate-limit counters must be shared by every worker process.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CHANNEL_PREFIX") or "motionhall",
+        }
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -218,3 +232,13 @@ TURNOUT_INTERVAL_SECONDS = 0.25
 SNAPSHOT_CACHE_SECONDS = 2.0
 # Largest websocket message a client may send.
 MAX_CLIENT_MESSAGE_BYTES = 2048
+
+# (attempts, seconds): see conference.ratelimit. A hall often shares one NAT address,
+# so the per-address join limit counts failed attempts only, and is generous.
+RATE_LIMITS = {
+    "join-address": (int(env_str("JOIN_FAILURES_PER_ADDRESS") or 30), 600),
+    "join-code": (int(env_str("JOIN_ATTEMPTS_PER_CODE") or 10), 600),
+    "vote-http": (30, 60),  # per representative: a phone sends one vote and a few resends
+}
+# Proxies in front of the app that append to X-Forwarded-For (0: use the socket address).
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT") or 0)

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import auth
-from .models import Conference
+from . import auth, ratelimit
+from .actions import record_lockout
+from .models import Conference, normalise_code
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -23,14 +24,38 @@ def join(request: HttpRequest, slug: str, code: str = "") -> HttpResponse:
     raw = request.POST.get("code", "") if request.method == "POST" else code
     error = ""
     if raw:
-        rep = auth.find_by_code(conference, raw)
+        address = ratelimit.client_address(request)
+        by_address = f"{conference.pk}:{address}"
+        if not ratelimit.used("join-address", by_address).allowed:
+            return _locked_out(request, conference, "address", address)
+        normalised = normalise_code(raw[:100])
+        if normalised and not ratelimit.hit("join-code", f"{conference.pk}:{normalised}").allowed:
+            return _locked_out(request, conference, "code", address, normalised)
+        rep = auth.find_by_code(conference, raw[:100])
         if rep is not None:
             request.session.cycle_key()  # a new session id at sign-in
             auth.remember(request.session, rep)
             return redirect("phone", slug=conference.slug)
+        if not ratelimit.hit("join-address", by_address).allowed:
+            return _locked_out(request, conference, "address", address)
         error = _("That code was not recognised. Check it against your card and try again.")
     status = 400 if error else 200
     return render(request, "conference/join.html", {"conference": conference, "error": error}, status=status)
+
+
+def _locked_out(request: HttpRequest, conference: Conference, scope: str, address: str, code: str = "") -> HttpResponse:
+    name = f"join-{scope}"
+    ident = f"{conference.pk}:{code or address}"
+    if ratelimit.first_report(name, ident):
+        rep = auth.find_by_code(conference, code) if code else None
+        record_lockout(conference, scope, address, rep)
+    wait = max(1, ratelimit.limit(name).seconds // 60)
+    error = _(
+        "Too many attempts to join. Wait %(minutes)d minutes and try again, or ask the desk for help."
+    ) % {"minutes": wait}
+    response = render(request, "conference/join.html", {"conference": conference, "error": error}, status=429)
+    response["Retry-After"] = str(ratelimit.limit(name).seconds)
+    return response
 
 
 @require_POST

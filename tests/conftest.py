@@ -34,6 +34,14 @@ def plain_http(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def own_cache_namespace(settings) -> None:
+    """Rate-limit counters start at zero in every test (without flushing a shared Redis)."""
+    import uuid
+
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}}
+
+
+@pytest.fixture(autouse=True)
 def fresh_channel_layer() -> Iterator[None]:
     """Each test gets its own channel layer object (and so its own event-loop bindings)."""
     channel_layers.backends = {}

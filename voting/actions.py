@@ -6,6 +6,7 @@ transaction and sends its events with ``transaction.on_commit``.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,11 +21,13 @@ from conference.actions import audit
 from conference.models import Conference, Representative
 from motions.models import Motion, MotionPart, Outcome, StandingOrders
 
-from . import errors, events, rules
+from . import errors, events, rules, secrecy
 from .errors import Refused
 from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
 from .snapshot import ballot_choice, poll_payload, published_payload
 from .turnout import count_turnout
+
+log = logging.getLogger(__name__)
 
 MOTION_OPTIONS = [("for", "For"), ("against", "Against"), ("abstain", "Abstain")]
 MAX_COUNTDOWN_SECONDS = 3600
@@ -145,6 +148,7 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
             tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote,
             thresholds=_thresholds(poll.conference_id),
         )
+        secrecy.shuffle_ballots(poll)  # row order must not line ballots up with participations
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
         poll.result = result.as_dict()
@@ -419,6 +423,7 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
                         _record_in_savepoint(request, polls.get(request.poll_id), voters.get(request.representative_id), now)
                     )
     except DatabaseError:
+        log.warning("a batch of %d votes was not recorded", len(requests), exc_info=True)
         refused = Refused(errors.NOT_RECORDED, "Not recorded: the server could not store your vote. Try again.")
         return [o if not o.ok else _refusal(r, refused) for r, o in _pad(requests, outcomes, refused)]
     return outcomes

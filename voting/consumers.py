@@ -20,6 +20,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.utils import await_many_dispatch
 from django.conf import settings
+from django.db import transaction
 
 from conference.auth import representative_from_session
 from conference.models import Conference, Representative
@@ -293,11 +294,18 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
                 poll = actions.create_motion_poll(motion, part, allow_change=allow_change, secret=secret)
             return actions.open_poll(poll, self.representative, countdown).pk
 
-        poll_id = await database_sync_to_async(open_)()
+        def open_atomically() -> int:
+            # A refused open (another vote is open) must not leave a stray draft poll behind.
+            with transaction.atomic():
+                return open_()
+
+        poll_id = await database_sync_to_async(open_atomically)()
         await self._ok(message, poll_id=poll_id)
 
     async def on_close(self, message: dict[str, Any]) -> None:
         poll = await self._poll(message)
+        if poll.status == Poll.Status.DRAFT:  # closing again is harmless; closing what never opened is a mistake
+            raise Refused(errors.INVALID_STATE, "That vote has not been opened.")
         await database_sync_to_async(actions.close_poll)(poll.pk, self.representative)
         await self._ok(message, poll_id=poll.pk)
 

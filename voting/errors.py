@@ -22,3 +22,4 @@ MALFORMED = "malformed"
 TOO_LARGE = "too_large"
 NOT_RECORDED = "not_recorded"  # the database could not take it: try again
 INVALID_STATE = "invalid_state"
+RATE_LIMITED = "rate_limited"  # too many requests: wait and try again

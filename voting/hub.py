@@ -63,7 +63,13 @@ class Hub:
     async def join(self, conference_id: int, socket: Socket) -> None:
         await self._ensure_listening()
         self.sockets.setdefault(conference_id, set()).add(socket)
-        await self._ensure_group(conference_id)
+        try:
+            await self._ensure_group(conference_id)
+        except Exception:
+            # Redis is down: the socket still works (votes go to the database, a snapshot
+            # is sent); the group is joined again when Redis is back (see _rejoin_all).
+            self._joined.pop(conference_id, None)
+            log.warning("hub: joining conference %s failed; will retry", conference_id, exc_info=True)
 
     def leave(self, conference_id: int, socket: Socket) -> None:
         self.sockets.get(conference_id, set()).discard(socket)
@@ -96,14 +102,17 @@ class Hub:
     async def _refresh_groups(self) -> None:
         while True:
             await asyncio.sleep(GROUP_REFRESH_SECONDS)
-            for conference_id, sockets in list(self.sockets.items()):
-                if not sockets:
-                    continue
-                try:
-                    self._joined.pop(conference_id, None)
-                    await self._ensure_group(conference_id)
-                except Exception:
-                    log.warning("hub: re-joining conference %s failed; will retry", conference_id, exc_info=True)
+            await self._rejoin_all()
+
+    async def _rejoin_all(self) -> None:
+        for conference_id, sockets in list(self.sockets.items()):
+            if not sockets:
+                continue
+            try:
+                self._joined.pop(conference_id, None)
+                await self._ensure_group(conference_id)
+            except Exception:
+                log.warning("hub: re-joining conference %s failed; will retry", conference_id, exc_info=True)
 
     async def _listen(self) -> None:
         assert self.channel is not None
@@ -115,6 +124,8 @@ class Hub:
             except Exception:  # Redis gone for a moment: the clients resync when it is back
                 log.warning("hub: channel layer receive failed; retrying", exc_info=True)
                 await asyncio.sleep(1)
+                # A restarted Redis has forgotten our groups: join again now, not at the next refresh.
+                await self._rejoin_all()
                 continue
             await self.deliver(message)
 
@@ -143,20 +154,27 @@ class Hub:
 
 async def abroadcast(conference_id: int, event: dict[str, Any], audience: str = "all") -> None:
     """Send an event to every socket of the conference with that audience, in every process."""
-    layer = get_channel_layer()
     message = {
         "type": "hub.event",
         "conference": conference_id,
         "audience": audience,
         "text": json.dumps(event, separators=(",", ":")),
     }
-    await layer.group_send(group_name(conference_id), message)
+    await _group_send(group_name(conference_id), message)
+
+
+async def _group_send(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    try:
+        await layer.group_send(group, message)
+    except (asyncio.CancelledError, TypeError, ValueError):
+        raise
+    except Exception:
+        # After a Redis restart each pooled connection fails once ("closed by server");
+        # the retry takes a fresh one. If Redis is really down, it fails fast again.
+        await layer.group_send(group, message)
 
 
 async def akick(conference_id: int, audience: str) -> None:
     """Close the sockets of an audience (for example "rep:12" when a code is reissued)."""
-    layer = get_channel_layer()
-    await layer.group_send(
-        group_name(conference_id),
-        {"type": "hub.kick", "conference": conference_id, "audience": audience},
-    )
+    await _group_send(group_name(conference_id), {"type": "hub.kick", "conference": conference_id, "audience": audience})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
@@ -45,3 +46,26 @@ def schedule_close(poll_id: int, seconds: float) -> None:
         timer.start()
     else:
         close_poll_when_due.apply_async((poll_id,), countdown=seconds + 0.05)
+
+
+def close_overdue_polls() -> int:
+    """Close every open poll whose countdown has run out; the number closed.
+
+    A worker killed while it held a countdown task (acks_late) gets it back only after
+    the broker's visibility timeout, hours later. So a worker that starts closes what is
+    overdue at once; ``close_poll`` closes each poll once however many workers try.
+    """
+    from .actions import close_poll
+
+    overdue = list(Poll.objects.filter(status=Poll.Status.OPEN, closes_at__lte=timezone.now()).values_list("pk", flat=True))
+    for poll_id in overdue:
+        close_poll(poll_id)
+    return len(overdue)
+
+
+@worker_ready.connect
+def _close_overdue_on_start(**kwargs: object) -> None:
+    try:
+        close_overdue_polls()
+    finally:
+        close_old_connections()

@@ -12,11 +12,14 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import OperationalError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from conference import ratelimit
 from conference.auth import representative_from_session
 from conference.models import Conference, Representative
 from motions.models import Motion
@@ -53,10 +56,24 @@ def state(request: HttpRequest, slug: str) -> JsonResponse:
 
 @require_POST
 def cast(request: HttpRequest, slug: str) -> JsonResponse:
+    try:
+        return _cast(request, slug)
+    except OperationalError:
+        # The database is unreachable (the session lives there too): never a 500 and
+        # never an acknowledgement; the phone keeps its key and resends.
+        return JsonResponse(error(errors.NOT_RECORDED, _("Not recorded: the server could not store your vote. Try again.")), status=503)
+
+
+def _cast(request: HttpRequest, slug: str) -> JsonResponse:
     conference = _conference(slug)
     rep = representative_from_session(request.session, conference)
     if rep is None:
         return JsonResponse(error(errors.NOT_LOGGED_IN, "Sign in with your code first."), status=401)
+    verdict = ratelimit.hit("vote-http", str(rep.pk))
+    if not verdict.allowed:
+        response = JsonResponse(error(errors.RATE_LIMITED, _("Too many votes sent too quickly. Wait a moment and try again.")), status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     if len(request.body) > settings.MAX_CLIENT_MESSAGE_BYTES:
         return JsonResponse(error(errors.TOO_LARGE, "That message is too large."), status=413)
     try:

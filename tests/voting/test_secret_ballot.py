@@ -66,3 +66,62 @@ def test_a_recorded_vote_says_who_voted_how_because_it_was_asked_to():
     from voting.snapshot import recorded_votes
 
     assert recorded_votes(poll) == [("Dr Named Voter", "Against")]
+
+
+def dump_database() -> dict[str, tuple[list[str], list[tuple]]]:
+    """Every row of every table, as someone with a copy of the database would see it."""
+    dump = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # physical order, no ORDER BY
+            dump[table] = ([c[0] for c in cursor.description], cursor.fetchall())
+    return dump
+
+
+def foreign_keys_to(table: str) -> dict[str, set[str]]:
+    """For each table, its columns that point at ``table``."""
+    found: dict[str, set[str]] = {}
+    with connection.cursor() as cursor:
+        for name in connection.introspection.table_names(cursor):
+            relations = connection.introspection.get_relations(cursor, name)
+            found[name] = {col for col, (_, target) in relations.items() if target == table}
+    return found
+
+
+def test_a_copy_of_the_whole_database_after_a_secret_poll_does_not_say_who_voted_what():
+    from conference.actions import reissue_code
+
+    conf = make_conference()
+    chair = make_staff(conf)
+    labels = [f"Option {i}" for i in range(12)]
+    poll = actions.open_poll(actions.create_live_poll(conf, "Which element first?", options=labels), chair)
+    assert poll.secret
+    reps = [make_rep(conf, name=f"Dr Voter {i}") for i in range(12)]
+    # Each representative picks a different option, so any alignment would give them away.
+    votes = {rep.pk: f"o{(i * 5) % 12 + 1}" for i, rep in enumerate(reps)}
+    for rep in reps:
+        assert actions.cast_vote(rep, poll.pk, votes[rep.pk], uuid.uuid4()).ok
+    reissue_code(reps[0], chair)  # the audit log gets a row about a voter too
+    actions.close_poll(poll.pk, chair)
+    actions.publish_result(poll, chair)
+
+    dump = dump_database()
+    rep_columns = foreign_keys_to("conference_representative")
+    ballots = Ballot.objects.filter(poll=poll)
+    ballot_tokens = {str(t) for b in ballots for t in (b.pk, b.pk.hex, b.receipt, b.key, b.key.hex, b.voter_tag)}
+    rep_tokens = {t for r in reps for t in (r.name, r.access_code)}
+    for table, (columns, rows) in dump.items():
+        for row in rows:
+            text = " ".join(map(str, row))
+            names_a_rep = any(row[columns.index(c)] is not None for c in rep_columns[table]) or any(t in text for t in rep_tokens)
+            names_a_ballot = any(t in text for t in ballot_tokens)
+            assert not (names_a_rep and names_a_ballot), f"{table} links a representative to a ballot: {row}"
+
+    # Nor does the order of the rows: the n-th participation is not the n-th ballot.
+    p_cols, p_rows = dump["voting_participation"]
+    b_cols, b_rows = dump["voting_ballot"]
+    option_key = dict(poll.options.values_list("pk", "key"))
+    who = [r[p_cols.index("representative_id")] for r in p_rows if r[p_cols.index("poll_id")] == poll.pk]
+    what = [option_key[r[b_cols.index("option_id")]] for r in b_rows if r[b_cols.index("poll_id")] == poll.pk]
+    assert len(who) == len(what) == 12
+    assert [votes[rep_id] for rep_id in who] != what, "the row order lines participations up with ballots"
