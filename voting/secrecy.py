@@ -22,5 +22,14 @@ def shuffle_ballots(poll: Poll) -> None:
     for i in range(len(ballots) - 1, 0, -1):  # Fisher-Yates with a CSPRNG
         j = secrets.randbelow(i + 1)
         ballots[i], ballots[j] = ballots[j], ballots[i]
+    # A pick ballot's options are rows of their own, written in vote order too: keep them
+    # (the delete below cascades to them) and write them again in the new order.
+    through = Ballot.picks.through
+    picks: dict[object, list[int]] = {}
+    for ballot_id, option_id in through.objects.filter(ballot__poll=poll).values_list("ballot_id", "option_id"):
+        picks.setdefault(ballot_id, []).append(option_id)
     Ballot.objects.filter(poll=poll).delete()
     Ballot.objects.bulk_create(ballots)
+    through.objects.bulk_create(
+        [through(ballot_id=b.pk, option_id=option_id) for b in ballots for option_id in picks.get(b.pk, [])]
+    )

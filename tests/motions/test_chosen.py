@@ -136,3 +136,13 @@ async def test_the_ballot_runs_over_websockets_from_the_phone_to_the_chair():
     assert applied["chosen"] == [grey[0].pk, grey[1].pk]
     for ws in (desk_ws, chair_ws, rep_ws):
         await ws.disconnect()
+
+
+def test_closing_keeps_every_pick_and_writes_them_in_a_new_order(floor):
+    conf, secretariat, chair, grey = floor
+    poll = open_chosen_ballot(conf, secretariat, max_choices=2)
+    for motions in [(grey[0], grey[1]), (grey[2],), (grey[1], grey[3])]:
+        pick(make_rep(conf), poll, *motions)
+    closed = actions.close_poll(poll.pk, chair)
+    assert sum(c["count"] for c in closed.result["counts"]) == 5
+    assert Ballot.picks.through.objects.filter(ballot__poll=poll).count() == 5
