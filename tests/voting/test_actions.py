@@ -245,3 +245,9 @@ def test_a_conference_can_be_deleted_with_everything_in_it(conf, chair):
     vote(make_rep(conf), poll, "for")
     conf.delete()
     assert not Poll.objects.exists() and not Ballot.objects.exists()
+
+
+def test_several_choices_on_a_motion_poll_are_refused(conf, chair):
+    poll = open_motion_poll(make_motion(conf), chair)
+    assert cast_vote(make_rep(conf), poll.pk, ("for", "against"), uuid.uuid4()).code == errors.UNKNOWN_CHOICE
+    assert not Ballot.objects.exists()

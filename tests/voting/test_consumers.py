@@ -135,7 +135,7 @@ async def test_a_vote_after_close_is_refused(floor):
         ('{"type": "vote", "poll": "1", "choice": "for", "key": "%s"}' % uuid.uuid4(), "malformed"),
         ('{"type": "vote", "poll": 1, "choice": "for", "key": "not-a-uuid"}', "malformed"),
         ('{"type": "vote", "poll": 1, "choice": "for"}', "malformed"),
-        ('{"type": "vote", "poll": 1, "choice": ["for"], "key": "%s"}' % uuid.uuid4(), "unknown_choice"),
+        ('{"type": "vote", "poll": 1, "choice": {"for": 1}, "key": "%s"}' % uuid.uuid4(), "unknown_choice"),
         ('{"type": "vote", "poll": 999999, "choice": "for", "key": "%s"}' % uuid.uuid4(), "unknown_poll"),
         ('{"type": "vote", "poll": true, "choice": "for", "key": "%s"}' % uuid.uuid4(), "malformed"),
         ('{"type": "close", "poll": 1}', "forbidden"),
