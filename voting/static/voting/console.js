@@ -62,6 +62,8 @@
     else if (a === "open" || a === "open-poll") {
       var n = countdown();
       if (Number.isNaN(n)) { say("The countdown must be a whole number of seconds from 1 to 3600, or empty.", "error"); $("countdown-input").focus(); return; }
+      var decided = a === "open" && b.closest("li.motion").getAttribute("data-status") === "decided";
+      if (decided && !window.confirm("This motion is already decided. Put it to the vote again?")) return;
       msg = a === "open-poll" ? { type: "open", poll: id("poll") } : { type: "open", motion: id("motion") };
       if (a === "open" && b.hasAttribute("data-part")) msg.part = id("part");
       if (a === "open" && $("recorded").checked) msg.secret = false;

@@ -90,7 +90,7 @@
   }
 
   function btn(label, data, cls, large) {
-    var attrs = { type: "button", class: "btn " + (large ? "" : "small ") + (cls || "secondary") };
+    var attrs = { type: "button", class: "btn " + (large ? "" : "small ") + (cls == null ? "secondary" : cls) };
     Object.keys(data).forEach(function (k) { attrs["data-" + k] = data[k]; });
     return h("button", attrs, label);
   }

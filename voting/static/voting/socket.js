@@ -214,7 +214,7 @@
     return h("div", { class: "result", id: opts.id, "data-testid": opts.id || "result", "data-outcome": result.outcome || "none" },
       opts.title ? h(opts.heading || "h3", { class: "result-title", text: opts.title }) : null,
       outcome ? h("p", { class: "outcome", "data-testid": "outcome", text: outcome }) : null,
-      h("ul", { class: "bars" }, rows),
+      h("ul", { class: "bars" + ((result.counts || []).some(function (c) { return c.label.length > 14; }) ? " long" : "") }, rows),
       h("p", { class: "base" },
         "Votes cast: " + result.total + ". ",
         result.base_label ? "Percentages are of " + result.base_label + " (" + result.base + ")" : "",
