@@ -73,9 +73,12 @@
     var used = t.used + (t.running_since ? seconds(t.running_since) : 0);
     var left = t.allocated - used;
     var day = t.day_ends_at ? (Date.parse(t.day_ends_at) - now()) / 1000 : null;
+    var session = t.session_ends_at ? (Date.parse(t.session_ends_at) - now()) / 1000 : null;
     return h("div", { class: "timer", "data-testid": "section-timer", "data-overrun": String(left < 0) },
       h("p", {}, h("strong", { text: t.title }), " · " + MH.clock(Math.floor(used)) + " of " + MH.clock(t.allocated) + " used · ",
         h("span", { class: left < 0 ? "overrun" : "", text: left < 0 ? "over by " + MH.clock(Math.floor(-left)) : MH.clock(Math.floor(left)) + " left" })),
+      session === null ? null : h("p", { class: "muted small", "data-testid": "session-timer", text: t.session + ": " + (session < 0
+        ? "over by " + MH.clock(Math.floor(-session)) : MH.clock(Math.floor(session)) + " left in the session") }),
       day === null ? null : h("p", { class: "muted small", text: day < 0 ? "The day is over by " + MH.clock(Math.floor(-day)) : MH.clock(Math.floor(day)) + " left today" }));
   }
 
