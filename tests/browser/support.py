@@ -140,3 +140,43 @@ def stored(poll_question_motion: int = MOTION) -> dict[str, int]:
     poll = Poll.objects.filter(conference__slug=SLUG, motion__number=poll_question_motion).latest("pk")
     return {"poll": poll.pk, "ballots": Ballot.objects.filter(poll=poll).count(),
             "participations": Participation.objects.filter(poll=poll).count()}
+
+
+# --- accessibility ------------------------------------------------------------------------
+
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: what the issue asks of every page.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def axe(page: Any, axe_js: str, name: str) -> dict[str, list[dict[str, Any]]]:
+    """Run axe-core in the page (evaluated through the devtools protocol, so the page's CSP
+    stays as it is) and return its findings: WCAG A/AA violations and best-practice ones."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_js)
+    raw = page.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations", "incomplete"]})""",
+        [*WCAG_TAGS, "best-practice"],
+    )
+    assert len(raw["passes"]) > 10, f"axe-core checked almost nothing on {page.url}"
+    found: dict[str, list[dict[str, Any]]] = {"wcag": [], "best_practice": [], "needs_review": [],
+                                              "passed": [{"id": r["id"]} for r in raw["passes"]]}
+    for r in raw["incomplete"]:  # what axe could not decide alone (contrast over an image, ...)
+        found["needs_review"].append({"id": r["id"], "help": r["help"], "count": len(r["nodes"]),
+                                      "nodes": [{"target": n["target"], "summary": n["failureSummary"]}
+                                                for n in r["nodes"][:10]]})
+    for v in raw["violations"]:
+        entry = {"id": v["id"], "impact": v["impact"], "help": v["help"], "tags": v["tags"],
+                 "nodes": [{"target": n["target"], "html": n["html"][:200], "summary": n["failureSummary"]}
+                           for n in v["nodes"]]}
+        found["wcag" if set(v["tags"]) & set(WCAG_TAGS) else "best_practice"].append(entry)
+    write_artifact(f"axe/{name}.json", {"url": page.url, **found})
+    return found
+
+
+def described(findings: dict[str, list[dict[str, Any]]]) -> str:
+    lines = []
+    for page, found in findings.items():
+        for v in found["wcag"]:
+            targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+            lines.append(f"{page}: {v['id']} ({v['impact']}): {v['help']} [{targets}]")
+    return "\n".join(lines)
