@@ -32,26 +32,34 @@ def test_a_representative_votes_and_the_hall_sees_the_published_result(browser: 
     vote_for.click()
     receipt = phone.get_by_test_id("receipt")
     expect(receipt).to_have_text(re.compile(r"\S{4,}"))
-    code = receipt.inner_text()
+    my_receipt = receipt.inner_text()
     expect(phone.get_by_test_id("counted")).to_contain_text("You voted: For")
     expect(vote_for).to_have_attribute("aria-pressed", "true")
     screenshot(phone, "phone", docs=True)
 
     expect(turnout(console)).to_have_attribute("data-voted", "1")
     expect(turnout(screen)).to_have_attribute("data-voted", "1")
+    # Two more representatives vote, one each way: the turnout rises with each.
+    for voted, (code, choice) in enumerate(zip(demo["codes"][1:3], ("for", "against")), start=2):
+        other = join(browser.new_context(**PHONE), app_server, code)
+        other.get_by_test_id(f"choice-{choice}").click()
+        expect(other.get_by_test_id("counted")).to_be_visible()
+        expect(turnout(console)).to_have_attribute("data-voted", str(voted))
+    expect(turnout(screen)).to_have_attribute("data-voted", "3")
     screenshot(console, "console", docs=True)
     screenshot(screen, "projector-vote-open")
-    assert db(stored)["ballots"] == 1
+    assert db(stored)["ballots"] == 3
 
     close_and_publish(console)
     expect(console.get_by_test_id("declared").get_by_test_id("outcome")).to_have_text("Carried")
     result = screen.get_by_test_id("result")
     expect(result).to_be_visible()
     expect(result.get_by_test_id("outcome")).to_have_text("Carried")
-    expect(result.locator('li[data-key="for"] .count')).to_have_text("1")
+    expect(result.locator('li[data-key="for"] .count')).to_have_text("2")
+    expect(result.locator('li[data-key="against"] .count')).to_have_text("1")
     screenshot(screen, "projector", docs=True)
     expect(phone.get_by_test_id("latest").get_by_test_id("outcome")).to_have_text("Carried")
-    expect(phone.get_by_test_id("latest")).to_contain_text(f"Your receipt: {code}")
+    expect(phone.get_by_test_id("latest")).to_contain_text(f"Your receipt: {my_receipt}")
     screenshot(phone, "phone-result")
 
     public = browser.new_context(**WIDE).new_page()
@@ -59,8 +67,9 @@ def test_a_representative_votes_and_the_hall_sees_the_published_result(browser: 
     published = public.get_by_test_id("published-poll")
     expect(published).to_have_count(1)
     expect(published.get_by_test_id("outcome")).to_have_text("Carried")
-    expect(published.locator('tr[data-key="for"] td').first).to_have_text("1")
+    expect(published.locator('tr[data-key="for"] td').first).to_have_text("2")
+    expect(published.locator('tr[data-key="against"] td').first).to_have_text("1")
     screenshot(public, "results")
     # The representative finds the receipt on the published result.
     published.get_by_role("link", name="Full result and receipts").click()
-    expect(public.get_by_text(code)).to_be_visible()
+    expect(public.get_by_text(my_receipt)).to_be_visible()
