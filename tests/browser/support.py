@@ -133,12 +133,12 @@ def close_and_publish(console: Any) -> None:
     expect(console.get_by_test_id("declared")).to_contain_text("Result (published)")
 
 
-def stored(poll_question_motion: int = MOTION) -> dict[str, int]:
-    """What the database holds for the demo motion's vote: ballots and participations."""
+def stored(number: int = MOTION) -> dict[str, int]:
+    """What the database holds for the latest vote on a demo motion: its ballots and who voted."""
     from voting.models import Ballot, Participation, Poll
 
-    poll = Poll.objects.filter(conference__slug=SLUG, motion__number=poll_question_motion).latest("pk")
-    return {"poll": poll.pk, "ballots": Ballot.objects.filter(poll=poll).count(),
+    poll = Poll.objects.filter(conference__slug=SLUG, motion__number=number).latest("pk")
+    return {"ballots": Ballot.objects.filter(poll=poll).count(),
             "participations": Participation.objects.filter(poll=poll).count()}
 
 
@@ -154,7 +154,8 @@ def axe(page: Any, axe_js: str, name: str) -> dict[str, list[dict[str, Any]]]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_js)
     raw = page.evaluate(
-        """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations", "incomplete"]})""",
+        """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags},
+                                       resultTypes: ["violations", "incomplete"]})""",
         [*WCAG_TAGS, "best-practice"],
     )
     assert len(raw["passes"]) > 10, f"axe-core checked almost nothing on {page.url}"
