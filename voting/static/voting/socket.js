@@ -10,7 +10,7 @@
 (function () {
   "use strict";
 
-  var MIN_DELAY = 500, MAX_DELAY = 15000, PING_EVERY = 25000, PONG_WAIT = 10000;
+  var MIN_DELAY = 500, MAX_DELAY = 15000, PING_EVERY = 25000, PONG_WAIT = 10000, OFFLINE_PROBE = 3000;
   // Close codes after which retrying cannot help (signed out, code reissued, no such conference).
   var FINAL_CODES = { 4001: "signed-out", 4401: "signed-out", 4404: "unknown" };
 
@@ -34,6 +34,9 @@
       this.timers = {};
       var self = this;
       window.addEventListener("online", function () { self.retryNow(); });
+      // The browser knows it lost the network, but an open socket does not fail until the
+      // next ping goes unanswered (up to 35 s): probe it now, so the page says "offline" at once.
+      window.addEventListener("offline", function () { if (self.ws) self.ping(OFFLINE_PROBE); });
       document.addEventListener("visibilitychange", function () {
         if (document.visibilityState !== "visible") return;
         if (self.ws) self.ping(5000); else self.retryNow();
