@@ -163,7 +163,6 @@ def staff_password(username: str) -> str:
     return f"demo-{username}-2026"
 
 
-# (title, order, minutes)
 # (title, order, day of the conference (0 = the first), starts, ends): local times.
 SESSIONS: list[tuple[str, int, int, datetime.time, datetime.time]] = [
     ("Thursday morning", 1, 0, datetime.time(9, 30), datetime.time(12, 45)),
