@@ -353,7 +353,7 @@
         h("li", { text: "Pick up to " + p.max_choices + ", then send them. " + (p.secret
           ? "Secret ballot: your picks are not linked to your name." : "Recorded vote: your name and picks will be published.") }),
         h("li", { text: p.allow_change ? "You can change your picks until the vote closes." : "Once counted, your picks cannot be changed." })),
-      canVote ? h("ul", { class: "plain choices picks", role: "group", "aria-label": p.question }, rows)
+      canVote ? h("div", { role: "group", "aria-label": p.question }, h("ul", { class: "plain choices picks" }, rows))
         : h("p", { class: "muted", text: "You can follow this vote, but you are not a voting representative." }),
       canVote ? h("p", { class: "muted", id: "pick-count", "aria-live": "polite", text: list.length + " of " + p.max_choices + " picked." }) : null,
       canVote ? h("button", {
