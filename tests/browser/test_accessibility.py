@@ -73,3 +73,27 @@ def test_every_page_of_a_vote_passes_axe_for_wcag_2_2_aa(browser: Any, app_serve
     write_artifact("axe/summary.json", summary)
     assert not any(found["wcag"] for found in findings.values()), "axe-core found WCAG A/AA violations:\n" + \
         described(findings)
+
+
+def test_the_chosen_motions_pick_ballot_passes_axe_for_wcag_2_2_aa(browser: Any, app_server: str,
+                                                                   demo: dict[str, Any], axe_js: str) -> None:
+    from conference import demo_data
+
+    findings: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    phone = join(browser.new_context(**PHONE), app_server, demo["codes"][0])
+    desk = chair_console(browser.new_context(**WIDE), app_server,
+                         {"username": "secretariat", "password": demo_data.staff_password("secretariat")})
+    desk.get_by_label("Picks each").fill("1")
+    desk.get_by_role("button", name="Open the ballot").click()
+    expect(phone.get_by_test_id("send-picks")).to_be_visible()
+    findings["phone-pick-open"] = axe(phone, axe_js, "phone-pick-open")
+    findings["console-pick-open"] = axe(desk, axe_js, "console-pick-open")
+
+    phone.locator("button[data-pick]").first.click()
+    findings["phone-pick-ticked"] = axe(phone, axe_js, "phone-pick-ticked")
+    phone.get_by_test_id("send-picks").click()
+    expect(phone.get_by_test_id("counted")).to_be_visible()
+    findings["phone-pick-counted"] = axe(phone, axe_js, "phone-pick-counted")
+
+    assert not any(found["wcag"] for found in findings.values()), "axe-core found WCAG A/AA violations:\n" + \
+        described(findings)
