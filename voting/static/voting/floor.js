@@ -67,13 +67,19 @@
   }
 
   /* --- views -------------------------------------------------------------------------- */
+  /* Seconds from now to an end of business; null when unset or not within a day of now
+   * (a session on another day says nothing about the time left today). */
+  function today(iso) {
+    var left = iso ? (Date.parse(iso) - now()) / 1000 : null;
+    return left !== null && Math.abs(left) < 86400 ? left : null;
+  }
+
   function timerView() {
     var t = F.timer;
     if (!t || !t.section_id) return null;
     var used = t.used + (t.running_since ? seconds(t.running_since) : 0);
     var left = t.allocated - used;
-    var day = t.day_ends_at ? (Date.parse(t.day_ends_at) - now()) / 1000 : null;
-    var session = t.session_ends_at ? (Date.parse(t.session_ends_at) - now()) / 1000 : null;
+    var day = today(t.day_ends_at), session = today(t.session_ends_at);
     return h("div", { class: "timer", "data-testid": "section-timer", "data-overrun": String(left < 0) },
       h("p", {}, h("strong", { text: t.title }), " · " + MH.clock(Math.floor(used)) + " of " + MH.clock(t.allocated) + " used · ",
         h("span", { class: left < 0 ? "overrun" : "", text: left < 0 ? "over by " + MH.clock(Math.floor(-left)) : MH.clock(Math.floor(left)) + " left" })),

@@ -231,8 +231,9 @@
   }
 
   function clock(seconds) {
-    var m = Math.floor(seconds / 60), s = seconds % 60;
-    return m + ":" + (s < 10 ? "0" : "") + s;
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    var hours = Math.floor(seconds / 3600), m = Math.floor(seconds / 60) % 60, s = seconds % 60;
+    return hours ? hours + ":" + two(m) + ":" + two(s) : m + ":" + two(s);
   }
 
   var STATE_TEXT = { connecting: "Connecting…", online: "Online", "signed-out": "Signed out", unknown: "No such conference" };
