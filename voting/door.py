@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import copy
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from channels.db import database_sync_to_async
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import close_old_connections
 from django.utils import timezone
 
 from conference.auth import SESSION_FP, SESSION_REP, representative_from_session
@@ -62,15 +63,32 @@ class Batcher(Generic[Request, Answer]):
             batch = self.pending[:BATCH_MAX]
             del self.pending[: len(batch)]
             try:
-                answers = await database_sync_to_async(self.handle)([r for r, _ in batch])
-            except Exception as exc:  # each waiting socket fails on its own, as it would alone
+                answers = await asyncio.get_running_loop().run_in_executor(
+                    _executor, _with_connection, self.handle, [r for r, _ in batch]
+                )
+            except BaseException as exc:  # each waiting socket fails on its own, as it would alone
                 for _, future in batch:
                     if not future.done():
-                        future.set_exception(exc)
+                        future.set_exception(exc if isinstance(exc, Exception) else ConnectionAbortedError())
+                if not isinstance(exc, Exception):
+                    raise
                 continue
             for (_, future), answer in zip(batch, answers):
                 if not future.done():
                     future.set_result(answer)
+
+
+# The door's own database thread: a storm does not queue behind the web requests' thread,
+# and the requests' thread does not queue behind a storm.
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="door")
+
+
+def _with_connection(fn: Callable[[list[Request]], list[Answer]], requests: list[Request]) -> list[Answer]:
+    close_old_connections()
+    try:
+        return fn(requests)
+    finally:
+        close_old_connections()
 
 
 class Door:
