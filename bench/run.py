@@ -69,6 +69,20 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60)
     raise RuntimeError(f"server on port {port} did not start")
 
 
+def die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the parent dies, so a killed run leaves no server behind."""
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """With DEBUG off the pages want the collected, hashed static files (WhiteNoise's manifest)."""
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
 def start_servers(cfg: Config, kind: str) -> list[subprocess.Popen[bytes]]:
     env = server_environment(cfg.server_env)
     procs = []
@@ -82,7 +96,8 @@ def start_servers(cfg: Config, kind: str) -> list[subprocess.Popen[bytes]]:
             port = cfg.baseline_port
             cmd = [PYTHON, "-m", "bench.baseline", str(port)]
         log = open(Path(cfg.log_dir) / f"{kind}-{port}.log", "wb")
-        procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                      preexec_fn=die_with_parent if sys.platform == "linux" else None))
         procs[-1].port = port  # type: ignore[attr-defined]
     for proc in procs:
         wait_for_port(proc.port, proc)  # type: ignore[attr-defined]
@@ -386,9 +401,7 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
-    # With DEBUG off the pages want the collected, hashed static files (the chair's login page).
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                   env=server_environment(server_env), check=True)
+    collect_static(server_environment(server_env))  # the chair's login page
     kinds = (args.only,) if args.only else ("baseline", "ours")
     results = run(cfg, kinds)
     print(report(cfg, results), flush=True)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import LMC, AuditEntry, Conference, Representative
+from .models import LMC, AuditEntry, Conference, Representative, Session
 
 
 class LMCInline(admin.TabularInline):
@@ -13,6 +13,12 @@ class ConferenceAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "starts_on", "venue"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["event_seq"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "conference", "order", "starts_at", "ends_at"]
+    list_filter = ["conference"]
 
 
 @admin.register(LMC)

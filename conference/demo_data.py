@@ -163,13 +163,20 @@ def staff_password(username: str) -> str:
     return f"demo-{username}-2026"
 
 
-# (title, order, minutes)
-SECTIONS: list[tuple[str, int, int]] = [
-    ("The GP contract", 1, 75),
-    ("The partnership model", 2, 60),
-    ("Indemnity", 3, 30),
-    ("Workload and regulation", 4, 45),
-    ("Pay", 5, 40),
+# (title, order, day of the conference (0 = the first), starts, ends): local times.
+SESSIONS: list[tuple[str, int, int, datetime.time, datetime.time]] = [
+    ("Thursday morning", 1, 0, datetime.time(9, 30), datetime.time(12, 45)),
+    ("Thursday afternoon", 2, 0, datetime.time(14, 0), datetime.time(17, 30)),
+    ("Friday morning", 3, 1, datetime.time(9, 30), datetime.time(12, 30)),
+]
+
+# (title, order, minutes, session)
+SECTIONS: list[tuple[str, int, int, str]] = [
+    ("The GP contract", 1, 75, "Thursday morning"),
+    ("The partnership model", 2, 60, "Thursday morning"),
+    ("Indemnity", 3, 30, "Thursday afternoon"),
+    ("Workload and regulation", 4, 45, "Thursday afternoon"),
+    ("Pay", 5, 40, "Friday morning"),
 ]
 
 # Categories are Motion.Category values: prioritised, A, AR, chosen, grey, incompetent.

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # No 0/O, 1/I/L: a code is read off a card and typed on a phone.
@@ -60,6 +61,36 @@ class Conference(models.Model):
         if self.require_check_in:
             members = members.filter(checked_in=True)
         return members
+
+
+class Session(models.Model):
+    """A sitting of the conference ("Thursday morning"): its times hold the themed sections.
+
+    The time left in the day on the console and projector runs to the end of the last
+    session on the date of the session under debate.
+    """
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["order", "starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "title"], name="session_unique_title"),
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def day_ends_at(self):
+        """The end of the day's business: the last session ending on this session's date."""
+        day = timezone.localdate(self.starts_at)
+        ends = [s.ends_at for s in self.conference.sessions.all() if timezone.localdate(s.starts_at) == day]
+        return max(ends, default=self.ends_at)
 
 
 class LMC(models.Model):

@@ -10,8 +10,8 @@ class MotionPartInline(admin.TabularInline):
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["title", "conference", "order", "minutes"]
-    list_filter = ["conference"]
+    list_display = ["title", "conference", "session", "order", "minutes"]
+    list_filter = ["conference", "session"]
 
 
 @admin.register(Motion)

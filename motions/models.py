@@ -13,6 +13,10 @@ class Section(models.Model):
     title = models.CharField(max_length=200)
     order = models.PositiveIntegerField(default=0)
     minutes = models.PositiveIntegerField(default=30, help_text=_("Time allocated on the agenda."))
+    session = models.ForeignKey(
+        "conference.Session", null=True, blank=True, on_delete=models.SET_NULL, related_name="sections",
+        help_text=_("The sitting this section is taken in."),
+    )
     # The guillotine: time used so far, plus the running stretch since started_at.
     seconds_used = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -53,17 +53,22 @@ def load_motion(pk: int) -> Motion:
 
 
 def timer_payload(conference: Conference, section: Section | None) -> dict[str, Any]:
-    """The guillotine of the section under debate and the time left in the day.
+    """The guillotine of the section under debate, its session and the time left in the day.
 
     Clients add the time since ``running_since`` to ``used``; an overrun shows, never stops.
+    The day ends with the last session on the date of the section's session; without
+    sessions, at the standing orders' ``day_ends_at``.
     """
-    day_ends_at = StandingOrders.of(conference).day_ends_at
+    session = section.session if section is not None and section.session_id else None
+    day_ends_at = session.day_ends_at() if session else StandingOrders.of(conference).day_ends_at
     return {
         "section_id": section.pk if section else None,
         "title": section.title if section else "",
         "allocated": section.minutes * 60 if section else 0,
         "used": section.seconds_used if section else 0,
         "running_since": _iso(section.started_at) if section else None,
+        "session": session.title if session else "",
+        "session_ends_at": _iso(session.ends_at) if session else None,
         "day_ends_at": _iso(day_ends_at),
         "now": timezone.now().isoformat(),
     }

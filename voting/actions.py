@@ -319,7 +319,8 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None,
         # same receipt, even if the poll has closed since. Never a false "not counted".
         return _Decision(VoteOutcome(poll.pk, True, _choice_of(existing), existing.receipt, str(existing.key)))
     if not poll.is_accepting_votes(now):
-        raise Refused(errors.POLL_NOT_OPEN, "Not counted: this vote is not open.")
+        raise Refused(errors.POLL_NOT_OPEN, "Not counted: the vote closed before your vote reached the server."
+                      if poll.status != Poll.Status.DRAFT else "Not counted: this vote is not open yet.")
     option, picks = _chosen_options(poll, request.choice)
     choice: str | list[str] = option.key if option else sorted(o.key for o in picks or [])
     if existing is not None:

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # Re-join every conference group this often: channels-redis forgets members after a day,
 # and a Redis restart (it keeps nothing on disk) forgets them at once.
 GROUP_REFRESH_SECONDS = 20
+STOP_TIMEOUT_SECONDS = 5
 
 
 def group_name(conference_id: int) -> str:
@@ -142,13 +143,14 @@ class Hub:
         await asyncio.gather(*(s.push(text) for s in targets), return_exceptions=True)
 
     async def stop(self) -> None:
-        for task in (self._listener, self._refresher):
-            if task is not None:
-                task.cancel()
-                try:
-                    await task
-                except (asyncio.CancelledError, Exception):
-                    pass
+        tasks = [t for t in (self._listener, self._refresher) if t is not None]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            # Bounded: a layer call that swallows the cancellation must not hang a shutdown.
+            _, pending = await asyncio.wait(tasks, timeout=STOP_TIMEOUT_SECONDS)
+            if pending:
+                log.warning("hub: %d task(s) still running %s s after stop", len(pending), STOP_TIMEOUT_SECONDS)
         self._listener = self._refresher = None
 
 

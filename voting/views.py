@@ -114,7 +114,7 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "voting/forbidden.html", {"conference": conference}, status=403)
     motions = (
         Motion.objects.filter(conference=conference)
-        .select_related("section", "proposer")
+        .select_related("section__session", "proposer")
         .prefetch_related("parts")
         .order_by("section__order", "order", "number")
     )

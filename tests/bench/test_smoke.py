@@ -10,9 +10,9 @@ from __future__ import annotations
 import socket
 
 import pytest
-from django.conf import settings
 
 from bench.run import Config, run
+from tests.live import server_database_env
 
 PORTS = range(8166, 8170)  # this branch's range, clear of a benchmark run on 8160-8165
 
@@ -28,22 +28,11 @@ def free_port() -> int:
     pytest.skip("no free port for the benchmark server")
 
 
-def env_for_test_database() -> dict[str, str]:
-    """The server subprocess uses the test database this test writes to."""
-    db = settings.DATABASES["default"]
-    env = {"DEBUG": "true"}  # static files straight from the apps, no collectstatic
-    if db["ENGINE"].endswith("sqlite3"):
-        env |= {"DATABASE_URL": "", "SQLITE_PATH": str(db["NAME"])}
-    else:
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-        env["DATABASE_URL"] = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    return env
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_hall_of_200_phones_loses_and_doubles_no_vote(tmp_path) -> None:
-    cfg = Config(n=200, workers=1, window=2.0, port=free_port(), server_env=env_for_test_database(),
-                 log_dir=str(tmp_path), quiet=True)
+    server_env = {**server_database_env(), "DEBUG": "true"}  # static files straight from the apps
+    cfg = Config(n=200, workers=1, window=2.0, port=free_port(), server_env=server_env, log_dir=str(tmp_path),
+                 quiet=True)
 
     out = run(cfg, ("ours",))["ours"]
 

@@ -88,6 +88,10 @@ def test_motions() -> None:
     assert [s.title for s in conference.sections.all()] == [
         "The GP contract", "The partnership model", "Indemnity", "Workload and regulation", "Pay",
     ]
+    sessions = list(conference.sessions.all())
+    assert [s.title for s in sessions] == ["Thursday morning", "Thursday afternoon", "Friday morning"]
+    assert all(s.ends_at > s.starts_at for s in sessions)
+    assert {s.session.title for s in conference.sections.all()} == {s.title for s in sessions}
     motions = conference.motions.all()
     assert 15 <= motions.count() <= 20
     assert all(m.text.startswith("That conference") and m.proposer is not None for m in motions)

@@ -75,3 +75,27 @@ def test_the_section_timer_runs_while_its_items_are_on_the_floor(conf, chair, it
     section.refresh_from_db()
     assert section.started_at is None and section.seconds_used >= 3600 > section.minutes * 60
     assert Section.objects.get(pk=items[5].section_id).started_at is not None
+
+
+def test_the_time_left_runs_to_the_end_of_the_session_and_of_its_day(conf, chair, items):
+    from django.utils import timezone
+
+    from conference.models import Session
+    from motions.payloads import timer_payload
+
+    morning_start = timezone.now().replace(hour=9, minute=30, second=0, microsecond=0)
+    morning = Session.objects.create(conference=conf, title="Thursday morning", order=1,
+                                     starts_at=morning_start, ends_at=morning_start + timedelta(hours=3))
+    Session.objects.create(conference=conf, title="Thursday afternoon", order=2,
+                           starts_at=morning_start + timedelta(hours=4), ends_at=morning_start + timedelta(hours=8))
+    Session.objects.create(conference=conf, title="Friday morning", order=3,
+                           starts_at=morning_start + timedelta(days=1), ends_at=morning_start + timedelta(days=1, hours=3))
+    Section.objects.filter(pk=items[0].section_id).update(session=morning)
+
+    call_motion(conf, items[0], chair)
+    timer = timer_payload(conf, Section.objects.get(pk=items[0].section_id))
+    assert timer["session"] == "Thursday morning"
+    assert timer["session_ends_at"] == (morning_start + timedelta(hours=3)).isoformat()
+    assert timer["day_ends_at"] == (morning_start + timedelta(hours=8)).isoformat()  # the afternoon's end, not Friday's
+    # A section outside any session: the standing orders' end of the day (none set here).
+    assert timer_payload(conf, Section.objects.get(pk=items[5].section_id))["day_ends_at"] is None

@@ -79,10 +79,13 @@ def test_a_vote_on_a_closed_or_unopened_poll_is_refused(conf, chair):
     motion = make_motion(conf)
     draft = actions.create_motion_poll(motion)
     rep = make_rep(conf)
-    assert vote(rep, draft, "for").code == errors.POLL_NOT_OPEN
+    early = vote(rep, draft, "for")
+    assert (early.code, early.message) == (errors.POLL_NOT_OPEN, "Not counted: this vote is not open yet.")
     actions.open_poll(draft, chair)
     actions.close_poll(draft.pk, chair)
-    assert vote(rep, draft, "for").code == errors.POLL_NOT_OPEN
+    late = vote(rep, draft, "for")
+    assert late.code == errors.POLL_NOT_OPEN
+    assert late.message.startswith("Not counted: the vote closed")
     assert not Ballot.objects.exists()
 
 

@@ -107,3 +107,23 @@ def test_projector_and_results_pages_are_public_and_show_only_published_results(
     receipt = Ballot.objects.get(poll=poll).receipt
     detail = client.get(reverse("poll-result", args=[conf.slug, poll.pk])).content.decode()
     assert receipt in detail
+
+
+def test_the_console_agenda_shows_each_session_above_its_sections(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from conference.models import Session
+    from motions.models import Section
+
+    conf = make_conference()
+    start = timezone.make_aware(datetime.datetime(2026, 11, 12, 9, 30))
+    morning = Session.objects.create(conference=conf, title="Thursday morning", order=1,
+                                     starts_at=start, ends_at=start + datetime.timedelta(hours=3))
+    make_motion(conf, title="Restore seniority pay", section=Section.objects.create(
+        conference=conf, title="Pay", order=1, session=morning))
+    client.force_login(make_staff(conf).user)
+    page = client.get(reverse("console", args=[conf.slug])).content.decode()
+    assert page.index("Thursday morning") < page.index("Pay") < page.index("Restore seniority pay")
+    assert "Thu 12 Nov, 09:30–12:30" in page

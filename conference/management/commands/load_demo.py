@@ -6,6 +6,7 @@ and never reissues an access code. The data lives in ``conference.demo_data``.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 
 from django.contrib.auth import get_user_model
@@ -13,14 +14,19 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from conference import demo_data as data
-from conference.models import LMC, Conference, Representative, format_code
+from conference.models import LMC, Conference, Representative, Session, format_code
 from motions.models import Motion, MotionPart, Section
 from voting.actions import create_live_poll
 from voting.models import Poll
 
 LIVE_KINDS = (Poll.Kind.LIVE, Poll.Kind.SCALE)
+
+
+def _local(date: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(date, time))
 
 
 class Command(BaseCommand):
@@ -96,10 +102,20 @@ class Command(BaseCommand):
             self.created["staff"] += new
 
     def load_sections(self, conference: Conference) -> dict[str, Section]:
+        sessions = {}
+        first_day = timezone.localdate()  # the demo's sittings start today, so its timers mean something
+        for title, order, day, starts, ends in data.SESSIONS:
+            date = first_day + datetime.timedelta(days=day)
+            times = {"starts_at": _local(date, starts), "ends_at": _local(date, ends)}
+            sessions[title], new = Session.objects.update_or_create(
+                conference=conference, title=title, defaults={"order": order, **times}
+            )
+            self.created["sessions"] += new
         sections = {}
-        for title, order, minutes in data.SECTIONS:
+        for title, order, minutes, session in data.SECTIONS:
             sections[title], new = Section.objects.update_or_create(
-                conference=conference, title=title, defaults={"order": order, "minutes": minutes}
+                conference=conference, title=title,
+                defaults={"order": order, "minutes": minutes, "session": sessions[session]},
             )
             self.created["sections"] += new
         return sections
@@ -149,6 +165,7 @@ class Command(BaseCommand):
             ("representatives", reps.filter(role=Role.REPRESENTATIVE).count()),
             ("chairs", reps.filter(role=Role.CHAIR).count()),
             ("secretariat", reps.filter(role=Role.SECRETARIAT).count()),
+            ("sessions", conference.sessions.count()),
             ("sections", conference.sections.count()),
             ("motions", conference.motions.count()),
             ("motion parts", MotionPart.objects.filter(motion__conference=conference).count()),

@@ -62,6 +62,8 @@
     else if (a === "open" || a === "open-poll") {
       var n = countdown();
       if (Number.isNaN(n)) { say("The countdown must be a whole number of seconds from 1 to 3600, or empty.", "error"); $("countdown-input").focus(); return; }
+      var decided = a === "open" && b.closest("li.motion").getAttribute("data-status") === "decided";
+      if (decided && !window.confirm("This motion is already decided. Put it to the vote again?")) return;
       msg = a === "open-poll" ? { type: "open", poll: id("poll") } : { type: "open", motion: id("motion") };
       if (a === "open" && b.hasAttribute("data-part")) msg.part = id("part");
       if (a === "open" && $("recorded").checked) msg.secret = false;
@@ -204,7 +206,7 @@
       h("p", { id: "turnout", class: "turnout", "data-testid": "turnout", "data-voted": t ? t.voted : "", "data-present": t ? t.present : "" },
         t ? t.voted + " of " + t.present + " voted" : "Waiting for turnout…"),
       h("span", { class: "bar wide", "aria-hidden": "true" }, bar),
-      h("button", { type: "button", class: "btn danger", id: "close-vote", "data-testid": "close-vote", "data-action": "close", "data-poll": p.id }, "Close vote")
+      h("button", { type: "button", class: "btn big danger", id: "close-vote", "data-testid": "close-vote", "data-action": "close", "data-poll": p.id }, "Close vote")
     ];
   }
 
@@ -221,7 +223,7 @@
         h("button", { type: "button", class: "btn secondary", id: "casting-against", "data-action": "casting", "data-poll": d.poll_id, "data-carried": "false" }, "Casting vote: against (lost)")) : null,
       d.published
         ? h("p", {}, h("a", { href: root.dataset.resultsUrl + d.poll_id + "/", text: "Public result and receipts" }))
-        : h("button", { type: "button", class: "btn", id: "publish", "data-testid": "publish", "data-action": "publish", "data-poll": d.poll_id, disabled: tie }, "Publish"));
+        : h("button", { type: "button", class: "btn big", id: "publish", "data-testid": "publish", "data-action": "publish", "data-poll": d.poll_id, disabled: tie }, "Publish"));
   }
 
   function replace(el, children) {

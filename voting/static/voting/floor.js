@@ -67,15 +67,24 @@
   }
 
   /* --- views -------------------------------------------------------------------------- */
+  /* Seconds from now to an end of business; null when unset or not within a day of now
+   * (a session on another day says nothing about the time left today). */
+  function today(iso) {
+    var left = iso ? (Date.parse(iso) - now()) / 1000 : null;
+    return left !== null && Math.abs(left) < 86400 ? left : null;
+  }
+
   function timerView() {
     var t = F.timer;
     if (!t || !t.section_id) return null;
     var used = t.used + (t.running_since ? seconds(t.running_since) : 0);
     var left = t.allocated - used;
-    var day = t.day_ends_at ? (Date.parse(t.day_ends_at) - now()) / 1000 : null;
+    var day = today(t.day_ends_at), session = today(t.session_ends_at);
     return h("div", { class: "timer", "data-testid": "section-timer", "data-overrun": String(left < 0) },
       h("p", {}, h("strong", { text: t.title }), " · " + MH.clock(Math.floor(used)) + " of " + MH.clock(t.allocated) + " used · ",
         h("span", { class: left < 0 ? "overrun" : "", text: left < 0 ? "over by " + MH.clock(Math.floor(-left)) : MH.clock(Math.floor(left)) + " left" })),
+      session === null ? null : h("p", { class: "muted small", "data-testid": "session-timer", text: t.session + ": " + (session < 0
+        ? "over by " + MH.clock(Math.floor(-session)) : MH.clock(Math.floor(session)) + " left in the session") }),
       day === null ? null : h("p", { class: "muted small", text: day < 0 ? "The day is over by " + MH.clock(Math.floor(-day)) : MH.clock(Math.floor(day)) + " left today" }));
   }
 
@@ -89,15 +98,15 @@
       h("p", { class: "countdown speech-timer" + (left < 0 ? " overrun" : ""), text: left >= 0 ? MH.clock(Math.ceil(left)) : "+" + MH.clock(Math.floor(-left)) }));
   }
 
-  function btn(label, data, cls) {
-    var attrs = { type: "button", class: "btn small " + (cls || "secondary") };
+  function btn(label, data, cls, large) {
+    var attrs = { type: "button", class: "btn " + (large ? "" : "small ") + (cls == null ? "secondary" : cls) };
     Object.keys(data).forEach(function (k) { attrs["data-" + k] = data[k]; });
     return h("button", attrs, label);
   }
 
   function consoleView() {
     var it = F.item, out = [h("h3", { text: "Procedure" }),
-      h("div", { class: "row" }, btn("Next item", { proc: "next" }, ""), btn("Skip", { proc: "skip" }), btn("Back", { proc: "back" }))];
+      h("div", { class: "row" }, btn("Next item", { proc: "next" }, "", true), btn("Skip", { proc: "skip" }, "secondary", true), btn("Back", { proc: "back" }, "secondary", true))];
     if (!it) return out;
     if (it.amended) out.push(h("p", { class: "amended" }, h("strong", { text: "As amended: " }), it.text));
     if (it.amendments.length) out.push(h("ol", { class: "plain small amendments" }, it.amendments.map(function (a) {
@@ -176,7 +185,10 @@
       var reason = outcome && window.prompt("Why? The reason is kept in the history.");
       if (!reason) return;
       msg.motion = it.id; msg.outcome = outcome.trim(); msg.reason = reason;
-    } else if (a === "fall_group") msg.motion = it.id;
+    } else if (a === "fall_group") {
+      if (!window.confirm("Mark the " + it.group.length + " other motions of this group as fallen?")) return;
+      msg.motion = it.id;
+    }
     else if (a === "speech") { msg.request = Number(d("request")); msg.role = d("role"); }
     else if (a === "speak") msg.side = d("side");
     else if (a === "block") msg.section = Number(d("section"));
@@ -184,6 +196,7 @@
     else if (a === "move") { reorder(b); return; }
     else if (a === "open_chosen") msg.max_choices = Number($("chosen-max").value || 0);
     else if (a === "apply_chosen") {
+      if (!window.confirm("Put the top motions of the closed chosen-motions ballot on the agenda?")) return;
       msg.poll = F.pick; msg.places = Number($("chosen-places").value || 0);
       // The chair settles a tie by motion number; the server takes ids.
       msg.settle = ($("chosen-settle").value || "").split(/[\s,]+/).filter(Boolean).map(function (n) {

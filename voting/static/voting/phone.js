@@ -102,6 +102,7 @@
       var mine = snap.my_vote;
       if (mine) {
         saveReceipt(mine.poll_id, mine);
+        delete ticks[mine.poll_id]; // another phone of mine may have changed the picks
         var entry = outbox(mine.poll_id);
         if (entry && entry.key === mine.key) clearOutbox(mine.poll_id);
       } else {
@@ -238,11 +239,29 @@
   }
 
   /* --- pressing a button -------------------------------------------------------------- */
+  function same(a, b) { return String(a) === String(b); } // a choice is a key, or a pick ballot's sorted keys
+
+  /* A pick ballot: the options this phone has ticked and not yet sent (starts from the vote counted). */
+  var ticks = {};
+  function ticked(p) {
+    if (!ticks[p.id]) { var mine = receipts()[p.id]; ticks[p.id] = mine && Array.isArray(mine.choice) ? mine.choice.slice() : []; }
+    return ticks[p.id];
+  }
+
   root.addEventListener("click", function (e) {
-    var b = e.target.closest ? e.target.closest("button[data-choice]") : null;
+    var b = e.target.closest ? e.target.closest("button[data-choice], button[data-pick], button[data-send-picks]") : null;
     if (!b || b.getAttribute("aria-disabled") === "true" || !S.poll) return;
-    var p = S.poll, choice = b.getAttribute("data-choice"), mine = receipts()[p.id];
-    if (outbox(p.id) || (mine && (mine.choice === choice || !p.allow_change))) return;
+    var p = S.poll, mine = receipts()[p.id], choice;
+    if (b.hasAttribute("data-pick")) { // tick or untick; nothing is sent until "Send my picks"
+      var list = ticked(p), key = b.getAttribute("data-pick"), at = list.indexOf(key);
+      if (at >= 0) list.splice(at, 1);
+      else if (list.length < p.max_choices) list.push(key);
+      else { announce("You can pick at most " + p.max_choices + ". Untick one first."); return; }
+      render();
+      return;
+    }
+    choice = b.hasAttribute("data-send-picks") ? ticked(p).slice().sort() : b.getAttribute("data-choice");
+    if (outbox(p.id) || (mine && (same(mine.choice, choice) || !p.allow_change))) return;
     var entry = { poll: p.id, choice: choice, key: uuid() };
     store.set(OUT + p.id, entry);
     delete meta[p.id];
@@ -253,9 +272,10 @@
   });
 
   /* --- rendering --------------------------------------------------------------------- */
-  function label(p, key) {
-    var o = (p.options || []).filter(function (x) { return x.key === key; })[0];
-    return o ? o.label : key;
+  function label(p, choice) {
+    if (Array.isArray(choice)) return choice.length ? choice.map(function (k) { return label(p, k); }).join("; ") : "none";
+    var o = (p.options || []).filter(function (x) { return x.key === choice; })[0];
+    return o ? o.label : choice;
   }
 
   function voteState(p) {
@@ -286,6 +306,7 @@
     var entry = outbox(p.id), mine = receipts()[p.id];
     var chosen = entry ? entry.choice : mine ? mine.choice : null;
     var locked = !canVote || !!entry || (!!mine && !p.allow_change);
+    if (p.kind === "pick") return pickView(p, notice, canVote, locked, mine);
     var buttons = (p.options || []).map(function (o) {
       return h("button", {
         type: "button", class: "choice", "data-choice": o.key, "data-testid": "choice-" + o.key,
@@ -296,6 +317,7 @@
       h("h2", { id: "poll-heading" }, h("span", { class: "badge open", text: "Vote open" })),
       notice,
       h("p", { class: "question", id: "poll-question", text: p.question }),
+      amendmentView(p),
       p.closes_at ? h("p", { id: "countdown", class: "countdown", "data-testid": "countdown", text: countdownText(p) }) : null,
       h("ul", { class: "rules", id: "poll-rules" },
         h("li", { "data-secret": String(p.secret), text: p.secret
@@ -311,6 +333,47 @@
     ];
   }
 
+  /* A pick ballot (the chosen motions): tick up to max_choices, then send them as one vote. */
+  function pickView(p, notice, canVote, locked, mine) {
+    var list = ticked(p), sent = outbox(p.id), full = list.length >= p.max_choices;
+    var unchanged = !!mine && same(mine.choice, list.slice().sort());
+    var rows = (p.options || []).map(function (o) {
+      var on = sent ? sent.choice.indexOf(o.key) >= 0 : list.indexOf(o.key) >= 0;
+      return h("li", {}, h("button", {
+        type: "button", class: "choice pick", "data-pick": o.key, "data-testid": "pick-" + o.key,
+        "aria-pressed": String(on), "aria-disabled": String(locked || (!on && full))
+      }, o.label));
+    });
+    return [
+      h("h2", { id: "poll-heading" }, h("span", { class: "badge open", text: "Vote open" })),
+      notice,
+      h("p", { class: "question", id: "poll-question", text: p.question }),
+      p.closes_at ? h("p", { id: "countdown", class: "countdown", "data-testid": "countdown", text: countdownText(p) }) : null,
+      h("ul", { class: "rules", id: "poll-rules" },
+        h("li", { text: "Pick up to " + p.max_choices + ", then send them. " + (p.secret
+          ? "Secret ballot: your picks are not linked to your name." : "Recorded vote: your name and picks will be published.") }),
+        h("li", { text: p.allow_change ? "You can change your picks until the vote closes." : "Once counted, your picks cannot be changed." })),
+      canVote ? h("div", { role: "group", "aria-label": p.question }, h("ul", { class: "plain choices picks" }, rows))
+        : h("p", { class: "muted", text: "You can follow this vote, but you are not a voting representative." }),
+      canVote ? h("p", { class: "muted", id: "pick-count", "aria-live": "polite", text: list.length + " of " + p.max_choices + " picked." }) : null,
+      canVote ? h("button", {
+        type: "button", class: "btn big", "data-send-picks": "", "data-testid": "send-picks",
+        "aria-disabled": String(locked || !list.length || unchanged)
+      }, mine ? "Send my changed picks" : "Send my picks") : null,
+      voteState(p)
+    ];
+  }
+
+  /* The amendment or rider a vote is on: its words, beside the question. */
+  function amendmentView(p) {
+    var a = p.amendment_id && S.item ? (S.item.amendments || []).filter(function (x) { return x.id === p.amendment_id; })[0] : null;
+    if (!a) return null;
+    return h("div", { class: "amendment", "data-testid": "poll-amendment" },
+      h("p", { class: "kicker", text: (a.kind === "rider" ? "The rider" : "The amendment") + (a.proposer ? " (" + a.proposer + ")" : "") }),
+      h("p", { text: a.text }),
+      a.new_wording ? h("p", {}, h("strong", { text: "The motion would read: " }), a.new_wording) : null);
+  }
+
   function itemView() {
     var it = S.item;
     if (!it) return [h("h2", { id: "item-heading", text: "Under debate" }),
@@ -320,10 +383,18 @@
       h("p", { class: "title", "data-testid": "item-title", text: it.title }),
       h("p", { class: "meta muted" }, it.section, it.proposer ? " · Proposed by " + it.proposer : ""),
       it.requires_two_thirds ? h("p", { class: "meta", text: "Needs a two-thirds majority." }) : null,
+      it.amended ? h("p", { class: "kicker", text: "As amended" }) : null,
       it.text ? h("p", { class: "text", text: it.text }) : null,
       it.parts && it.parts.length ? h("ol", { class: "parts" }, it.parts.map(function (part) {
-        return h("li", { "data-part": part.id }, h("strong", { text: "(" + part.label + ") " }), part.text);
-      })) : null
+        return h("li", { "data-part": part.id }, h("strong", { text: "(" + part.label + ") " }), part.text,
+          part.outcome ? h("span", { class: "status", text: " " + MH.outcomeText({ outcome: part.outcome }) }) : null);
+      })) : null,
+      it.amendments && it.amendments.length ? h("div", { class: "amendments" },
+        h("h3", { text: "Amendments and riders" }),
+        h("ol", { class: "plain" }, it.amendments.map(function (a) {
+          return h("li", {}, h("strong", { text: a.kind === "rider" ? "Rider: " : "Amendment: " }), a.text,
+            a.outcome ? h("span", { class: "status", text: " " + MH.outcomeText({ outcome: a.outcome }) }) : null);
+        }))) : null
     ];
   }
 
@@ -345,7 +416,9 @@
   }
 
   function render() {
-    var focused = document.activeElement && document.activeElement.getAttribute("data-choice");
+    var active = document.activeElement, focusAttr = ["data-choice", "data-pick", "data-send-picks"].filter(function (n) {
+      return active && active.hasAttribute && active.hasAttribute(n);
+    })[0], focused = focusAttr ? focusAttr + '="' + active.getAttribute(focusAttr).replace(/["\\]/g, "") + '"' : null;
     replace("poll", pollView());
     $("poll").setAttribute("data-open", String(!!S.poll));
     replace("item", itemView());
@@ -353,7 +426,7 @@
     $("latest").hidden = !latest;
     MH.fill($("latest-body"), latest);
     if (focused) {
-      var again = root.querySelector('button[data-choice="' + focused.replace(/["\\]/g, "") + '"]');
+      var again = root.querySelector("button[" + focused + "]");
       if (again) again.focus();
     }
   }

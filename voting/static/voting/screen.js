@@ -80,6 +80,7 @@
     }
     var r = S.latest;
     $("result").hidden = !r || !!p || !!S.closed;
+    root.classList.toggle("split", !!p || !!S.closed || !$("result").hidden);
     replace($("result"), r ? [h("p", { class: "state", text: "Result" }),
       MH.resultView(r.result, { title: r.poll.question, id: "result-view", heading: "h2" })] : []);
   }

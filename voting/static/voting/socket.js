@@ -10,7 +10,7 @@
 (function () {
   "use strict";
 
-  var MIN_DELAY = 500, MAX_DELAY = 15000, PING_EVERY = 25000, PONG_WAIT = 10000;
+  var MIN_DELAY = 500, MAX_DELAY = 15000, PING_EVERY = 25000, PONG_WAIT = 10000, OFFLINE_PROBE = 3000;
   // Close codes after which retrying cannot help (signed out, code reissued, no such conference).
   var FINAL_CODES = { 4001: "signed-out", 4401: "signed-out", 4404: "unknown" };
 
@@ -34,6 +34,9 @@
       this.timers = {};
       var self = this;
       window.addEventListener("online", function () { self.retryNow(); });
+      // The browser knows it lost the network, but an open socket does not fail until the
+      // next ping goes unanswered (up to 35 s): probe it now, so the page says "offline" at once.
+      window.addEventListener("offline", function () { if (self.ws) self.ping(OFFLINE_PROBE); });
       document.addEventListener("visibilitychange", function () {
         if (document.visibilityState !== "visible") return;
         if (self.ws) self.ping(5000); else self.retryNow();
@@ -214,7 +217,7 @@
     return h("div", { class: "result", id: opts.id, "data-testid": opts.id || "result", "data-outcome": result.outcome || "none" },
       opts.title ? h(opts.heading || "h3", { class: "result-title", text: opts.title }) : null,
       outcome ? h("p", { class: "outcome", "data-testid": "outcome", text: outcome }) : null,
-      h("ul", { class: "bars" }, rows),
+      h("ul", { class: "bars" + ((result.counts || []).some(function (c) { return c.label.length > 14; }) ? " long" : "") }, rows),
       h("p", { class: "base" },
         "Votes cast: " + result.total + ". ",
         result.base_label ? "Percentages are of " + result.base_label + " (" + result.base + ")" : "",
@@ -228,8 +231,9 @@
   }
 
   function clock(seconds) {
-    var m = Math.floor(seconds / 60), s = seconds % 60;
-    return m + ":" + (s < 10 ? "0" : "") + s;
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    var hours = Math.floor(seconds / 3600), m = Math.floor(seconds / 60) % 60, s = seconds % 60;
+    return hours ? hours + ":" + two(m) + ":" + two(s) : m + ":" + two(s);
   }
 
   var STATE_TEXT = { connecting: "Connecting…", online: "Online", "signed-out": "Signed out", unknown: "No such conference" };

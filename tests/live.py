@@ -1,0 +1,23 @@
+"""Helpers for tests that run the app in a real server process (uvicorn) on this machine."""
+
+from __future__ import annotations
+
+import socket
+
+from django.conf import settings
+
+
+def server_database_env() -> dict[str, str]:
+    """The environment that points a server subprocess at the test database this process uses."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return {"DATABASE_URL": "", "SQLITE_PATH": str(db["NAME"])}
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return {"DATABASE_URL": f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"}
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the kernel's pick: no clash with another checkout's run)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
