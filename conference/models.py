@@ -141,9 +141,14 @@ class Representative(models.Model):
 
     @property
     def can_vote(self) -> bool:
-        if not self.is_active or self.role != self.Role.REPRESENTATIVE:
+        return self.may_vote(self.role, self.is_active, self.checked_in, self.conference.require_check_in)
+
+    @classmethod
+    def may_vote(cls, role: str, is_active: bool, checked_in: bool, require_check_in: bool) -> bool:
+        """The rule on its own, for the vote writer, which reads these four columns only."""
+        if not is_active or role != cls.Role.REPRESENTATIVE:
             return False
-        return self.checked_in or not self.conference.require_check_in
+        return checked_in or not require_check_in
 
     def code_fingerprint(self) -> str:
         """Stored in the session: a reissued code no longer matches, so old sessions end."""

@@ -137,7 +137,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py's default 5 s socket timeout equals channels-redis's 5 s BZPOPMIN:
+                # on a busy host the hub's read timed out, dropping the connection (and any
+                # event popped in that instant) and pausing the hub for a second (bench/README.md).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 # Each process holds one channel (the hub's), so its queue takes every
                 # event of its conferences: room for bursts, never a silent drop.
                 "capacity": 5000,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from fractions import Fraction
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -259,6 +259,25 @@ def _lock_polls(poll_ids: list[int]) -> dict[int, Poll]:
     return {p.pk: p for p in polls}
 
 
+@dataclass(frozen=True)
+class Voter:
+    """What the writer needs of a representative: read as plain columns, not a model."""
+
+    pk: int
+    conference_id: int
+    can_vote: bool
+
+
+def _voters(representative_ids: set[int]) -> dict[int, Voter]:
+    rows = Representative.objects.filter(pk__in=representative_ids).values_list(
+        "pk", "conference_id", "role", "is_active", "checked_in", "conference__require_check_in"
+    )
+    return {
+        pk: Voter(pk, conference_id, Representative.may_vote(role, is_active, checked_in, require_check_in))
+        for pk, conference_id, role, is_active, checked_in, require_check_in in rows
+    }
+
+
 @dataclass
 class _Decision:
     outcome: VoteOutcome
@@ -288,7 +307,7 @@ def _chosen_options(poll: Poll, choice: str | tuple[str, ...]) -> tuple[Option |
     return None, [options[k] for k in keys]
 
 
-def _decide(request: VoteRequest, poll: Poll | None, voter: Representative | None,
+def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None,
             existing: Ballot | None, now) -> _Decision:
     """What to do with one vote, given the voter's stored ballot (if any). Raises Refused."""
     if voter is None or not voter.can_vote:
@@ -312,16 +331,35 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Representative | Non
         return _Decision(VoteOutcome(poll.pk, True, choice, existing.receipt, str(request.key), changed=True),
                          update=existing, picks=picks)
     ballot = Ballot(
-        poll=poll,
-        option=option,
+        poll_id=poll.pk,
+        option_id=option.pk if option else None,
         voter_tag=voter_tag(poll.pk, voter.pk),
         receipt=new_receipt(),
         key=request.key,
-        representative=None if poll.secret else voter,
+        representative_id=None if poll.secret else voter.pk,
     )
     ballot.pending_choice = choice
     return _Decision(VoteOutcome(poll.pk, True, choice, ballot.receipt, str(request.key)),
-                     insert=(Participation(poll=poll, representative=voter), ballot), picks=picks)
+                     insert=(Participation(poll_id=poll.pk, representative_id=voter.pk), ballot), picks=picks)
+
+
+def _insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
+    """New rows in multi-row INSERTs: what bulk_create sends, without its per-object
+    bookkeeping (these rows have their primary keys and no defaults left to fill)."""
+    if not rows:
+        return
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    size = max(1, connection.ops.bulk_batch_size(fields, rows))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([one] * len(chunk))}",
+                [f.get_db_prep_save(getattr(row, f.attname), connection) for row in chunk for f in fields],
+            )
 
 
 def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False) -> None:
@@ -331,7 +369,7 @@ def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False
     through.objects.bulk_create([through(ballot=b, option=o) for b, picks in pairs for o in picks])
 
 
-def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative | None, now) -> VoteOutcome:
+def _record_one(request: VoteRequest, poll: Poll | None, voter: Voter | None, now) -> VoteOutcome:
     existing = None
     if poll is not None and voter is not None:
         existing = (
@@ -352,7 +390,7 @@ def _record_one(request: VoteRequest, poll: Poll | None, voter: Representative |
 
 
 def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
-                voters: dict[int, Representative], now) -> list[VoteOutcome] | None:
+                voters: dict[int, Voter], now) -> list[VoteOutcome] | None:
     """The whole batch in a few statements: one read of the stored ballots, one multi-row
     insert per table. Returns None when a unique constraint fires (another process stored
     one of these voters' ballots first): the caller then takes the votes one at a time."""
@@ -390,8 +428,8 @@ def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
         outcomes.append(decision.outcome)
     try:
         with transaction.atomic():
-            Participation.objects.bulk_create([p for p, _ in inserts])
-            Ballot.objects.bulk_create([b for _, b in inserts])
+            _insert_rows(Participation, [p for p, _ in inserts])
+            _insert_rows(Ballot, [b for _, b in inserts])
             for ballot in updates.values():
                 ballot.save(update_fields=["option", "key"])
             if picks_of:
@@ -413,7 +451,7 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
     try:
         with transaction.atomic():
             polls = _lock_polls(sorted({r.poll_id for r in requests}))
-            voters = Representative.objects.select_related("conference").in_bulk({r.representative_id for r in requests})
+            voters = _voters({r.representative_id for r in requests})
             now = timezone.now()
             fast = _record_set(requests, polls, voters, now)
             if fast is not None:
@@ -430,7 +468,7 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
     return outcomes
 
 
-def _record_in_savepoint(request: VoteRequest, poll: Poll | None, voter: Representative | None, now) -> VoteOutcome:
+def _record_in_savepoint(request: VoteRequest, poll: Poll | None, voter: Voter | None, now) -> VoteOutcome:
     for attempt in range(2):
         try:
             with transaction.atomic():

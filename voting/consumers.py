@@ -22,19 +22,18 @@ from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.db import transaction
 
-from conference.auth import representative_from_session
 from conference.models import Conference, Representative
 from motions.actions import call_motion
 from motions.commands import ProcedureCommands
 from motions.models import Motion, MotionPart
 
 from . import actions, errors
+from .door import Door
 from .actions import VoteRequest
 from .errors import Refused
 from .events import error
 from .hub import Hub
 from .models import Poll
-from .snapshot import build_snapshot
 from .turnout import TurnoutTicker
 from .writer import VoteWriter
 
@@ -85,12 +84,13 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
-        conference = await database_sync_to_async(Conference.objects.filter(slug=slug).first)()
+        # One batched trip for the conference, the session and the representative (voting.door).
+        conference, rep = await Door.current().admit(slug, self.scope.get("session") if self.signed_in else None)
         if conference is None:
             await self.close(CLOSE_UNKNOWN_CONFERENCE)
             return
         self.conference = conference
-        if not await self.authorise():
+        if not self.authorise(rep):
             await self.close(CLOSE_NOT_LOGGED_IN)
             return
         await self.accept()
@@ -98,7 +98,9 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         self.joined = True
         await self.send_snapshot()
 
-    async def authorise(self) -> bool:
+    signed_in = False  # whether the socket needs a signed-in session
+
+    def authorise(self, representative: Representative | None) -> bool:
         return True
 
     async def disconnect(self, code: int) -> None:
@@ -119,9 +121,7 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(event, separators=(",", ":")))
 
     async def send_snapshot(self) -> None:
-        snapshot = await database_sync_to_async(build_snapshot)(
-            self.conference, self.representative, self.snapshot_audience
-        )
+        snapshot = await Door.current().snapshot(self.conference, self.representative, self.snapshot_audience)
         await self.send_json(snapshot)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -182,14 +182,12 @@ def _int(message: dict[str, Any], name: str, *, optional: bool = False) -> int |
 class HallConsumer(ProcedureCommands, BaseHallConsumer):
     """Signed-in people: representatives, chair, secretariat, observers."""
 
-    async def authorise(self) -> bool:
-        session = self.scope.get("session")
-        if session is None:
+    signed_in = True
+
+    def authorise(self, representative: Representative | None) -> bool:
+        if representative is None:
             return False
-        rep = await database_sync_to_async(representative_from_session)(session, self.conference)
-        if rep is None:
-            return False
-        self.representative = rep
+        rep = self.representative = representative
         if rep.is_staff_role:
             self.audiences = frozenset({"all", "staff", "turnout", f"rep:{rep.pk}"})
             self.snapshot_audience = "staff"

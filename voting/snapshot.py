@@ -105,15 +105,21 @@ def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
 
 
 def my_vote(poll: Poll, representative: Representative) -> dict[str, Any] | None:
-    ballot = (
-        Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, representative.pk))
+    return my_votes(poll.pk, [representative]).get(representative.pk)
+
+
+def my_votes(poll_id: int, representatives: list[Representative]) -> dict[int, dict[str, Any]]:
+    """Each representative's own ballot in a poll (by representative id): one query for all."""
+    tags = {voter_tag(poll_id, r.pk): r.pk for r in representatives}
+    ballots = (
+        Ballot.objects.filter(poll_id=poll_id, voter_tag__in=list(tags))
         .select_related("option")
         .prefetch_related("picks")
-        .first()
     )
-    if ballot is None:
-        return None
-    return {"poll_id": poll.pk, "choice": ballot_choice(ballot), "receipt": ballot.receipt, "key": str(ballot.key)}
+    return {
+        tags[b.voter_tag]: {"poll_id": poll_id, "choice": ballot_choice(b), "receipt": b.receipt, "key": str(b.key)}
+        for b in ballots
+    }
 
 
 def _shared_part(conference: Conference, audience: str) -> dict[str, Any]:
@@ -158,8 +164,47 @@ def shared_part(conference: Conference, audience: str) -> dict[str, Any]:
 
 def build_snapshot(conference: Conference, viewer: Representative | None, audience: str) -> dict[str, Any]:
     """audience: "reps", "staff" or "screen"."""
-    conference.refresh_from_db(fields=["event_seq", "current_motion"])
-    shared = shared_part(conference, audience) if audience != "staff" else _shared_part(conference, audience)
+    return build_snapshots([(conference, viewer, audience)])[0]
+
+
+def build_snapshots(
+    requests: list[tuple[Conference, Representative | None, str]],
+) -> list[dict[str, Any]]:
+    """Many snapshots at once (a connect storm): one read of the conferences' seq, the
+    shared parts from the cache, and one query for the phones' own votes per open poll."""
+    fresh = {
+        pk: (seq, current)
+        for pk, seq, current in Conference.objects.filter(pk__in={c.pk for c, _, _ in requests}).values_list(
+            "pk", "event_seq", "current_motion_id"
+        )
+    }
+    shared_of: dict[tuple[int, int, str], dict[str, Any]] = {}
+    assembled: list[tuple[dict[str, Any], Representative | None, str]] = []
+    for conference, viewer, audience in requests:
+        if conference.pk in fresh:
+            conference.event_seq, conference.current_motion_id = fresh[conference.pk]
+        key = (conference.pk, conference.event_seq, audience)
+        if audience == "staff":
+            shared = _shared_part(conference, audience)
+        else:
+            if key not in shared_of:
+                shared_of[key] = shared_part(conference, audience)
+            shared = shared_of[key]
+        assembled.append((_snapshot(conference, viewer, audience, shared), viewer, audience))
+    voters_by_poll: dict[int, list[Representative]] = {}
+    for snapshot, viewer, audience in assembled:
+        if "my_vote" in snapshot and viewer is not None:
+            voters_by_poll.setdefault(snapshot["poll"]["id"], []).append(viewer)
+    found = {poll_id: my_votes(poll_id, voters) for poll_id, voters in voters_by_poll.items()}
+    for snapshot, viewer, audience in assembled:
+        if "my_vote" in snapshot and viewer is not None:
+            snapshot["my_vote"] = found[snapshot["poll"]["id"]].get(viewer.pk)
+    return [snapshot for snapshot, _, _ in assembled]
+
+
+def _snapshot(
+    conference: Conference, viewer: Representative | None, audience: str, shared: dict[str, Any]
+) -> dict[str, Any]:
     active_id = shared["poll"]["id"] if shared["poll"] else None
     snapshot: dict[str, Any] = {
         "type": "snapshot",
@@ -177,7 +222,7 @@ def build_snapshot(conference: Conference, viewer: Representative | None, audien
             "can_vote": viewer.can_vote,
         }
         if active_id is not None and audience == "reps":
-            snapshot["my_vote"] = my_vote(Poll(pk=active_id), viewer)
+            snapshot["my_vote"] = None  # filled in by build_snapshots, one query for all
     if active_id is not None and audience in {"staff", "screen"}:
         snapshot["turnout"] = count_turnout(active_id)
     if audience == "staff":
