@@ -137,10 +137,11 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py's default 5 s socket timeout equals channels-redis's 5 s BZPOPMIN:
-                # on a busy host the hub's read timed out, dropping the connection (and any
-                # event popped in that instant) and pausing the hub for a second (bench/README.md).
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # redis-py's default 5 s socket timeout equals channels-redis's 5 s BZPOPMIN, so
+                # on a busy host the hub's read can time out; the hub then reads again at once
+                # (voting/hub.py). A longer socket_timeout here was tried and dropped: with it a
+                # cancelled receive never finished (a socket's consumer hung on disconnect).
+                "hosts": [REDIS_URL],
                 # Each process holds one channel (the hub's), so its queue takes every
                 # event of its conferences: room for bursts, never a silent drop.
                 "capacity": 5000,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from fractions import Fraction
 
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -343,25 +343,6 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None,
                      insert=(Participation(poll_id=poll.pk, representative_id=voter.pk), ballot), picks=picks)
 
 
-def _insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
-    """New rows in multi-row INSERTs: what bulk_create sends, without its per-object
-    bookkeeping (these rows have their primary keys and no defaults left to fill)."""
-    if not rows:
-        return
-    fields = model._meta.concrete_fields
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    size = max(1, connection.ops.bulk_batch_size(fields, rows))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([one] * len(chunk))}",
-                [f.get_db_prep_save(getattr(row, f.attname), connection) for row in chunk for f in fields],
-            )
-
-
 def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False) -> None:
     through = Ballot.picks.through
     if replace:
@@ -428,8 +409,8 @@ def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
         outcomes.append(decision.outcome)
     try:
         with transaction.atomic():
-            _insert_rows(Participation, [p for p, _ in inserts])
-            _insert_rows(Ballot, [b for _, b in inserts])
+            Participation.objects.bulk_create([p for p, _ in inserts])
+            Ballot.objects.bulk_create([b for _, b in inserts])
             for ballot in updates.values():
                 ballot.save(update_fields=["option", "key"])
             if picks_of:

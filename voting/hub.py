@@ -122,7 +122,13 @@ class Hub:
                 message = await self.layer.receive(self.channel)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # Redis gone for a moment: the clients resync when it is back
+            except Exception as exc:
+                if type(exc).__name__ == "TimeoutError":
+                    # redis-py's read timed out on a busy host (its 5 s socket timeout races
+                    # the layer's 5 s blocking pop): Redis is there, so read again at once.
+                    log.info("hub: channel layer read timed out; reading again")
+                    continue
+                # Redis gone for a moment: the clients resync when it is back
                 log.warning("hub: channel layer receive failed; retrying", exc_info=True)
                 await asyncio.sleep(1)
                 # A restarted Redis has forgotten our groups: join again now, not at the next refresh.
