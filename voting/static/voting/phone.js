@@ -114,6 +114,12 @@
     outboxAll().forEach(function (entry) { send(entry, true); }); // resend on every (re)connect
   }
 
+  /* A vote opening comes to the front: scrolled back to the top if the reader was further down. */
+  function frontAndCentre() {
+    var box = $("poll").getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight / 2) $("poll").scrollIntoView({ block: "start" });
+  }
+
   function published(pollId) {
     return S.published.some(function (p) { return p.poll_id === pollId; });
   }
@@ -133,7 +139,9 @@
         delete S.errors[ev.poll.id];
         announce("Vote open: " + ev.poll.question);
         try { if (navigator.vibrate) navigator.vibrate(150); } catch (e) { /* ignore */ }
-        break;
+        render();
+        frontAndCentre();
+        return;
       case "poll.closed":
         if (S.poll && S.poll.id === ev.poll_id) {
           S.closed = S.poll;
