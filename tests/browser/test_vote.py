@@ -58,6 +58,10 @@ def test_a_representative_votes_and_the_hall_sees_the_published_result(browser: 
     expect(result.locator('li[data-key="for"] .count')).to_have_text("2")
     expect(result.locator('li[data-key="against"] .count')).to_have_text("1")
     screenshot(screen, "projector", docs=True)
+    # On a 16:9 projector the result sits beside the item, all of it on the one screen.
+    expect(screen.locator("#screen")).to_have_class("split")
+    bottom = screen.evaluate("() => document.getElementById('result').getBoundingClientRect().bottom")
+    assert bottom <= PROJECTOR["viewport"]["height"], f"the result runs off the screen at {bottom} px"
     expect(phone.get_by_test_id("latest").get_by_test_id("outcome")).to_have_text("Carried")
     expect(phone.get_by_test_id("latest")).to_contain_text(f"Your receipt: {my_receipt}")
     screenshot(phone, "phone-result")

@@ -132,6 +132,10 @@
         S.item = ev.item;
         if (ev.item) announce("Now under debate: motion " + ev.item.number + ", " + ev.item.title);
         break;
+      case "motion.updated": // an amendment proposed or decided, a part decided, the motion as amended
+        if (!S.item || !ev.item || ev.item.id !== S.item.id) return;
+        S.item = ev.item;
+        break;
       case "poll.opened":
         S.poll = ev.poll;
         S.closed = null;
