@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 
 from conference.models import LMC, Conference, Representative
 from voting import errors
-from voting.errors import Refused
+from voting.errors import Refused, whole_number
 
 from voting.models import Poll
 
@@ -28,15 +28,6 @@ STAFF_COMMANDS = (
     "fall_group", "block", "restore_block", "speech", "end_speech", "open_chosen", "apply_chosen",
 )
 REP_COMMANDS = ("speak", "unspeak", "debate_request")
-
-
-def _id(message: dict[str, Any], name: str, *, optional: bool = False) -> int | None:
-    value = message.get(name)
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
-        raise Refused(errors.MALFORMED, f'"{name}" must be a positive whole number.')
-    return value
 
 
 def _text(message: dict[str, Any], name: str, *, optional: bool = False) -> str:
@@ -86,10 +77,10 @@ class ProcedureCommands:
     # --- lookups, in this conference only ------------------------------------------------
 
     def _motion(self, message: dict[str, Any]) -> Motion:
-        return _get(Motion, _id(message, "motion"), "motion", conference=self.conference)
+        return _get(Motion, whole_number(message, "motion"), "motion", conference=self.conference)
 
     def _section(self, message: dict[str, Any]) -> Section:
-        return _get(Section, _id(message, "section"), "section", conference=self.conference)
+        return _get(Section, whole_number(message, "section"), "section", conference=self.conference)
 
     def _ids(self, message: dict[str, Any], name: str) -> list[int] | None:
         value = message.get(name)
@@ -97,21 +88,22 @@ class ProcedureCommands:
             return None
         if not isinstance(value, list) or len(value) > 200:
             raise Refused(errors.MALFORMED, f'"{name}" must be a list of ids.')
-        return [_id({name: v}, name) for v in value]  # type: ignore[misc]
+        return [whole_number({name: v}, name) for v in value]  # type: ignore[misc]
 
     # --- the chosen-motions ballot -----------------------------------------------------------
 
     def _do_open_chosen(self, message: dict[str, Any]) -> dict[str, Any]:
-        max_choices = _id(message, "max_choices")
+        max_choices = whole_number(message, "max_choices")
         poll = chosen.open_chosen_ballot(
             self.conference, self.representative, max_choices=max_choices or 1,
-            motion_ids=self._ids(message, "motions"), countdown_seconds=_id(message, "countdown", optional=True),
+            motion_ids=self._ids(message, "motions"),
+            countdown_seconds=whole_number(message, "countdown", optional=True),
         )
         return {"poll_id": poll.pk}
 
     def _do_apply_chosen(self, message: dict[str, Any]) -> dict[str, Any]:
-        poll = _get(Poll, _id(message, "poll"), "ballot", conference=self.conference, kind=Poll.Kind.PICK)
-        motions = chosen.apply_chosen(poll, _id(message, "places") or 1, self.representative,
+        poll = _get(Poll, whole_number(message, "poll"), "ballot", conference=self.conference, kind=Poll.Kind.PICK)
+        motions = chosen.apply_chosen(poll, whole_number(message, "places") or 1, self.representative,
                                       settle=self._ids(message, "settle") or [])
         return {"chosen": [m.pk for m in motions]}
 
@@ -136,7 +128,7 @@ class ProcedureCommands:
 
     def _do_block(self, message: dict[str, Any]) -> dict[str, Any]:
         poll = procedure.open_block_vote(
-            self._section(message), self.representative, _id(message, "countdown", optional=True)
+            self._section(message), self.representative, whole_number(message, "countdown", optional=True)
         )
         return {"poll_id": poll.pk}
 
@@ -146,7 +138,7 @@ class ProcedureCommands:
     # --- the motion procedure ----------------------------------------------------------------
 
     def _do_amend(self, message: dict[str, Any]) -> dict[str, Any]:
-        lmc_id = _id(message, "lmc", optional=True)
+        lmc_id = whole_number(message, "lmc", optional=True)
         lmc = _get(LMC, lmc_id, "LMC", conference=self.conference) if lmc_id else None
         amendment = procedure.propose_amendment(
             self._motion(message),
@@ -160,13 +152,14 @@ class ProcedureCommands:
 
     def _do_put_amendment(self, message: dict[str, Any]) -> dict[str, Any]:
         amendment = _get(
-            Amendment, _id(message, "amendment"), "amendment", motion__conference=self.conference
+            Amendment, whole_number(message, "amendment"), "amendment", motion__conference=self.conference
         )
-        poll = procedure.put_amendment(amendment, self.representative, _id(message, "countdown", optional=True))
+        countdown = whole_number(message, "countdown", optional=True)
+        poll = procedure.put_amendment(amendment, self.representative, countdown)
         return {"poll_id": poll.pk}
 
     def _do_procedural(self, message: dict[str, Any]) -> dict[str, Any]:
-        mover_id = _id(message, "moved_by", optional=True)
+        mover_id = whole_number(message, "moved_by", optional=True)
         mover = (
             _get(Representative, mover_id, "representative", conference=self.conference)
             if mover_id
@@ -174,7 +167,7 @@ class ProcedureCommands:
         )
         poll = procedure.move_procedural(
             self._motion(message), _text(message, "kind"), self.representative, moved_by=mover,
-            countdown=_id(message, "countdown", optional=True),
+            countdown=whole_number(message, "countdown", optional=True),
         )
         return {"poll_id": poll.pk}
 
@@ -193,7 +186,8 @@ class ProcedureCommands:
     # --- the debate ---------------------------------------------------------------------------
 
     def _do_speech(self, message: dict[str, Any]) -> dict[str, Any]:
-        request_id, speaker_id = _id(message, "request", optional=True), _id(message, "speaker", optional=True)
+        request_id = whole_number(message, "request", optional=True)
+        speaker_id = whole_number(message, "speaker", optional=True)
         request = (
             _get(SpeakRequest, request_id, "request", motion__conference=self.conference)
             if request_id

@@ -30,7 +30,7 @@ from motions.models import Motion, MotionPart
 from . import actions, errors
 from .door import Door
 from .actions import VoteRequest
-from .errors import Refused
+from .errors import Refused, whole_number
 from .events import error
 from .hub import Hub
 from .models import Poll
@@ -170,15 +170,6 @@ class ScreenConsumer(BaseHallConsumer):
     snapshot_audience = "screen"
 
 
-def _int(message: dict[str, Any], name: str, *, optional: bool = False) -> int | None:
-    value = message.get(name)
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
-        raise Refused(errors.MALFORMED, f'"{name}" must be a positive whole number.')
-    return value
-
-
 class HallConsumer(ProcedureCommands, BaseHallConsumer):
     """Signed-in people: representatives, chair, secretariat, observers."""
 
@@ -225,7 +216,7 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
             key = None
         if key is None:
             raise Refused(errors.MALFORMED, 'A vote needs a "key": a UUID made by the phone.')
-        poll_id = _int(message, "poll")
+        poll_id = whole_number(message, "poll")
         assert poll_id is not None
         choice = message.get("choice")
         if isinstance(choice, list) and 0 < len(choice) <= 50 and all(isinstance(c, str) and 0 < len(c) <= 40 for c in choice):
@@ -242,7 +233,7 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
     # --- chair and secretariat ---------------------------------------------------------
 
     async def _poll(self, message: dict[str, Any]) -> Poll:
-        poll_id = _int(message, "poll")
+        poll_id = whole_number(message, "poll")
         poll = await database_sync_to_async(
             Poll.objects.filter(pk=poll_id, conference=self.conference).first
         )()
@@ -255,7 +246,7 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
         await self.send_json({"type": "ok", "of": message["type"], "ref": ref, **extra})
 
     async def on_call(self, message: dict[str, Any]) -> None:
-        motion_id = _int(message, "motion", optional=True)
+        motion_id = whole_number(message, "motion", optional=True)
 
         def call() -> None:
             motion = None
@@ -270,21 +261,21 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
 
     async def on_open(self, message: dict[str, Any]) -> None:
         """Open a prepared poll ("poll"), or put a motion or one of its parts ("motion", "part")."""
-        countdown = _int(message, "countdown", optional=True)
+        countdown = whole_number(message, "countdown", optional=True)
         allow_change = message.get("allow_change", False) is True
         secret = message.get("secret", True) is not False
 
         def open_() -> int:
             if message.get("poll") is not None:
-                poll = Poll.objects.filter(pk=_int(message, "poll"), conference=self.conference).first()
+                poll = Poll.objects.filter(pk=whole_number(message, "poll"), conference=self.conference).first()
                 if poll is None:
                     raise Refused(errors.UNKNOWN_POLL, "There is no such poll at this conference.")
             else:
-                motion = Motion.objects.filter(pk=_int(message, "motion"), conference=self.conference).first()
+                motion = Motion.objects.filter(pk=whole_number(message, "motion"), conference=self.conference).first()
                 if motion is None:
                     raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
                 part = None
-                part_id = _int(message, "part", optional=True)
+                part_id = whole_number(message, "part", optional=True)
                 if part_id is not None:
                     part = MotionPart.objects.filter(pk=part_id, motion=motion).first()
                     if part is None:
