@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import weakref
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -25,6 +24,7 @@ from django.utils import timezone
 from conference.auth import SESSION_FP, SESSION_REP, representative_from_session
 from conference.models import Conference, Representative
 
+from .loops import PerLoop
 from .snapshot import build_snapshots
 
 Request = TypeVar("Request")
@@ -91,22 +91,13 @@ def _with_connection(fn: Callable[[list[Request]], list[Answer]], requests: list
         close_old_connections()
 
 
-class Door:
-    _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Door] = weakref.WeakKeyDictionary()
+class Door(PerLoop):
 
     def __init__(self) -> None:
         self.admissions: Batcher[Admission, Admitted] = Batcher(admit)
         self.snapshots: Batcher[tuple[Conference, Representative | None, str], dict[str, Any]] = Batcher(
             build_snapshots
         )
-
-    @classmethod
-    def current(cls) -> Door:
-        loop = asyncio.get_running_loop()
-        door = cls._by_loop.get(loop)
-        if door is None:
-            door = cls._by_loop[loop] = cls()
-        return door
 
     async def admit(self, slug: str, session: Any) -> Admitted:
         return await self.admissions.submit((slug, session))

@@ -16,10 +16,11 @@ import asyncio
 import json
 import logging
 import time
-import weakref
 from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
+
+from .loops import PerLoop
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,7 @@ class Socket(Protocol):
     async def kick(self, code: int) -> None: ...
 
 
-class Hub:
-    _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+class Hub(PerLoop):
 
     def __init__(self) -> None:
         self.layer = get_channel_layer()
@@ -52,14 +52,6 @@ class Hub:
         self._listener: asyncio.Task[None] | None = None
         self._refresher: asyncio.Task[None] | None = None
         self._start_lock = asyncio.Lock()
-
-    @classmethod
-    def current(cls) -> Hub:
-        loop = asyncio.get_running_loop()
-        hub = cls._by_loop.get(loop)
-        if hub is None:
-            hub = cls._by_loop[loop] = cls()
-        return hub
 
     async def join(self, conference_id: int, socket: Socket) -> None:
         await self._ensure_listening()

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 
 from django.conf import settings
 
 from . import events
 from .hub import abroadcast
+from .loops import PerLoop
 from .models import Participation, Poll
 
 log = logging.getLogger(__name__)
@@ -31,20 +31,11 @@ def count_turnout(poll_id: int) -> dict[str, object] | None:
     }
 
 
-class TurnoutTicker:
-    _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, TurnoutTicker] = weakref.WeakKeyDictionary()
+class TurnoutTicker(PerLoop):
 
     def __init__(self) -> None:
         self.dirty: dict[int, int] = {}  # poll id -> conference id
         self.flushing: asyncio.Task[None] | None = None
-
-    @classmethod
-    def current(cls) -> TurnoutTicker:
-        loop = asyncio.get_running_loop()
-        ticker = cls._by_loop.get(loop)
-        if ticker is None:
-            ticker = cls._by_loop[loop] = cls()
-        return ticker
 
     def mark(self, conference_id: int, poll_id: int) -> None:
         self.dirty[poll_id] = conference_id

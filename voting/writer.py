@@ -10,7 +10,6 @@ accepted or refused on its own, and acknowledged only after its batch committed.
 from __future__ import annotations
 
 import asyncio
-import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, TypeVar
 
@@ -19,12 +18,12 @@ from django.db import close_old_connections, connections
 
 from . import errors
 from .actions import VoteOutcome, VoteRequest, record_votes
+from .loops import PerLoop
 
 T = TypeVar("T")
 
 
-class VoteWriter:
-    _by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, VoteWriter] = weakref.WeakKeyDictionary()
+class VoteWriter(PerLoop):
 
     def __init__(self) -> None:
         self.pending: list[tuple[VoteRequest, asyncio.Future[VoteOutcome]]] = []
@@ -32,14 +31,6 @@ class VoteWriter:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vote-writer")
         self.task = asyncio.get_running_loop().create_task(self._run())
         self.batches = 0
-
-    @classmethod
-    def current(cls) -> VoteWriter:
-        loop = asyncio.get_running_loop()
-        writer = cls._by_loop.get(loop)
-        if writer is None:
-            writer = cls._by_loop[loop] = cls()
-        return writer
 
     async def submit(self, request: VoteRequest) -> VoteOutcome:
         future: asyncio.Future[VoteOutcome] = asyncio.get_running_loop().create_future()
