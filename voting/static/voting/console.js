@@ -226,19 +226,14 @@
         : h("button", { type: "button", class: "btn big", id: "publish", "data-testid": "publish", "data-action": "publish", "data-poll": d.poll_id, disabled: tie }, "Publish"));
   }
 
-  function replace(el, children) {
-    while (el.firstChild) el.removeChild(el.firstChild);
-    [].concat(children).forEach(function (c) { if (c) el.appendChild(c); });
-  }
-
   function render() {
     var focusId = document.activeElement && document.activeElement.id;
-    replace($("item"), itemView());
-    replace($("poll"), pollView());
+    MH.fill($("item"), itemView());
+    MH.fill($("poll"), pollView());
     $("poll").setAttribute("data-open", String(!!S.poll));
     var d = declaredView();
     $("declared").hidden = !d;
-    replace($("declared"), d);
+    MH.fill($("declared"), d);
     var busy = Object.keys(waiting).length > 0;
     Array.prototype.forEach.call(root.querySelectorAll('button[data-action="open"], button[data-action="open-poll"]'), function (b) {
       if (b.getAttribute("aria-busy")) return;

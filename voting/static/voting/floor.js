@@ -155,16 +155,10 @@
     return out.concat(blockView());
   }
 
-  function replace(el, children) {
-    if (!el) return;
-    while (el.firstChild) el.removeChild(el.firstChild);
-    [].concat(children).forEach(function (c) { if (c) el.appendChild(c); });
-  }
-
   function render() {
-    replace($("floor-timer"), [timerView(), speechView()]);
-    if (F.page === "console") replace($("procedure"), consoleView());
-    if (F.page === "phone") replace($("speak"), phoneView());
+    MH.fill($("floor-timer"), [timerView(), speechView()]);
+    if (F.page === "console") MH.fill($("procedure"), consoleView());
+    if (F.page === "phone") MH.fill($("speak"), phoneView());
   }
 
   /* --- the console's and the phone's buttons ------------------------------------------------ */
@@ -219,7 +213,7 @@
     }
   }
 
-  setInterval(function () { if (F.timer || F.speech) replace($("floor-timer"), [timerView(), speechView()]); }, 1000);
+  setInterval(function () { if (F.timer || F.speech) MH.fill($("floor-timer"), [timerView(), speechView()]); }, 1000);
 
   MH.floor = { event: event, attach: function (sock, page) { F.sock = sock; F.page = page; render(); } };
 })();

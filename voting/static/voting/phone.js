@@ -421,19 +421,13 @@
       h("p", {}, h("a", { href: root.dataset.resultsUrl + pub.poll_id + "/", text: "See the receipts" })));
   }
 
-  function replace(id, children) {
-    var el = $(id);
-    while (el.firstChild) el.removeChild(el.firstChild);
-    [].concat(children).forEach(function (c) { if (c) el.appendChild(c); });
-  }
-
   function render() {
     var active = document.activeElement, focusAttr = ["data-choice", "data-pick", "data-send-picks"].filter(function (n) {
       return active && active.hasAttribute && active.hasAttribute(n);
     })[0], focused = focusAttr ? focusAttr + '="' + active.getAttribute(focusAttr).replace(/["\\]/g, "") + '"' : null;
-    replace("poll", pollView());
+    MH.fill($("poll"), pollView());
     $("poll").setAttribute("data-open", String(!!S.poll));
-    replace("item", itemView());
+    MH.fill($("item"), itemView());
     var latest = latestView();
     $("latest").hidden = !latest;
     MH.fill($("latest-body"), latest);

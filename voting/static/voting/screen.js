@@ -52,20 +52,15 @@
       h("span", { class: "bar wide", "aria-hidden": "true" }, bar));
   }
 
-  function replace(el, children) {
-    while (el.firstChild) el.removeChild(el.firstChild);
-    [].concat(children).forEach(function (c) { if (c) el.appendChild(c); });
-  }
-
   function render() {
     var it = S.item;
-    replace($("item"), it ? [h("p", { class: "kicker" }, "Motion " + it.number, it.section ? " · " + it.section : ""),
+    MH.fill($("item"), it ? [h("p", { class: "kicker" }, "Motion " + it.number, it.section ? " · " + it.section : ""),
       h("h1", { text: it.title }), it.proposer ? h("p", { class: "proposer", text: "Proposed by " + it.proposer }) : null] : []);
     var p = S.poll;
     root.setAttribute("data-phase", p ? "open" : S.closed ? "closed" : "idle");
     if (p) {
       var t = S.turnout && S.turnout.poll_id === p.id ? S.turnout : null;
-      replace($("poll"), [
+      MH.fill($("poll"), [
         h("p", { class: "state open", "data-testid": "vote-state", text: "Vote open" }),
         h("h2", { class: "question", text: p.question }),
         p.closes_at ? h("p", { id: "countdown", class: "countdown", "data-testid": "countdown", text: countdownText() }) : null,
@@ -73,15 +68,15 @@
         h("ul", { class: "options-list" }, p.options.map(function (o) { return h("li", { text: o.label }); }))
       ]);
     } else if (S.closed) {
-      replace($("poll"), [h("p", { class: "state closed", "data-testid": "vote-state", text: "Vote closed" }),
+      MH.fill($("poll"), [h("p", { class: "state closed", "data-testid": "vote-state", text: "Vote closed" }),
         h("h2", { class: "question", text: S.closed.question }), h("p", { class: "muted", text: "The result will be announced." })]);
     } else {
-      replace($("poll"), []);
+      MH.fill($("poll"), []);
     }
     var r = S.latest;
     $("result").hidden = !r || !!p || !!S.closed;
     root.classList.toggle("split", !!p || !!S.closed || !$("result").hidden);
-    replace($("result"), r ? [h("p", { class: "state", text: "Result" }),
+    MH.fill($("result"), r ? [h("p", { class: "state", text: "Result" }),
       MH.resultView(r.result, { title: r.poll.question, id: "result-view", heading: "h2" })] : []);
   }
 

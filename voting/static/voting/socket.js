@@ -179,9 +179,11 @@
     return el;
   }
 
-  function fill(el, child) {
+  /* Replace an element's children with a node or a list of them (nulls skipped). */
+  function fill(el, children) {
+    if (!el) return;
     while (el.firstChild) el.removeChild(el.firstChild);
-    if (child) el.appendChild(child);
+    [].concat(children).forEach(function (c) { if (c) el.appendChild(c); });
   }
 
   var OUTCOMES = {
