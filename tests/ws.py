@@ -18,8 +18,9 @@ from conference.models import Conference, Representative
 ORIGIN = (b"origin", b"http://testserver")
 
 
-@database_sync_to_async
-def session_cookie(rep: Representative | None) -> bytes:
+def session_cookie_for(rep: Representative | None) -> str:
+    """A real session in the test database for rep (or an anonymous one): its cookie header
+    value. Sync: websocket tests await ``session_cookie``; the fault tests call it in a thread."""
     session = SessionStore()
     if rep is not None:
         if rep.user_id:
@@ -29,7 +30,12 @@ def session_cookie(rep: Representative | None) -> bytes:
         else:
             auth.remember(session, rep)
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+@database_sync_to_async
+def session_cookie(rep: Representative | None) -> bytes:
+    return session_cookie_for(rep).encode()
 
 
 async def connect(

@@ -11,11 +11,9 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +22,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from bench.run import wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -35,19 +35,6 @@ needs_services = pytest.mark.skipif(
     not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")),
     reason="fault tests start real workers against PostgreSQL and Redis: set DATABASE_URL and REDIS_URL",
 )
-
-
-def wait_for_port(port: int, seconds: float = 20, proc: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"process for port {port} exited with {proc.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on {port}")
 
 
 def database_url(port: int | None = None) -> str:
@@ -93,7 +80,7 @@ class Processes:
              "--ws-per-message-deflate", "false", "--no-access-log", "--log-level", "warning"],
             app_env(**env),
         )
-        wait_for_port(port, proc=proc)
+        wait_for_port(port, proc, timeout=20)
         return proc
 
     def redis(self, port: int) -> subprocess.Popen:
@@ -102,7 +89,7 @@ class Processes:
             pytest.skip("redis-server is not installed")
         proc = self.start([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                           dict(os.environ))
-        wait_for_port(port, proc=proc)
+        wait_for_port(port, proc, timeout=20)
         return proc
 
     def celery(self, **env: str) -> subprocess.Popen:
@@ -177,24 +164,6 @@ class Phone:
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
-
-
-def session_cookie_for(rep: Any) -> str:
-    """A real session in the test database (sync: call in a thread)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from conference import auth
-
-    session = SessionStore()
-    if rep.user_id:
-        session[SESSION_KEY] = str(rep.user_id)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = rep.user.get_session_auth_hash()
-    else:
-        auth.remember(session, rep)
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def new_key() -> str:

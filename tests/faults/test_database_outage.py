@@ -10,7 +10,6 @@ import json
 import secrets
 import urllib.error
 import urllib.request
-import uuid
 
 import pytest
 from channels.db import database_sync_to_async as db
@@ -19,7 +18,8 @@ from django.db import connection
 from voting import actions
 from voting.models import Ballot
 from tests.factories import make_conference, make_motion, make_rep, make_staff
-from tests.faults.conftest import PG_PROXY, WORKER_C, Phone, needs_services, new_key, session_cookie_for
+from tests.faults.conftest import PG_PROXY, WORKER_C, Phone, needs_services, new_key
+from tests.ws import session_cookie_for
 
 pytestmark = [needs_services, pytest.mark.django_db(transaction=True)]
 
