@@ -43,7 +43,6 @@ class Socket(Protocol):
 
 
 class Hub(PerLoop):
-
     def __init__(self) -> None:
         self.layer = get_channel_layer()
         self.sockets: dict[int, set[Socket]] = {}
@@ -104,7 +103,8 @@ class Hub(PerLoop):
             try:
                 self._joined.pop(conference_id, None)
                 await self._ensure_group(conference_id)
-            except Exception:
+            except Exception as exc:
+                _raise_if_cancelling(exc)
                 log.warning("hub: re-joining conference %s failed; will retry", conference_id, exc_info=True)
 
     async def _listen(self) -> None:
@@ -115,6 +115,7 @@ class Hub(PerLoop):
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                _raise_if_cancelling(exc)
                 if type(exc).__name__ == "TimeoutError":
                     # redis-py's read timed out on a busy host (its 5 s socket timeout races
                     # the layer's 5 s blocking pop): Redis is there, so read again at once.
@@ -150,6 +151,18 @@ class Hub(PerLoop):
             if pending:
                 log.warning("hub: %d task(s) still running %s s after stop", len(pending), STOP_TIMEOUT_SECONDS)
         self._listener = self._refresher = None
+
+
+def _raise_if_cancelling(exc: Exception) -> None:
+    """A cancellation the layer turned into another error is still a cancellation.
+
+    channels-redis's receive, cancelled while its read task had failed, raises that task's
+    error instead of CancelledError; retrying then would swallow the cancel and the hub's
+    task would never stop (a test run hung in teardown on it).
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError from exc
 
 
 async def abroadcast(conference_id: int, event: dict[str, Any], audience: str = "all") -> None:

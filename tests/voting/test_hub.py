@@ -54,3 +54,33 @@ async def test_the_hub_rejoins_its_groups_after_the_layer_forgot_them(monkeypatc
     await abroadcast(7, {"type": "still here"})
     await settle()
     assert socket.received == ['{"type":"still here"}']
+
+
+class LayerThatTurnsACancelIntoAnError:
+    """As channels-redis does when its read task had failed: a cancelled receive raises that error."""
+
+    async def new_channel(self, prefix: str = "hub") -> str:
+        return f"{prefix}.test!1"
+
+    async def group_add(self, group: str, channel: str) -> None:
+        pass
+
+    async def receive(self, channel: str) -> dict:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            raise ConnectionError("the read failed") from None
+        return {}
+
+
+async def test_the_hub_stops_even_when_the_layer_turns_the_cancel_into_an_error():
+    hub = Hub()
+    hub.layer = LayerThatTurnsACancelIntoAnError()
+    await hub._ensure_listening()
+    await asyncio.sleep(0.01)  # the listener is waiting in receive
+    listener = hub._listener
+    await hub.stop()
+    try:
+        assert listener.done(), "the hub's listener swallowed its cancel and kept running"
+    finally:
+        listener.cancel()
