@@ -23,7 +23,7 @@ import django
 django.setup()
 
 from conference.models import Conference, Representative
-from conference.desk import actions, documents, exports, imports
+from desk import actions, documents, exports, imports
 
 
 def timed(label: str, fn):  # type: ignore[no-untyped-def]

@@ -358,7 +358,7 @@ def report(cfg: Config, results: dict[str, dict[str, Any]]) -> str:
 
 def run(cfg: Config, kinds: tuple[str, ...] = ("baseline", "ours")) -> dict[str, dict[str, Any]]:
     """Django must be set up, on the database the servers use (cfg.server_env)."""
-    from .hall import create_hall
+    from desk.hall import create_hall
 
     results: dict[str, dict[str, Any]] = {}
     for kind in kinds:

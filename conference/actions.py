@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from voting import events
-
+from . import events
 from .models import AuditEntry, Conference, Representative, new_access_code
 
 

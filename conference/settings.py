@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "conference",
     "motions",
     "voting",
-    "conference.desk",
+    "desk",
 ]
 
 MIDDLEWARE = [

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from conference import errors
 from conference.actions import audit
+from conference.errors import Refused
+from conference.events import publish
 from conference.models import Conference, Representative
-from voting import errors, events
-from voting.errors import Refused
 
 from . import events as motion_events
 from .models import Motion, SpeakRequest, StandingOrders
@@ -17,14 +18,11 @@ from .payloads import current_speech, speakers_payload, speech_payload
 
 def send_queue(conference_id: int, motion: Motion | None) -> None:
     # Staff only: no seq, or everyone else would see a gap.
-    events.send_on_commit(
-        conference_id, {"type": motion_events.SPEAKERS, "queue": speakers_payload(motion)}, audience="staff"
-    )
+    publish(conference_id, motion_events.SPEAKERS, {"queue": speakers_payload(motion)}, "staff", sequenced=False)
 
 
 def _send_speech(conference_id: int, request: SpeakRequest | None) -> None:
-    seq = Conference(pk=conference_id).next_seq()
-    events.send_on_commit(conference_id, {"type": motion_events.SPEECH, "seq": seq, "speech": speech_payload(request)})
+    publish(conference_id, motion_events.SPEECH, {"speech": speech_payload(request)})
 
 
 def _motion_on_floor(conference_id: int) -> Motion:

@@ -16,9 +16,20 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def item_extras(motion: Motion) -> dict[str, Any]:
-    """Added to voting.snapshot.motion_payload: the motion as amended and how it stands."""
+def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
+    """A motion as clients see it: its wording as amended, and how it stands."""
+    if motion is None:
+        return None
     return {
+        "id": motion.pk,
+        "number": motion.number,
+        "title": motion.title,
+        "section": motion.section.title,
+        "category": motion.category,
+        "proposer": motion.proposer.name if motion.proposer_id else "",
+        "requires_two_thirds": motion.requires_two_thirds,
+        "status": motion.status,
+        "outcome": motion.outcome,
         "text": motion.wording,
         "original_text": motion.text,
         "amended": bool(motion.text_as_amended),

@@ -1,7 +1,9 @@
-"""Every change to polls and ballots goes through one function here (DESIGN §3, §4).
+"""Opening a poll and taking votes: one function each (DESIGN §3, §4).
 
-Views, consumers, admin actions, tasks and commands call these alike; each runs in one
-transaction and sends its events with ``transaction.on_commit``.
+The vote path in order: ``voting.put`` makes the poll, ``open_poll`` opens it, ``record_votes``
+(through the writer) and ``cast_vote`` take the votes, ``voting.closing`` closes and declares,
+``voting.publish`` publishes. Views, consumers, admin actions, tasks and commands call these
+alike; each runs in one transaction and sends its events with ``transaction.on_commit``.
 """
 
 from __future__ import annotations
@@ -11,92 +13,25 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from fractions import Fraction
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 
+from conference import errors
 from conference.actions import audit
-from conference.models import Conference, Representative
-from motions.models import Motion, MotionPart, Outcome, StandingOrders
+from conference.errors import Refused
+from conference.events import error, publish
+from conference.models import Representative
 
-from . import errors, events, rules, secrecy
-from .errors import Refused
+from . import events
 from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
-from .snapshot import ballot_choice, poll_payload, published_payload
-from .turnout import count_turnout
+from .snapshot import ballot_choice, poll_payload
+from .tasks import schedule_close
+from .turnout import send_turnout_on_commit
 
 log = logging.getLogger(__name__)
 
-MOTION_OPTIONS = [("for", "For"), ("against", "Against"), ("abstain", "Abstain")]
 MAX_COUNTDOWN_SECONDS = 3600
-
-
-# --- Setting polls up -------------------------------------------------------------
-
-
-def create_motion_poll(
-    motion: Motion, part: MotionPart | None = None, *, allow_change: bool = False, secret: bool = True
-) -> Poll:
-    if not motion.can_be_put:
-        raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
-    if part is not None and part.motion_id != motion.pk:
-        raise Refused(errors.MALFORMED, "That part belongs to another motion.")
-    if motion.amendments.filter(outcome=Outcome.NONE).exists():
-        raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
-    question = f"Motion {motion.number}" + (f", part ({part.label})" if part else "") + f": {motion.title}"
-    with transaction.atomic():
-        poll = Poll.objects.create(
-            conference=motion.conference,
-            motion=motion,
-            part=part,
-            kind=Poll.Kind.MOTION,
-            question=question[:500],
-            majority=Poll.Majority.TWO_THIRDS if motion.requires_two_thirds else Poll.Majority.SIMPLE,
-            allow_change=allow_change,
-            secret=secret,
-        )
-        Option.objects.bulk_create(
-            Option(poll=poll, key=key, label=label, order=i) for i, (key, label) in enumerate(MOTION_OPTIONS)
-        )
-    return poll
-
-
-def create_live_poll(
-    conference: Conference,
-    question: str,
-    *,
-    options: Sequence[str] = (),
-    scale_max: int | None = None,
-    allow_change: bool = True,
-    motion: Motion | None = None,
-) -> Poll:
-    """A free live poll: its own options, or a 1-to-N scale."""
-    if scale_max is not None:
-        if not 2 <= scale_max <= 10:
-            raise Refused(errors.MALFORMED, "A scale runs from 1 to between 2 and 10.")
-        choices = [(str(i), str(i)) for i in range(1, scale_max + 1)]
-        kind = Poll.Kind.SCALE
-    else:
-        labels = [o.strip() for o in options if o.strip()]
-        if len(labels) < 2 or len(set(labels)) != len(labels):
-            raise Refused(errors.MALFORMED, "A live poll needs at least two different options.")
-        choices = [(f"o{i + 1}", label) for i, label in enumerate(labels)]
-        kind = Poll.Kind.LIVE
-    with transaction.atomic():
-        poll = Poll.objects.create(
-            conference=conference,
-            motion=motion,
-            kind=kind,
-            question=question[:500],
-            majority=Poll.Majority.NONE,
-            allow_change=allow_change,
-        )
-        Option.objects.bulk_create(
-            Option(poll=poll, key=key, label=label, order=i) for i, (key, label) in enumerate(choices)
-        )
-    return poll
 
 
 # --- The chair's actions -------------------------------------------------------------
@@ -117,101 +52,10 @@ def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | No
         poll.closes_at = now + timedelta(seconds=countdown_seconds) if countdown_seconds else None
         poll.save(update_fields=["status", "opened_at", "closes_at"])
         audit(poll.conference, by, "poll.opened", poll, poll_id=poll.pk, countdown=countdown_seconds)
-        seq = poll.conference.next_seq()
-        events.send_on_commit(poll.conference_id, {"type": events.POLL_OPENED, "seq": seq, "now": now.isoformat(), "poll": poll_payload(poll)})
-        events.send_on_commit(poll.conference_id, count_turnout(poll.pk), audience="turnout")
+        publish(poll.conference, events.POLL_OPENED, {"now": now.isoformat(), "poll": poll_payload(poll)})
+        send_turnout_on_commit(poll)
         if countdown_seconds:
-            from .tasks import schedule_close
-
             transaction.on_commit(lambda: schedule_close(poll.pk, countdown_seconds))
-    return poll
-
-
-def tally(poll: Poll) -> list[rules.OptionCount]:
-    if poll.kind == Poll.Kind.PICK:
-        through = Ballot.picks.through
-        counts = dict(through.objects.filter(ballot__poll=poll).values_list("option").annotate(n=Count("id")))
-    else:
-        counts = dict(Ballot.objects.filter(poll=poll).values_list("option").annotate(n=Count("id")))
-    return [rules.OptionCount(o.key, o.label, counts.get(o.pk, 0)) for o in poll.options.all()]
-
-
-def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
-    """Close a poll and declare its result to the chair. Closing twice does nothing."""
-    with transaction.atomic():
-        # FOR UPDATE waits for the vote batches that hold the poll FOR KEY SHARE, so every
-        # vote acknowledged before the close is in the tally, and none is accepted after.
-        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").filter(pk=poll_id).first()
-        if poll is None or poll.status != Poll.Status.OPEN:
-            return poll
-        result = rules.decide(
-            tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote,
-            thresholds=_thresholds(poll.conference_id),
-        )
-        secrecy.shuffle_ballots(poll)  # row order must not line ballots up with participations
-        poll.status = Poll.Status.CLOSED
-        poll.closed_at = timezone.now()
-        poll.result = result.as_dict()
-        poll.save(update_fields=["status", "closed_at", "result"])
-        audit(poll.conference, by, "poll.closed", poll, poll_id=poll.pk, result=poll.result)
-        seq = poll.conference.next_seq()
-        events.send_on_commit(poll.conference_id, {"type": events.POLL_CLOSED, "seq": seq, "poll_id": poll.pk})
-        events.send_on_commit(
-            poll.conference_id,
-            {"type": events.POLL_RESULT, "seq": seq, "poll_id": poll.pk, "poll": poll_payload(poll), "result": poll.result},
-            audience="staff",
-        )
-    return poll
-
-
-def _thresholds(conference_id: int) -> rules.Thresholds:
-    so = StandingOrders.of(conference_id)
-    return rules.Thresholds(
-        Fraction(so.simple_numerator, so.simple_denominator), Fraction(so.qualified_numerator, so.qualified_denominator)
-    )
-
-
-def resolve_tie(poll: Poll, carried: bool, by: Representative) -> Poll:
-    """The chair's casting vote on a tie, where the standing orders give one."""
-    with transaction.atomic():
-        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").get(pk=poll.pk)
-        if poll.status != Poll.Status.CLOSED or not poll.result or poll.result["outcome"] != rules.TIE_AWAITING_CHAIR:
-            raise Refused(errors.INVALID_STATE, "There is no tie awaiting the chair's casting vote.")
-        poll.result = {**poll.result, "outcome": rules.CARRIED if carried else rules.LOST,
-                       "casting_vote": "for" if carried else "against"}
-        poll.save(update_fields=["result"])
-        audit(poll.conference, by, "poll.casting_vote", poll, poll_id=poll.pk, carried=carried)
-        seq = poll.conference.event_seq  # staff only: no new number, or everyone else sees a gap
-        events.send_on_commit(
-            poll.conference_id,
-            {"type": events.POLL_RESULT, "seq": seq, "poll_id": poll.pk, "poll": poll_payload(poll), "result": poll.result},
-            audience="staff",
-        )
-    return poll
-
-
-def publish_result(poll: Poll, by: Representative | None) -> Poll:
-    with transaction.atomic():
-        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference", "motion", "part").get(pk=poll.pk)
-        if poll.status == Poll.Status.PUBLISHED:
-            return poll
-        if poll.status != Poll.Status.CLOSED:
-            raise Refused(errors.INVALID_STATE, "Close the vote before publishing its result.")
-        if poll.result and poll.result["outcome"] == rules.TIE_AWAITING_CHAIR:
-            raise Refused(errors.INVALID_STATE, "A tie awaits the chair's casting vote.")
-        poll.status = Poll.Status.PUBLISHED
-        poll.published_at = timezone.now()
-        poll.save(update_fields=["status", "published_at"])
-        audit(poll.conference, by, "result.published", poll, poll_id=poll.pk, outcome=poll.result["outcome"])
-        seq = poll.conference.next_seq()
-        events.send_on_commit(
-            poll.conference_id, {"type": events.RESULT_PUBLISHED, "seq": seq, **published_payload(poll)}
-        )
-        if poll.kind == Poll.Kind.MOTION:
-            # After the result: the outcome it decides (and any procedural effect) follows it.
-            from motions.procedure import record_poll_outcome
-
-            record_poll_outcome(poll, by)
     return poll
 
 
@@ -242,7 +86,7 @@ class VoteOutcome:
         if self.ok:
             return {"type": events.VOTE_ACCEPTED, "poll_id": self.poll_id, "choice": self.choice,
                     "receipt": self.receipt, "key": self.key, "changed": self.changed}
-        return events.error(self.code, self.message, ref=self.key or None) | {"poll_id": self.poll_id}
+        return error(self.code, self.message, ref=self.key or None) | {"poll_id": self.poll_id}
 
 
 def _refusal(request: VoteRequest, refused: Refused) -> VoteOutcome:

@@ -5,7 +5,7 @@ the chair and the secretariat run the floor, observers watch. ``ScreenConsumer``
 (ws/c/<slug>/screen/) is the public, read-only feed of the projector and results page.
 
 Sockets do not get a channel-layer channel each: the process's hub receives every
-event once and writes it to its local sockets (see voting.hub).
+event once and writes it to its local sockets (see conference.hub).
 """
 
 from __future__ import annotations
@@ -20,19 +20,19 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.utils import await_many_dispatch
 from django.conf import settings
-from django.db import transaction
 
+from conference import errors
+from conference.errors import Refused, whole_number
+from conference.events import error
+from conference.hub import Hub
 from conference.models import Conference, Representative
-from motions.actions import call_motion
-from motions.commands import ProcedureCommands
+from motions.agenda import call_motion
 from motions.models import Motion, MotionPart
 
-from . import actions, errors
-from .door import Door
+from . import actions, closing, put, results
 from .actions import VoteRequest
-from .errors import Refused, whole_number
-from .events import error
-from .hub import Hub
+from .commands import ProcedureCommands
+from .door import Door
 from .models import Poll
 from .turnout import TurnoutTicker
 from .writer import VoteWriter
@@ -280,27 +280,23 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
                     part = MotionPart.objects.filter(pk=part_id, motion=motion).first()
                     if part is None:
                         raise Refused(errors.MALFORMED, "That motion has no such part.")
-                poll = actions.create_motion_poll(motion, part, allow_change=allow_change, secret=secret)
+                return put.put_motion(motion, part, self.representative, countdown=countdown,
+                                      allow_change=allow_change, secret=secret).pk
             return actions.open_poll(poll, self.representative, countdown).pk
 
-        def open_atomically() -> int:
-            # A refused open (another vote is open) must not leave a stray draft poll behind.
-            with transaction.atomic():
-                return open_()
-
-        poll_id = await database_sync_to_async(open_atomically)()
+        poll_id = await database_sync_to_async(open_)()
         await self._ok(message, poll_id=poll_id)
 
     async def on_close(self, message: dict[str, Any]) -> None:
         poll = await self._poll(message)
         if poll.status == Poll.Status.DRAFT:  # closing again is harmless; closing what never opened is a mistake
             raise Refused(errors.INVALID_STATE, "That vote has not been opened.")
-        await database_sync_to_async(actions.close_poll)(poll.pk, self.representative)
+        await database_sync_to_async(closing.close_poll)(poll.pk, self.representative)
         await self._ok(message, poll_id=poll.pk)
 
     async def on_publish(self, message: dict[str, Any]) -> None:
         poll = await self._poll(message)
-        await database_sync_to_async(actions.publish_result)(poll, self.representative)
+        await database_sync_to_async(results.publish_result)(poll, self.representative)
         await self._ok(message, poll_id=poll.pk)
 
     async def on_casting(self, message: dict[str, Any]) -> None:
@@ -308,5 +304,5 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
         carried = message.get("carried")
         if not isinstance(carried, bool):
             raise Refused(errors.MALFORMED, '"carried" must be true or false.')
-        await database_sync_to_async(actions.resolve_tie)(poll, carried, self.representative)
+        await database_sync_to_async(closing.resolve_tie)(poll, carried, self.representative)
         await self._ok(message, poll_id=poll.pk)

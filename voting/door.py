@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
 from django.contrib.auth import SESSION_KEY
@@ -22,9 +22,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from conference.auth import SESSION_FP, SESSION_REP, representative_from_session
+from conference.loops import PerLoop
 from conference.models import Conference, Representative
 
-from .loops import PerLoop
 from .snapshot import build_snapshots
 
 Request = TypeVar("Request")

@@ -106,12 +106,3 @@ def decide(
     else:
         outcome = LOST  # a tie (or no votes at all) does not carry a motion
     return Result(counts, majority, outcome, total, base, label)
-
-
-def overall_outcome(part_outcomes: list[str]) -> str:
-    """A motion taken in parts: carried in all parts, carried in part, or lost."""
-    if part_outcomes and all(o == CARRIED for o in part_outcomes):
-        return "carried"
-    if any(o == CARRIED for o in part_outcomes):
-        return "carried_in_part"
-    return "lost"

@@ -14,28 +14,10 @@ from django.utils import timezone
 
 from conference.models import Conference, Representative
 from motions.models import Motion
-from motions.payloads import item_extras, procedure_snapshot
+from motions.payloads import motion_payload, procedure_snapshot
 
 from .models import Ballot, Poll, voter_tag
 from .turnout import count_turnout
-
-
-def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
-    if motion is None:
-        return None
-    return {
-        "id": motion.pk,
-        "number": motion.number,
-        "title": motion.title,
-        "text": motion.text,
-        "section": motion.section.title,
-        "category": motion.category,
-        "proposer": motion.proposer.name if motion.proposer_id else "",
-        "requires_two_thirds": motion.requires_two_thirds,
-        "parts": [{"id": p.pk, "label": p.label, "text": p.text} for p in motion.parts.all()],
-        "status": motion.status,
-        "outcome": motion.outcome,
-    } | item_extras(motion)
 
 
 def poll_payload(poll: Poll) -> dict[str, Any]:

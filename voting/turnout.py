@@ -11,9 +11,11 @@ import logging
 
 from django.conf import settings
 
+from conference.events import send_on_commit
+from conference.hub import abroadcast
+from conference.loops import DbThread, PerLoop
+
 from . import events
-from .hub import abroadcast
-from .loops import PerLoop
 from .models import Participation, Poll
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,13 @@ def count_turnout(poll_id: int) -> dict[str, object] | None:
     }
 
 
+def send_turnout_on_commit(poll: Poll) -> None:
+    """After a change to who may vote or to the open poll, everyone watching gets the count."""
+    event = count_turnout(poll.pk)
+    if event is not None:
+        send_on_commit(poll.conference_id, event, audience="turnout")
+
+
 class TurnoutTicker(PerLoop):
 
     def __init__(self) -> None:
@@ -43,14 +52,12 @@ class TurnoutTicker(PerLoop):
             self.flushing = asyncio.get_running_loop().create_task(self._flush_later())
 
     async def _flush_later(self) -> None:
-        from .writer import VoteWriter
-
         await asyncio.sleep(settings.TURNOUT_INTERVAL_SECONDS)
         while self.dirty:
             dirty, self.dirty = self.dirty, {}
             for poll_id, conference_id in dirty.items():
                 try:
-                    event = await VoteWriter.current().run_in_db_thread(count_turnout, poll_id)
+                    event = await DbThread.current().run(count_turnout, poll_id)
                     if event is not None:
                         await abroadcast(conference_id, event, audience="turnout")
                 except Exception:

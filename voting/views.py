@@ -19,14 +19,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conference import ratelimit
+from conference import errors, ratelimit
 from conference.auth import representative_from_session
+from conference.events import error, send_now
 from conference.models import Conference, Representative
 from motions.models import Motion
 
-from . import errors
 from .actions import cast_vote
-from .events import error, send_now
 from .models import Poll
 from .snapshot import build_snapshot, published_receipts, recorded_votes
 from .turnout import count_turnout

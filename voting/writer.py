@@ -10,15 +10,15 @@ accepted or refused on its own, and acknowledged only after its batch committed.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import close_old_connections, connections
 
-from . import errors
+from conference import errors
+from conference.loops import DbThread, PerLoop
+
 from .actions import VoteOutcome, VoteRequest, record_votes
-from .loops import PerLoop
 
 T = TypeVar("T")
 
@@ -28,7 +28,6 @@ class VoteWriter(PerLoop):
     def __init__(self) -> None:
         self.pending: list[tuple[VoteRequest, asyncio.Future[VoteOutcome]]] = []
         self.wakeup = asyncio.Event()
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vote-writer")
         self.task = asyncio.get_running_loop().create_task(self._run())
         self.batches = 0
 
@@ -40,7 +39,7 @@ class VoteWriter(PerLoop):
 
     async def run_in_db_thread(self, fn: Callable[..., T], *args: Any) -> T:
         """Other database work that should not queue behind the web requests' thread."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, _with_fresh_connection, fn, *args)
+        return await DbThread.current().run(fn, *args)
 
     async def _run(self) -> None:
         while True:
@@ -68,10 +67,3 @@ class VoteWriter(PerLoop):
             await self.task
         except (asyncio.CancelledError, Exception):
             pass
-        await asyncio.get_running_loop().run_in_executor(self.executor, connections.close_all)
-        self.executor.shutdown(wait=True)
-
-
-def _with_fresh_connection(fn: Callable[..., T], *args: Any) -> T:
-    close_old_connections()  # drop a connection the database closed (a restart) before using it
-    return fn(*args)

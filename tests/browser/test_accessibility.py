@@ -9,8 +9,21 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .support import (PHONE, PROJECTOR, SLUG, WIDE, axe, chair_console, close_and_publish, described, join,
-                      projector, put_to_the_vote, turnout, write_artifact)
+from .support import (
+    PHONE,
+    PROJECTOR,
+    SLUG,
+    WIDE,
+    axe,
+    chair_console,
+    close_and_publish,
+    described,
+    join,
+    projector,
+    put_to_the_vote,
+    turnout,
+    write_artifact,
+)
 
 
 def test_every_page_of_a_vote_passes_axe_for_wcag_2_2_aa(browser: Any, app_server: str, demo: dict[str, Any],

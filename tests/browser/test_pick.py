@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .support import PHONE, WIDE, SLUG, chair_console, db, join, screenshot
+from .support import PHONE, SLUG, WIDE, chair_console, db, join, screenshot
 
 
 def ballot_id() -> int:

@@ -10,8 +10,21 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .support import (PHONE, PROJECTOR, SLUG, WIDE, chair_console, close_and_publish, db, join, projector,
-                      put_to_the_vote, screenshot, stored, turnout)
+from .support import (
+    PHONE,
+    PROJECTOR,
+    SLUG,
+    WIDE,
+    chair_console,
+    close_and_publish,
+    db,
+    join,
+    projector,
+    put_to_the_vote,
+    screenshot,
+    stored,
+    turnout,
+)
 
 
 def test_a_representative_votes_and_the_hall_sees_the_published_result(browser: Any, app_server: str,

@@ -16,8 +16,8 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
-from voting import actions
 from tests.factories import make_conference, make_motion, make_rep, make_staff
+from voting import actions, closing, put, results
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +57,10 @@ def pages():
     chair = make_staff(conf)
     rep = make_rep(conf)
     motion = make_motion(conf, parts=["first", "second"])
-    poll = actions.open_poll(actions.create_motion_poll(motion), chair)
-    actions.close_poll(poll.pk, chair)
-    actions.publish_result(poll, chair)
-    actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair)
+    poll = actions.open_poll(put.create_motion_poll(motion), chair)
+    closing.close_poll(poll.pk, chair)
+    results.publish_result(poll, chair)
+    actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
     return conf, chair, rep, poll
 
 

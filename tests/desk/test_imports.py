@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from conference.errors import Refused
 from conference.models import LMC, AuditEntry, Representative
-from conference.desk import actions, imports
+from desk import actions, imports
 from motions.models import Motion, MotionPart, Section
 from tests.desk.conftest import staff_client
 from tests.factories import make_conference, make_lmc, make_rep, make_staff
-from voting.errors import Refused
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
-from conference.desk import actions
-from conference.desk.models import Job
-from conference.desk.tasks import build_resolutions, email_login_cards, email_resolutions
+from desk import actions
+from desk.models import Job
+from desk.tasks import build_resolutions, email_login_cards, email_resolutions
 from motions.models import Motion
 from tests.desk.conftest import decide
 from tests.factories import make_conference, make_lmc, make_motion, make_rep, make_section, make_staff

@@ -7,14 +7,15 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from conference.errors import Refused
 from conference.models import AuditEntry
-from conference.desk import actions
-from conference.desk.models import ResultRevision
+from desk import actions
+from desk.models import ResultRevision
 from motions.models import Motion
 from tests.desk.conftest import decide, staff_client
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from voting import actions as voting
-from voting.errors import Refused
+from voting import closing, put, results
 from voting.models import Poll
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_annulling_a_published_vote_keeps_it_marked_and_sets_up_a_rerun(publishe
     chair = make_staff(conf)
     voting.open_poll(rerun, chair)
     voting.cast_vote(make_rep(conf), rerun.pk, "for", uuid.uuid4())
-    voting.publish_result(voting.close_poll(rerun.pk, chair), chair)
+    results.publish_result(closing.close_poll(rerun.pk, chair), chair)
     motion.refresh_from_db()
     assert motion.outcome == "carried"
     # Both versions are on the public page, the annulled one marked.
@@ -95,7 +96,7 @@ def test_annulling_a_published_vote_keeps_it_marked_and_sets_up_a_rerun(publishe
 def test_annulling_an_open_vote_stops_it_taking_votes(published):
     conf, secretariat, _motion, _poll = published
     chair = make_staff(conf)
-    poll = voting.open_poll(voting.create_motion_poll(make_motion(conf)), chair)
+    poll = voting.open_poll(put.create_motion_poll(make_motion(conf)), chair)
     actions.annul_and_rerun(poll, "Wrong motion put", secretariat)
     outcome = voting.cast_vote(make_rep(conf), poll.pk, "for", uuid.uuid4())
     assert not outcome.ok and outcome.code == "poll_not_open"
@@ -133,7 +134,8 @@ def test_the_desk_pages_correct_and_annul_and_refuse_the_chair(published):
 
 def test_an_amendment_vote_is_rerun_on_the_same_amendment_but_not_annulled_once_it_has_acted(published):
     conf, secretariat, motion, _poll = published
-    from motions.procedure import propose_amendment, put_amendment
+    from motions.procedure import propose_amendment
+    from voting.put import put_amendment
 
     chair = make_staff(conf)
     other = make_motion(conf)
@@ -143,7 +145,7 @@ def test_an_amendment_vote_is_rerun_on_the_same_amendment_but_not_annulled_once_
     assert (rerun.amendment_id, rerun.motion_id, rerun.status) == (amendment.pk, other.pk, Poll.Status.DRAFT)
     voting.open_poll(rerun, chair)
     voting.cast_vote(make_rep(conf), rerun.pk, "for", uuid.uuid4())
-    voting.publish_result(voting.close_poll(rerun.pk, chair), chair)
+    results.publish_result(closing.close_poll(rerun.pk, chair), chair)
     with pytest.raises(Refused):
         actions.annul_and_rerun(rerun, "Too late", secretariat)
     with pytest.raises(Refused):
@@ -155,12 +157,12 @@ def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
     secretariat = make_staff(conf, role="secretariat")
     chair = make_staff(conf)
     motion = make_motion(conf)
-    poll = voting.open_poll(voting.create_motion_poll(motion), chair)
+    poll = voting.open_poll(put.create_motion_poll(motion), chair)
     voters = [make_rep(conf, name=f"Dr Hidden Voter {i}") for i in range(3)]
     receipts = [
         voting.cast_vote(v, poll.pk, c, uuid.uuid4()).receipt for v, c in zip(voters, ["for", "against", "for"])
     ]
-    voting.publish_result(voting.close_poll(poll.pk, chair), chair)
+    results.publish_result(closing.close_poll(poll.pk, chair), chair)
     actions.correct_result(poll, {"for": 3, "against": 1, "abstain": 0}, "Recount", secretariat)
     actions.annul_and_rerun(poll, "Failure", secretariat)
     actions.set_checked_in(voters[0], True, secretariat)
@@ -187,7 +189,7 @@ def test_correcting_and_annulling_send_their_events_after_commit_with_a_new_seq(
     published, monkeypatch, django_capture_on_commit_callbacks
 ):
     conf, secretariat, motion, poll = published
-    from voting import events
+    from conference import events
 
     sent: list[tuple[str, dict]] = []
     monkeypatch.setattr(events, "send_now", lambda conference_id, event, audience: sent.append((audience, event)))

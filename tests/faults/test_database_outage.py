@@ -15,11 +15,11 @@ import pytest
 from channels.db import database_sync_to_async as db
 from django.db import connection
 
-from voting import actions
-from voting.models import Ballot
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.faults.conftest import PG_PROXY, WORKER_C, Phone, needs_services, new_key
 from tests.ws import session_cookie_for
+from voting import actions, put
+from voting.models import Ballot
 
 pytestmark = [needs_services, pytest.mark.django_db(transaction=True)]
 
@@ -83,7 +83,7 @@ def post_vote(cookie: str, slug: str, body: dict) -> tuple[int, dict]:
 async def test_a_vote_is_refused_while_the_database_is_unreachable_and_taken_when_it_is_back(procs):
     def build():
         conf = make_conference()
-        poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), make_staff(conf))
+        poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), make_staff(conf))
         return conf, poll.pk, session_cookie_for(make_rep(conf)), session_cookie_for(make_rep(conf))
 
     conf, poll_id, cookie, http_cookie = await db(build)()

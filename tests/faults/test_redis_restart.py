@@ -9,10 +9,10 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async as db
 
-from voting.models import Participation
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.faults.conftest import OWN_REDIS, WORKER_A, WORKER_B, Phone, needs_services, new_key
 from tests.ws import session_cookie_for
+from voting.models import Participation
 
 pytestmark = [needs_services, pytest.mark.django_db(transaction=True)]
 

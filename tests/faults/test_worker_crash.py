@@ -13,10 +13,10 @@ import random
 import pytest
 from channels.db import database_sync_to_async as db
 
-from voting.models import Ballot, Participation
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.faults.conftest import WORKER_A, WORKER_B, Phone, needs_services, new_key
 from tests.ws import session_cookie_for
+from voting.models import Ballot, Participation
 
 pytestmark = [needs_services, pytest.mark.django_db(transaction=True)]
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from conference.errors import Refused
 from motions import agenda
-from motions.actions import call_motion
+from motions.agenda import call_motion
 from motions.models import Motion, Section
-from voting.errors import Refused
 from tests.factories import make_motion, make_section
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import pytest
 from channels.db import database_sync_to_async as db
 
 from motions import debate, procedure
-from motions.actions import call_motion
+from motions.agenda import call_motion
 from tests.factories import make_conference, make_motion, make_rep, make_section, make_staff
 from tests.ws import connect, drain
+from voting import put
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("hall")]
 
@@ -29,7 +30,7 @@ async def test_the_projector_state_from_events_equals_a_fresh_snapshot():
     def session():
         call_motion(conf, motion, chair)
         amendment = procedure.propose_amendment(motion, "amendment", "Replace", chair, new_wording="Amended.")
-        procedure.request_debate(ar, rep)
+        put.request_debate(ar, rep)
         debate.start_speech(conf, chair, role="proposer", speaker=rep)
         return amendment
 

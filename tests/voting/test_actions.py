@@ -5,16 +5,17 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from conference import errors
+from conference.errors import Refused
 from conference.models import Representative
 from motions.models import Motion
-from voting import actions, errors
-from voting.actions import VoteRequest, cast_vote, record_votes
-from voting.errors import Refused
-from voting.models import Ballot, Participation, Poll
 from tests.factories import make_conference, make_motion, make_rep, make_staff
+from voting import actions, closing, put, results
+from voting.actions import VoteRequest, cast_vote, record_votes
+from voting.models import Ballot, Participation, Poll
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def chair(conf):
 
 
 def open_motion_poll(motion, chair, **kw) -> Poll:
-    return actions.open_poll(actions.create_motion_poll(motion, **kw), chair)
+    return actions.open_poll(put.create_motion_poll(motion, **kw), chair)
 
 
 def vote(rep, poll, choice, key=None):
@@ -77,12 +78,12 @@ def test_a_changeable_vote_can_be_changed_while_open_and_keeps_its_receipt(conf,
 
 def test_a_vote_on_a_closed_or_unopened_poll_is_refused(conf, chair):
     motion = make_motion(conf)
-    draft = actions.create_motion_poll(motion)
+    draft = put.create_motion_poll(motion)
     rep = make_rep(conf)
     early = vote(rep, draft, "for")
     assert (early.code, early.message) == (errors.POLL_NOT_OPEN, "Not counted: this vote is not open yet.")
     actions.open_poll(draft, chair)
-    actions.close_poll(draft.pk, chair)
+    closing.close_poll(draft.pk, chair)
     late = vote(rep, draft, "for")
     assert late.code == errors.POLL_NOT_OPEN
     assert late.message.startswith("Not counted: the vote closed")
@@ -90,7 +91,7 @@ def test_a_vote_on_a_closed_or_unopened_poll_is_refused(conf, chair):
 
 
 def test_a_vote_after_the_countdown_ran_out_is_refused_even_before_the_close(conf, chair):
-    poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair, countdown_seconds=60)
+    poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair, countdown_seconds=60)
     Poll.objects.filter(pk=poll.pk).update(closes_at=poll.opened_at)
     assert vote(make_rep(conf), poll, "for").code == errors.POLL_NOT_OPEN
 
@@ -141,19 +142,19 @@ def test_only_one_poll_is_open_at_a_time(conf, chair):
 
 def test_an_incompetent_motion_is_never_put(conf):
     with pytest.raises(Refused):
-        actions.create_motion_poll(make_motion(conf, category=Motion.Category.INCOMPETENT))
+        put.create_motion_poll(make_motion(conf, category=Motion.Category.INCOMPETENT))
 
 
 def test_close_declares_the_result_and_closing_twice_changes_nothing(conf, chair):
     poll = open_motion_poll(make_motion(conf), chair)
     for choice in ["for", "for", "against", "abstain"]:
         assert vote(make_rep(conf), poll, choice).ok
-    closed = actions.close_poll(poll.pk, chair)
+    closed = closing.close_poll(poll.pk, chair)
     assert closed.status == Poll.Status.CLOSED
     assert closed.result["outcome"] == "carried"
     assert {c["key"]: c["count"] for c in closed.result["counts"]} == {"for": 2, "against": 1, "abstain": 1}
     first_closed_at = closed.closed_at
-    again = actions.close_poll(poll.pk, chair)
+    again = closing.close_poll(poll.pk, chair)
     assert again.closed_at == first_closed_at and again.result == closed.result
 
 
@@ -161,7 +162,7 @@ def test_two_thirds_motion_uses_its_rule(conf, chair):
     poll = open_motion_poll(make_motion(conf, requires_two_thirds=True), chair)
     for choice in ["for", "for", "against", "against"]:
         vote(make_rep(conf), poll, choice)
-    assert actions.close_poll(poll.pk).result["outcome"] == "lost"
+    assert closing.close_poll(poll.pk).result["outcome"] == "lost"
 
 
 def test_a_tie_waits_for_the_casting_vote_and_cannot_be_published_before(conf, chair):
@@ -170,22 +171,22 @@ def test_a_tie_waits_for_the_casting_vote_and_cannot_be_published_before(conf, c
     poll = open_motion_poll(make_motion(conf), chair)
     vote(make_rep(conf), poll, "for")
     vote(make_rep(conf), poll, "against")
-    assert actions.close_poll(poll.pk).result["outcome"] == "tie"
+    assert closing.close_poll(poll.pk).result["outcome"] == "tie"
     with pytest.raises(Refused):
-        actions.publish_result(poll, chair)
-    resolved = actions.resolve_tie(poll, carried=True, by=chair)
+        results.publish_result(poll, chair)
+    resolved = closing.resolve_tie(poll, carried=True, by=chair)
     assert resolved.result["outcome"] == "carried" and resolved.result["casting_vote"] == "for"
-    assert actions.publish_result(poll, chair).motion.outcome == "carried"
+    assert results.publish_result(poll, chair).motion.outcome == "carried"
 
 
 def test_publishing_records_the_motion_outcome(conf, chair):
     motion = make_motion(conf)
     poll = open_motion_poll(motion, chair)
     vote(make_rep(conf), poll, "against")
-    actions.close_poll(poll.pk)
+    closing.close_poll(poll.pk)
     with pytest.raises(Refused):
-        actions.publish_result(actions.create_motion_poll(motion), chair)  # not closed yet
-    actions.publish_result(poll, chair)
+        results.publish_result(put.create_motion_poll(motion), chair)  # not closed yet
+    results.publish_result(poll, chair)
     motion.refresh_from_db()
     assert (motion.outcome, motion.status) == ("lost", Motion.Status.DECIDED)
 
@@ -197,8 +198,8 @@ def test_a_motion_in_parts_is_carried_in_part(conf, chair):
         poll = open_motion_poll(motion, chair, part=part)
         for rep, choice in zip(reps, choices):
             assert vote(rep, poll, choice).ok
-        actions.close_poll(poll.pk)
-        actions.publish_result(poll, chair)
+        closing.close_poll(poll.pk)
+        results.publish_result(poll, chair)
         part.refresh_from_db()
     motion.refresh_from_db()
     assert [p.outcome for p in motion.parts.all()] == ["carried", "lost", "carried"]
@@ -206,22 +207,22 @@ def test_a_motion_in_parts_is_carried_in_part(conf, chair):
 
 
 def test_live_polls_with_options_and_a_scale(conf, chair):
-    poll = actions.create_live_poll(conf, "Which matters most?", options=["Premises", "Liability", "Salaried"])
-    scale = actions.create_live_poll(conf, "How confident?", scale_max=6)
+    poll = put.create_live_poll(conf, "Which matters most?", options=["Premises", "Liability", "Salaried"])
+    scale = put.create_live_poll(conf, "How confident?", scale_max=6)
     assert [o.key for o in scale.options.all()] == ["1", "2", "3", "4", "5", "6"]
     actions.open_poll(poll, chair)
     vote(make_rep(conf), poll, "o2")
     vote(make_rep(conf), poll, "o2")
     vote(make_rep(conf), poll, "o1")
-    result = actions.close_poll(poll.pk).result
+    result = closing.close_poll(poll.pk).result
     assert result["outcome"] == ""
     assert [(c["label"], c["count"], c["percent"]) for c in result["counts"]] == [
         ("Premises", 1, 33.3), ("Liability", 2, 66.7), ("Salaried", 0, 0.0)
     ]
     with pytest.raises(Refused):
-        actions.create_live_poll(conf, "Bad", options=["Only one"])
+        put.create_live_poll(conf, "Bad", options=["Only one"])
     with pytest.raises(Refused):
-        actions.create_live_poll(conf, "Bad", scale_max=50)
+        put.create_live_poll(conf, "Bad", scale_max=50)
 
 
 def test_a_vote_takes_a_bounded_number_of_queries(conf, chair):
@@ -237,7 +238,7 @@ def test_a_resend_of_a_stored_vote_after_the_close_is_still_acknowledged(conf, c
     rep = make_rep(conf)
     key = uuid.uuid4()
     first = vote(rep, poll, "for", key)
-    actions.close_poll(poll.pk)
+    closing.close_poll(poll.pk)
     again = vote(rep, poll, "for", key)  # its acknowledgement was lost; the phone resends
     assert again.ok and again.receipt == first.receipt
     assert vote(rep, poll, "for").code == errors.POLL_NOT_OPEN  # a new key is a new vote: refused

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
@@ -10,9 +9,9 @@ from channels.db import database_sync_to_async as db
 from channels.testing import WebsocketCommunicator
 
 from conference.asgi import application
-from voting.models import Ballot, Participation, Poll
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.ws import connect, drain, receive_until
+from voting.models import Ballot, Participation, Poll
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("hall")]
 

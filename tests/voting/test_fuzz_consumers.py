@@ -13,15 +13,16 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async as db
 from channels.testing import WebsocketCommunicator
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conference.asgi import application
 from conference.models import AuditEntry, Conference
-from motions.commands import REP_COMMANDS, STAFF_COMMANDS
-from voting import actions
-from voting.models import Ballot, Participation, Poll
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.ws import ORIGIN, session_cookie
+from voting import actions, closing, put, results
+from voting.commands import REP_COMMANDS, STAFF_COMMANDS
+from voting.models import Ballot, Participation, Poll
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("hall")]
 
@@ -47,7 +48,7 @@ bad_id = st.one_of(
     st.booleans(), st.text(max_size=20), st.floats(allow_nan=False), st.lists(st.integers(), max_size=2),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
-# The agenda and debate commands (motions.commands) may legitimately succeed on a random
+# The agenda and debate commands (voting.commands) may legitimately succeed on a random
 # message (for example "next" needs no fields): their "ok" is accepted, and then the
 # data may change. Every other message must change nothing.
 PROCEDURE = frozenset(STAFF_COMMANDS + REP_COMMANDS)
@@ -77,22 +78,22 @@ async def floor() -> Floor:
         rep = make_rep(conf)
         ids: dict[str, int] = {}
         for state in ("published", "closed"):
-            poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair)
+            poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
             actions.cast_vote(rep, poll.pk, "for", uuid.uuid4())
-            actions.close_poll(poll.pk, chair)
+            closing.close_poll(poll.pk, chair)
             if state == "published":
-                actions.publish_result(poll, chair)
+                results.publish_result(poll, chair)
             ids[state] = poll.pk
         motion = make_motion(conf)
-        ids["draft"] = actions.create_motion_poll(motion).pk
+        ids["draft"] = put.create_motion_poll(motion).pk
         ids["motion"] = motion.pk
-        open_poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair)
+        open_poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
         # The representative has voted on the open poll (no changes allowed), so even a
         # well-formed vote among the random ones changes nothing.
         assert actions.cast_vote(rep, open_poll.pk, "against", uuid.uuid4()).ok
         ids["open"] = open_poll.pk
         ids["foreign_motion"] = make_motion(other).pk
-        ids["foreign_poll"] = actions.create_motion_poll(make_motion(other)).pk
+        ids["foreign_poll"] = put.create_motion_poll(make_motion(other)).pk
         return conf, chair, rep, ids
 
     conf, chair, rep, ids = await db(build)()

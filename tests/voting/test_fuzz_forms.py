@@ -9,13 +9,14 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conference.auth import SESSION_REP
-from voting import actions
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.voting.test_fuzz_consumers import database_state, json_value
 from tests.voting.test_views import post_vote, signed_in
+from voting import actions, put
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def hall(settings):
     settings.RATE_LIMITS = {k: (10**6, 60) for k in settings.RATE_LIMITS}
     conf = make_conference()
     chair = make_staff(conf)
-    poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair)
+    poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
     voted, fresh = make_rep(conf), make_rep(conf)
     assert actions.cast_vote(voted, poll.pk, "for", uuid.uuid4()).ok  # no change allowed: any vote is refused
     return conf, poll, voted, fresh

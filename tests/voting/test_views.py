@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from voting import actions
-from voting.models import Ballot
 from tests.factories import make_conference, make_motion, make_rep, make_staff
+from voting import actions, closing, put, results
+from voting.models import Ballot
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def open_poll():
     conf = make_conference()
     chair = make_staff(conf)
     motion = make_motion(conf, title="Cap of 1,500 patients per GP")
-    poll = actions.open_poll(actions.create_motion_poll(motion), chair)
+    poll = actions.open_poll(put.create_motion_poll(motion), chair)
     return conf, chair, poll
 
 
@@ -98,10 +98,10 @@ def test_projector_and_results_pages_are_public_and_show_only_published_results(
     conf, chair, poll = open_poll
     assert client.get(reverse("screen", args=[conf.slug])).status_code == 200
     actions.cast_vote(make_rep(conf), poll.pk, "for", uuid.uuid4())
-    actions.close_poll(poll.pk)
+    closing.close_poll(poll.pk)
     assert "Cap of 1,500" not in client.get(reverse("results", args=[conf.slug])).content.decode()
     assert client.get(reverse("poll-result", args=[conf.slug, poll.pk])).status_code == 404
-    actions.publish_result(poll, chair)
+    results.publish_result(poll, chair)
     page = client.get(reverse("results", args=[conf.slug])).content.decode()
     assert "Cap of 1,500" in page and "Carried" in page.title() or "carried" in page
     receipt = Ballot.objects.get(poll=poll).receipt

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Conference, Representative
-from conference.desk import documents, exports, imports
+from desk import documents, exports, imports
 
 KINDS = (*imports.KINDS, "results", "resolutions", "cards")
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conference.actions import reissue_code
+from conference.errors import Refused
 from conference.models import Conference, Representative, format_code
 from voting.actions import open_poll
-from voting.errors import Refused
 from voting.models import Poll
 
 from . import actions, exports, imports

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Conference
-from conference.desk import actions, imports
+from desk import actions, imports
 
 
 class Command(BaseCommand):

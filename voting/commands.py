@@ -11,14 +11,14 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
+from conference import errors
+from conference.errors import Refused, whole_number
 from conference.models import LMC, Conference, Representative
-from voting import errors
-from voting.errors import Refused, whole_number
+from motions import agenda, debate, procedure
+from motions.models import Amendment, Motion, Section, SpeakRequest
 
-from voting.models import Poll
-
-from . import agenda, chosen, debate, procedure
-from .models import Amendment, Motion, Section, SpeakRequest
+from . import put
+from .models import Poll
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 MAX_TEXT = 4000
@@ -94,7 +94,7 @@ class ProcedureCommands:
 
     def _do_open_chosen(self, message: dict[str, Any]) -> dict[str, Any]:
         max_choices = whole_number(message, "max_choices")
-        poll = chosen.open_chosen_ballot(
+        poll = put.open_chosen_ballot(
             self.conference, self.representative, max_choices=max_choices or 1,
             motion_ids=self._ids(message, "motions"),
             countdown_seconds=whole_number(message, "countdown", optional=True),
@@ -103,7 +103,7 @@ class ProcedureCommands:
 
     def _do_apply_chosen(self, message: dict[str, Any]) -> dict[str, Any]:
         poll = _get(Poll, whole_number(message, "poll"), "ballot", conference=self.conference, kind=Poll.Kind.PICK)
-        motions = chosen.apply_chosen(poll, whole_number(message, "places") or 1, self.representative,
+        motions = put.apply_chosen(poll, whole_number(message, "places") or 1, self.representative,
                                       settle=self._ids(message, "settle") or [])
         return {"chosen": [m.pk for m in motions]}
 
@@ -127,7 +127,7 @@ class ProcedureCommands:
         agenda.reorder(self._section(message), order, self.representative)
 
     def _do_block(self, message: dict[str, Any]) -> dict[str, Any]:
-        poll = procedure.open_block_vote(
+        poll = put.open_block_vote(
             self._section(message), self.representative, whole_number(message, "countdown", optional=True)
         )
         return {"poll_id": poll.pk}
@@ -155,7 +155,7 @@ class ProcedureCommands:
             Amendment, whole_number(message, "amendment"), "amendment", motion__conference=self.conference
         )
         countdown = whole_number(message, "countdown", optional=True)
-        poll = procedure.put_amendment(amendment, self.representative, countdown)
+        poll = put.put_amendment(amendment, self.representative, countdown)
         return {"poll_id": poll.pk}
 
     def _do_procedural(self, message: dict[str, Any]) -> dict[str, Any]:
@@ -165,14 +165,14 @@ class ProcedureCommands:
             if mover_id
             else None
         )
-        poll = procedure.move_procedural(
+        poll = put.put_procedural(
             self._motion(message), _text(message, "kind"), self.representative, moved_by=mover,
             countdown=whole_number(message, "countdown", optional=True),
         )
         return {"poll_id": poll.pk}
 
     def _do_declare(self, message: dict[str, Any]) -> None:
-        procedure.declare_outcome(self._motion(message), _text(message, "outcome"), self.representative)
+        put.declare_outcome(self._motion(message), _text(message, "outcome"), self.representative)
 
     def _do_correct(self, message: dict[str, Any]) -> None:
         procedure.correct_outcome(
@@ -220,4 +220,4 @@ class ProcedureCommands:
 
     def _do_debate_request(self, message: dict[str, Any]) -> None:
         assert self.representative is not None
-        procedure.request_debate(self._motion(message), self.representative)
+        put.request_debate(self._motion(message), self.representative)

@@ -16,11 +16,11 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from conference import demo_data as data
 from conference.models import LMC, Conference, Representative, Session, format_code
+from desk import demo_data as data
 from motions.models import Motion, MotionPart, Section
-from voting.actions import create_live_poll
 from voting.models import Poll
+from voting.put import create_live_poll
 
 LIVE_KINDS = (Poll.Kind.LIVE, Poll.Kind.SCALE)
 

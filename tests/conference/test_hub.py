@@ -7,8 +7,8 @@ import asyncio
 import pytest
 from channels.layers import get_channel_layer
 
-from voting import hub as hub_module
-from voting.hub import Hub, abroadcast, group_name
+from conference import hub as hub_module
+from conference.hub import Hub, abroadcast, group_name
 
 
 class FakeSocket:

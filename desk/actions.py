@@ -15,16 +15,20 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference import errors
 from conference.actions import audit
+from conference.errors import Refused
+from conference.events import kick_on_commit, publish, send_on_commit
 from conference.models import LMC, Conference, Representative
-from motions.models import Motion, MotionPart, Outcome, OutcomeChange, Section
-from motions.procedure import correct_outcome, send_motion_updated
-from voting import errors, events, rules
-from voting.actions import _thresholds
-from voting.errors import Refused
-from voting.models import Option, Poll
-from voting.snapshot import published_payload
-from voting.turnout import count_turnout
+from motions import procedure
+from motions.models import Motion, MotionPart, Outcome, Section
+from voting import events as voting_events
+from voting import rules
+from voting.closing import thresholds
+from voting.models import Poll
+from voting.put import new_poll
+from voting.results import send_published
+from voting.turnout import send_turnout_on_commit
 
 from .imports import ImportReport
 from .models import Deputisation, Job, ResultRevision
@@ -81,7 +85,7 @@ def _import_reps(
             rep.save(update_fields=changed)
             counts["updated"] += 1
             if was_active and not rep.is_active:
-                events.kick_on_commit(conference.pk, f"rep:{rep.pk}")
+                kick_on_commit(conference.pk, f"rep:{rep.pk}")
 
 
 def _import_motions(
@@ -155,9 +159,7 @@ def _no_open_poll(conference: Conference) -> None:
 def _send_turnout(conference: Conference) -> None:
     poll = Poll.objects.filter(conference=conference, status=Poll.Status.OPEN).first()
     if poll is not None:
-        event = count_turnout(poll.pk)
-        if event is not None:
-            events.send_on_commit(conference.pk, event, audience="turnout")
+        send_turnout_on_commit(poll)
 
 
 def set_checked_in(rep: Representative, present: bool, by: Representative | None) -> Representative:
@@ -192,7 +194,7 @@ def seat_deputy(absent: Representative, deputy: Representative, by: Representati
         deputy.save(update_fields=["is_active", "checked_in"])
         seat = Deputisation.objects.create(conference=conference, lmc=absent.lmc, absent=absent, deputy=deputy)
         audit(conference, by, "deputy.seated", deputy, deputy_id=deputy.pk, absent_id=absent.pk)
-        events.kick_on_commit(conference.pk, f"rep:{absent.pk}")
+        kick_on_commit(conference.pk, f"rep:{absent.pk}")
         _send_turnout(conference)
     return seat
 
@@ -213,7 +215,7 @@ def end_deputisation(seat: Deputisation, by: Representative | None) -> Deputisat
         seat.ended_at = timezone.now()
         seat.save(update_fields=["ended_at"])
         audit(seat.conference, by, "deputy.stood_down", seat.deputy, deputy_id=seat.deputy_id, absent_id=seat.absent_id)
-        events.kick_on_commit(seat.conference_id, f"rep:{seat.deputy_id}")
+        kick_on_commit(seat.conference_id, f"rep:{seat.deputy_id}")
         _send_turnout(seat.conference)
     return seat
 
@@ -286,12 +288,9 @@ def correct_result(
             previous_counts=_counts(previous), counts=_counts(result),
         )  # fmt: skip
         if poll.status == Poll.Status.PUBLISHED:
-            seq = poll.conference.next_seq()
-            events.send_on_commit(
-                poll.conference_id, {"type": events.RESULT_PUBLISHED, "seq": seq, **published_payload(poll)}
-            )
+            send_published(poll)
             if changes_outcome:
-                _motion_follows(poll, by, reason)
+                procedure.follow_corrected_result(poll.motion, poll.part, poll.result["outcome"], by, reason)
     return poll
 
 
@@ -302,7 +301,7 @@ def _corrected(poll: Poll, counts: dict[str, int], outcome: str) -> dict[str, An
     tallied = [rules.OptionCount(o.key, o.label, counts[o.key]) for o in options]
     result = rules.decide(
         tallied, poll.majority, chair_casting_vote=poll.conference.chair_casting_vote,
-        thresholds=_thresholds(poll.conference_id),
+        thresholds=thresholds(poll.conference_id),
     ).as_dict()  # fmt: skip
     if outcome:
         result["outcome"] = outcome
@@ -310,21 +309,6 @@ def _corrected(poll: Poll, counts: dict[str, int], outcome: str) -> dict[str, An
         raise Refused(errors.INVALID_STATE, _("These counts tie: give the outcome the chair declared."))
     result["corrected"] = True
     return result
-
-
-def _motion_follows(poll: Poll, by: Representative | None, reason: str) -> None:
-    """The motion (or part) a corrected vote decided takes the corrected outcome."""
-    motion = Motion.objects.select_for_update().get(pk=poll.motion_id)
-    if poll.part_id is not None:
-        MotionPart.objects.filter(pk=poll.part_id).update(outcome=poll.result["outcome"])
-        parts = list(motion.parts.values_list("outcome", flat=True))
-        if any(o == Outcome.NONE for o in parts):
-            return  # the motion is decided when its last part is
-        outcome = rules.overall_outcome(parts)
-    else:
-        outcome = poll.result["outcome"]
-    if motion.outcome and motion.outcome != outcome:
-        correct_outcome(motion, outcome, by, reason)
 
 
 def _counts(result: dict[str, Any] | None) -> dict[str, int]:
@@ -357,7 +341,7 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
         poll.closed_at = poll.closed_at or timezone.now()
         poll.save(update_fields=["status", "closed_at"])
         if previous_status == Poll.Status.PUBLISHED:
-            _undecide(poll, by, reason)
+            procedure.undecide(poll.motion, poll.part, by, reason)
         rerun = _rerun(poll)
         ResultRevision.objects.create(
             poll=poll,
@@ -374,43 +358,30 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
         )  # fmt: skip
         # What everyone sees changes (an open vote stops, a published result is set aside):
         # a new seq, so no snapshot cached before it is served after it.
-        seq = poll.conference.next_seq()
+        seq = publish(poll.conference, voting_events.RESULT_ANNULLED, {"poll_id": poll.pk, "rerun_poll_id": rerun.pk})
         if previous_status == Poll.Status.OPEN:
-            events.send_on_commit(poll.conference_id, {"type": events.POLL_CLOSED, "seq": seq, "poll_id": poll.pk})
-        events.send_on_commit(
-            poll.conference_id,
-            {"type": events.RESULT_ANNULLED, "seq": seq, "poll_id": poll.pk, "rerun_poll_id": rerun.pk},
-        )
+            # The same number as the annulment: one change that everyone sees at once.
+            send_on_commit(poll.conference_id, {"type": voting_events.POLL_CLOSED, "seq": seq, "poll_id": poll.pk})
     return rerun
-
-
-def _undecide(poll: Poll, by: Representative | None, reason: str) -> None:
-    """The motion is open again; its outcome history keeps the outcome it had."""
-    motion = Motion.objects.select_for_update().get(pk=poll.motion_id)
-    if poll.part_id is not None:
-        MotionPart.objects.filter(pk=poll.part_id).update(outcome=Outcome.NONE)
-    if motion.outcome:
-        OutcomeChange.objects.create(motion=motion, previous=motion.outcome, outcome=Outcome.NONE, by=by, reason=reason)
-    Motion.objects.filter(pk=motion.pk).update(outcome=Outcome.NONE, status=Motion.Status.UNDER_DEBATE, decided_at=None)
-    send_motion_updated(motion)
 
 
 def _rerun(poll: Poll) -> Poll:
     """The same question on the same thing (motion, part, amendment, procedural motion or
     block), with the same choices, as a draft."""
-    rerun = Poll.objects.create(
-        conference_id=poll.conference_id,
+    rerun = new_poll(
+        poll.conference_id,
+        poll.question,
+        kind=poll.kind,
+        majority=poll.majority,
+        options=[(o.key, o.label, o.motion) if o.motion_id else (o.key, o.label) for o in poll.options.all()],
         motion_id=poll.motion_id,
         part_id=poll.part_id,
         amendment_id=poll.amendment_id,
         procedural_id=poll.procedural_id,
-        kind=poll.kind,
-        question=poll.question,
-        majority=poll.majority,
         allow_change=poll.allow_change,
         secret=poll.secret,
+        max_choices=poll.max_choices,
     )
-    Option.objects.bulk_create(Option(poll=rerun, key=o.key, label=o.label, order=o.order) for o in poll.options.all())
     rerun.block_motions.set(poll.block_motions.all())
     return rerun
 

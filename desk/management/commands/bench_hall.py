@@ -7,7 +7,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from bench.hall import create_hall
+from desk.hall import create_hall
 
 
 class Command(BaseCommand):

@@ -1,0 +1,267 @@
+"""Putting a question to the hall: every poll is made here, by one constructor.
+
+A motion or one of its parts, an amendment or a rider, a procedural motion, a section's
+A/AR block, the chosen-motions ballot and a free live poll. The motion's own state (its
+wording, outcome, group, block) is ``motions``'; when a vote is published,
+``record_poll_outcome`` hands the result to motions and does what it says follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from conference import errors
+from conference.actions import audit
+from conference.errors import Refused
+from conference.models import Conference, Representative
+from motions import chosen, procedure
+from motions.models import Amendment, Motion, MotionPart, Outcome, ProceduralMotion, Section
+
+from .actions import open_poll
+from .models import Option, Poll
+
+MOTION_OPTIONS = [("for", "For"), ("against", "Against"), ("abstain", "Abstain")]
+# An option carries the motion it stands for on a chosen-motions ballot.
+Choice = tuple[str, str] | tuple[str, str, Motion]
+
+
+def new_poll(
+    conference_id: int,
+    question: str,
+    *,
+    kind: str = Poll.Kind.MOTION,
+    majority: str = Poll.Majority.SIMPLE,
+    options: Sequence[Choice] = MOTION_OPTIONS,
+    **fields: object,
+) -> Poll:
+    """The one poll constructor: a draft poll with its options (For/Against/Abstain by default)."""
+    with transaction.atomic():
+        poll = Poll.objects.create(
+            conference_id=conference_id, kind=kind, question=question[:500], majority=majority, **fields
+        )
+        Option.objects.bulk_create(
+            Option(poll=poll, key=c[0], label=c[1][:200], order=i, motion=c[2] if len(c) > 2 else None)  # type: ignore[misc]
+            for i, c in enumerate(options)
+        )
+    return poll
+
+
+# --- Motions and their parts ---------------------------------------------------------
+
+
+def create_motion_poll(
+    motion: Motion, part: MotionPart | None = None, *, allow_change: bool = False, secret: bool = True
+) -> Poll:
+    if not motion.can_be_put:
+        raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
+    if part is not None and part.motion_id != motion.pk:
+        raise Refused(errors.MALFORMED, "That part belongs to another motion.")
+    if procedure.undecided_amendments(motion):
+        raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
+    question = f"Motion {motion.number}" + (f", part ({part.label})" if part else "") + f": {motion.title}"
+    return new_poll(
+        motion.conference_id,
+        question,
+        majority=Poll.Majority.TWO_THIRDS if motion.requires_two_thirds else Poll.Majority.SIMPLE,
+        motion=motion,
+        part=part,
+        allow_change=allow_change,
+        secret=secret,
+    )
+
+
+def put_motion(
+    motion: Motion,
+    part: MotionPart | None,
+    by: Representative | None,
+    *,
+    countdown: int | None = None,
+    allow_change: bool = False,
+    secret: bool = True,
+) -> Poll:
+    """Put a motion (or one part) to the vote; a refused open leaves no draft behind."""
+    with transaction.atomic():
+        return open_poll(create_motion_poll(motion, part, allow_change=allow_change, secret=secret), by, countdown)
+
+
+def put_question(motion: Motion, by: Representative | None) -> Poll | None:
+    """Closure carried: the question under debate is put at once (the next amendment first).
+
+    A motion in parts waits for the chair to say how it is taken.
+    """
+    amendment = motion.amendments.filter(outcome=Outcome.NONE).first()
+    if amendment is not None:
+        return put_amendment(amendment, by)
+    if not motion.parts.exists():
+        return put_motion(motion, None, by)
+    return None
+
+
+# --- Amendments, procedural motions, the A/AR block -----------------------------------
+
+
+def put_amendment(amendment: Amendment, by: Representative | None, countdown: int | None = None) -> Poll:
+    with transaction.atomic():
+        amendment = Amendment.objects.select_for_update().select_related("motion", "proposer").get(pk=amendment.pk)
+        if amendment.outcome:
+            raise Refused(errors.INVALID_STATE, "This amendment is decided.")
+        if amendment.polls.exclude(status=Poll.Status.DRAFT).exists():
+            raise Refused(errors.INVALID_STATE, "This amendment has been put already.")
+        motion = amendment.motion
+        question = (
+            f"{amendment.get_kind_display()} to motion {motion.number} ({amendment.proposer or 'chair'}): {amendment.text}"
+        )
+        poll = new_poll(motion.conference_id, question, motion=motion, amendment=amendment)
+        return open_poll(poll, by, countdown)
+
+
+def put_procedural(
+    motion: Motion,
+    kind: str,
+    by: Representative | None,
+    *,
+    moved_by: Representative | None = None,
+    countdown: int | None = None,
+) -> Poll:
+    """Move a procedural motion on the motion under debate and put it, with its majority."""
+    with transaction.atomic():
+        procedural = procedure.new_procedural(motion, kind, by, moved_by=moved_by)
+        question = f"{procedural.get_kind_display()} (motion {motion.number}: {motion.title})"
+        poll = new_poll(motion.conference_id, question, majority=procedural.majority, motion=motion,
+                        procedural=procedural)
+        return open_poll(poll, by, countdown)
+
+
+def open_block_vote(section: Section, by: Representative | None, countdown: int | None = None) -> Poll:
+    """A section's A and AR motions, taken together without debate in one vote."""
+    with transaction.atomic():
+        motions = list(
+            Motion.objects.select_for_update().filter(pk__in=[m.pk for m in procedure.block_motions(section)])
+        )
+        if not motions:
+            raise Refused(errors.INVALID_STATE, "This section has no A or AR motions left to take as a block.")
+        numbers = ", ".join(str(m.number) for m in sorted(motions, key=lambda m: m.number))
+        poll = new_poll(section.conference_id, f"A and AR motions of {section.title}: {numbers}")
+        poll.block_motions.set(motions)
+        audit(section.conference_id, by, "block.put", section, poll_id=poll.pk, motions=[m.pk for m in motions])
+        return open_poll(poll, by, countdown)
+
+
+def request_debate(motion: Motion, representative: Representative) -> Motion:
+    """A representative asks to debate an A/AR motion, unless its block is already put."""
+    if motion.block_polls.exclude(status=Poll.Status.PUBLISHED).exists():
+        raise Refused(errors.INVALID_STATE, "The block vote has been put already.")
+    return procedure.request_debate(motion, representative)
+
+
+def declare_outcome(motion: Motion, outcome: str, by: Representative | None) -> Motion:
+    """The chair declares an outcome without a vote, never while a vote on the motion is pending."""
+    with transaction.atomic():
+        if Poll.objects.filter(motion=motion, status__in=[Poll.Status.OPEN, Poll.Status.CLOSED]).exists():
+            raise Refused(errors.INVALID_STATE, "A vote on this motion is open or awaits publishing.")
+        return procedure.declare_outcome(motion, outcome, by)
+
+
+# --- Live polls and the chosen-motions ballot -----------------------------------------
+
+
+def create_live_poll(
+    conference: Conference,
+    question: str,
+    *,
+    options: Sequence[str] = (),
+    scale_max: int | None = None,
+    allow_change: bool = True,
+    motion: Motion | None = None,
+) -> Poll:
+    """A free live poll: its own options, or a 1-to-N scale."""
+    choices: list[Choice]
+    if scale_max is not None:
+        if not 2 <= scale_max <= 10:
+            raise Refused(errors.MALFORMED, "A scale runs from 1 to between 2 and 10.")
+        choices = [(str(i), str(i)) for i in range(1, scale_max + 1)]
+        kind = Poll.Kind.SCALE
+    else:
+        labels = [o.strip() for o in options if o.strip()]
+        if len(labels) < 2 or len(set(labels)) != len(labels):
+            raise Refused(errors.MALFORMED, "A live poll needs at least two different options.")
+        choices = [(f"o{i + 1}", label) for i, label in enumerate(labels)]
+        kind = Poll.Kind.LIVE
+    return new_poll(conference.pk, question, kind=kind, majority=Poll.Majority.NONE, options=choices,
+                    allow_change=allow_change, motion=motion)
+
+
+def open_chosen_ballot(
+    conference: Conference,
+    by: Representative | None,
+    *,
+    max_choices: int,
+    motion_ids: Sequence[int] | None = None,
+    countdown_seconds: int | None = None,
+) -> Poll:
+    """The secretariat opens the ballot (the chair then settles any tie)."""
+    if by is not None and by.role != Representative.Role.SECRETARIAT:
+        raise Refused(errors.FORBIDDEN, "The secretariat opens the chosen-motions ballot.")
+    motions = chosen.eligible_motions(conference)
+    if motion_ids is not None:
+        wanted = set(motion_ids)
+        motions = [m for m in motions if m.pk in wanted]
+        if len(motions) != len(wanted):
+            raise Refused(errors.MALFORMED, "Only grey motions still on the agenda can be chosen.")
+    if len(motions) < 2:
+        raise Refused(errors.INVALID_STATE, "A chosen-motions ballot needs at least two eligible motions.")
+    if not 1 <= max_choices < len(motions):
+        raise Refused(errors.MALFORMED, f"Each representative picks between 1 and {len(motions) - 1} motions.")
+    with transaction.atomic():
+        poll = new_poll(
+            conference.pk,
+            f"Chosen motions: pick up to {max_choices}",
+            kind=Poll.Kind.PICK,
+            majority=Poll.Majority.NONE,
+            options=[(f"m{m.pk}", f"{m.number}. {m.title}", m) for m in motions],
+            max_choices=max_choices,
+            allow_change=True,
+        )
+        return open_poll(poll, by, countdown_seconds)
+
+
+def _ballot_counts(poll: Poll) -> list[tuple[Motion, int]]:
+    if poll.kind != Poll.Kind.PICK or poll.result is None:
+        raise Refused(errors.INVALID_STATE, "Close the chosen-motions ballot first.")
+    motions = {o.key: o.motion for o in poll.options.select_related("motion")}
+    return [(motions[row["key"]], row["count"]) for row in poll.result["counts"]]
+
+
+def standing(poll: Poll, places: int) -> chosen.Standing:
+    """Who is in on the counts of a closed chosen-motions ballot."""
+    return chosen.standing(_ballot_counts(poll), places)
+
+
+def apply_chosen(poll: Poll, places: int, by: Representative | None, settle: Sequence[int] = ()) -> list[Motion]:
+    """Move the ballot's chosen motions into the chosen section; a tie needs the chair's pick."""
+    if poll.status not in {Poll.Status.CLOSED, Poll.Status.PUBLISHED}:
+        raise Refused(errors.INVALID_STATE, "Close the chosen-motions ballot first.")
+    return chosen.apply_chosen(poll.conference, _ballot_counts(poll), places, by, settle, poll_id=poll.pk, ballot=poll)
+
+
+# --- A published result into the motion's state ---------------------------------------
+
+
+def record_poll_outcome(poll: Poll, by: Representative | None) -> None:
+    """A published vote's result, applied to what it was on (called by publish_result)."""
+    carried = poll.result is not None and poll.result["outcome"] == Outcome.CARRIED
+    if poll.amendment_id is not None:
+        procedure.decide_amendment(Amendment.objects.select_related("motion").get(pk=poll.amendment_id), carried, by)
+    elif poll.procedural_id is not None:
+        procedural = ProceduralMotion.objects.select_related("motion").get(pk=poll.procedural_id)
+        if procedure.decide_procedural(procedural, carried, by) == procedure.PUT_QUESTION:
+            put_question(procedural.motion, by)
+    elif poll.motion_id is None:
+        procedure.decide_block(list(poll.block_motions.all()), carried, by, poll.pk)
+    else:
+        assert poll.result is not None
+        procedure.decide_motion(poll.motion, poll.part, poll.result["outcome"], by, poll.pk)
+    if poll.motion_id is not None:
+        poll.motion.refresh_from_db()  # the caller holds the poll with its motion
