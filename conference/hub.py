@@ -130,9 +130,7 @@ class Hub(PerLoop):
             await self.deliver(message)
 
     async def deliver(self, message: dict[str, Any]) -> None:
-        targets = [
-            s for s in self.sockets.get(message["conference"], ()) if message["audience"] in s.audiences
-        ]
+        targets = [s for s in self.sockets.get(message["conference"], ()) if message["audience"] in s.audiences]
         if not targets:
             return
         if message["type"] == "hub.kick":
@@ -190,4 +188,6 @@ async def _group_send(group: str, message: dict[str, Any]) -> None:
 
 async def akick(conference_id: int, audience: str) -> None:
     """Close the sockets of an audience (for example "rep:12" when a code is reissued)."""
-    await _group_send(group_name(conference_id), {"type": "hub.kick", "conference": conference_id, "audience": audience})
+    await _group_send(
+        group_name(conference_id), {"type": "hub.kick", "conference": conference_id, "audience": audience}
+    )

@@ -80,7 +80,9 @@ class Session(models.Model):
         ordering = ["order", "starts_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "title"], name="session_unique_title"),
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

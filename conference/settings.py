@@ -108,7 +108,11 @@ if DATABASE_URL:
     # one thread plus the vote writer's anyway.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 2, "max_size": int(env_str("DATABASE_POOL_SIZE") or 8), "timeout": float(env_str("DATABASE_POOL_TIMEOUT") or 30)}
+        "pool": {
+            "min_size": 2,
+            "max_size": int(env_str("DATABASE_POOL_SIZE") or 8),
+            "timeout": float(env_str("DATABASE_POOL_TIMEOUT") or 30),
+        }
     }
     # The pool checks a connection as it hands it out: after a database restart or a network
     # cut it holds only dead ones, and each would fail a vote before being thrown away.
@@ -120,8 +124,11 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH") or str(BASE_DIR / "db.sqlite3"),
             # Votes come from a writer thread while pages read: wait, don't fail.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
-                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"},
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+            },
             # A file, not memory: the vote writer's thread and the request thread share it.
             "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"motionhall-test-{os.getpid()}.sqlite3")},
         }

@@ -50,9 +50,9 @@ def _locked_out(request: HttpRequest, conference: Conference, scope: str, addres
         rep = auth.find_by_code(conference, code) if code else None
         record_lockout(conference, scope, address, rep)
     wait = max(1, ratelimit.limit(name).seconds // 60)
-    error = _(
-        "Too many attempts to join. Wait %(minutes)d minutes and try again, or ask the desk for help."
-    ) % {"minutes": wait}
+    error = _("Too many attempts to join. Wait %(minutes)d minutes and try again, or ask the desk for help.") % {
+        "minutes": wait
+    }
     response = render(request, "conference/join.html", {"conference": conference, "error": error}, status=429)
     response["Retry-After"] = str(ratelimit.limit(name).seconds)
     return response

@@ -27,18 +27,26 @@ def create_hall(n: int) -> dict[str, Any]:
         codes = [new_access_code() for _ in range(n)]
         Representative.objects.bulk_create(
             (
-                Representative(conference=conference, lmc=lmcs[i // REPS_PER_LMC], name=f"Dr Bench {i + 1}",
-                               access_code=code)
+                Representative(
+                    conference=conference, lmc=lmcs[i // REPS_PER_LMC], name=f"Dr Bench {i + 1}", access_code=code
+                )
                 for i, code in enumerate(codes)
             ),
             batch_size=1000,
         )
         user = get_user_model().objects.create_user(f"bench-chair-{tag}", password=password, is_staff=True)
-        Representative.objects.create(conference=conference, name="Bench Chair", role=Representative.Role.CHAIR,
-                                      user=user)
+        Representative.objects.create(
+            conference=conference, name="Bench Chair", role=Representative.Role.CHAIR, user=user
+        )
         section = Section.objects.create(conference=conference, title="Benchmark")
-        motion = Motion.objects.create(conference=conference, section=section, number=1, title="Benchmark motion",
-                                       text="That this conference can vote quickly.", proposer=lmcs[0])
+        motion = Motion.objects.create(
+            conference=conference,
+            section=section,
+            number=1,
+            title="Benchmark motion",
+            text="That this conference can vote quickly.",
+            proposer=lmcs[0],
+        )
     return {
         "conference_id": conference.pk,
         "slug": conference.slug,

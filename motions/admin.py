@@ -23,6 +23,7 @@ class MotionAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
         return [MotionPartInline, AmendmentInline, OutcomeChangeInline]
+
     autocomplete_fields = ["proposer"]
 
 

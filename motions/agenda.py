@@ -120,7 +120,9 @@ def reorder(section: Section, motion_ids: Sequence[int], by: Representative | No
             motions[pk].order = position
         Motion.objects.bulk_update(motions.values(), ["order"])
         audit(section.conference_id, by, "agenda.reordered", section, section_id=section.pk, order=list(motion_ids))
-        publish(section.conference_id, motion_events.AGENDA_CHANGED, {"section_id": section.pk, "order": list(motion_ids)})
+        publish(
+            section.conference_id, motion_events.AGENDA_CHANGED, {"section_id": section.pk, "order": list(motion_ids)}
+        )
     return list(motion_ids)
 
 

@@ -28,8 +28,10 @@ def eligible_motions(conference: Conference) -> list[Motion]:
     """Motions the agenda committee did not prioritise and that are still open: the grey ones."""
     return list(
         Motion.objects.filter(
-            conference=conference, category=Motion.Category.GREY,
-            status=Motion.Status.PENDING, outcome=Outcome.NONE,
+            conference=conference,
+            category=Motion.Category.GREY,
+            status=Motion.Status.PENDING,
+            outcome=Outcome.NONE,
         ).order_by("number")
     )
 
@@ -91,7 +93,14 @@ def apply_chosen(
         for position, motion in enumerate(chosen):
             motion.category, motion.section, motion.order = Motion.Category.CHOSEN, section, position
         Motion.objects.bulk_update(chosen, ["category", "section", "order"])
-        audit(conference, by, "chosen.applied", ballot, poll_id=poll_id, motions=[m.number for m in chosen],
-              settled=[m.number for m in picked])
+        audit(
+            conference,
+            by,
+            "chosen.applied",
+            ballot,
+            poll_id=poll_id,
+            motions=[m.number for m in chosen],
+            settled=[m.number for m in picked],
+        )
         publish(conference, motion_events.AGENDA_CHANGED, {"section_id": section.pk, "order": [m.pk for m in chosen]})
     return chosen

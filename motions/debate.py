@@ -40,7 +40,9 @@ def ask_to_speak(representative: Representative, side: str) -> SpeakRequest:
     with transaction.atomic():
         motion = _motion_on_floor(representative.conference_id)
         request, created = SpeakRequest.objects.get_or_create(
-            motion=motion, representative=representative, status=SpeakRequest.Status.WAITING,
+            motion=motion,
+            representative=representative,
+            status=SpeakRequest.Status.WAITING,
             defaults={"side": side},
         )
         if not created and request.side != side:
@@ -95,8 +97,15 @@ def start_speech(
         request.role, request.status = role, SpeakRequest.Status.SPEAKING
         request.started_at, request.seconds = now, StandingOrders.of(conference).speech_seconds(role)
         request.save()
-        audit(conference, by, "speech.started", request.representative, motion_id=motion.pk, role=role,
-              seconds=request.seconds)
+        audit(
+            conference,
+            by,
+            "speech.started",
+            request.representative,
+            motion_id=motion.pk,
+            role=role,
+            seconds=request.seconds,
+        )
         _send_speech(conference.pk, SpeakRequest.objects.select_related("representative__lmc").get(pk=request.pk))
         send_queue(conference.pk, motion)
     return request

@@ -14,7 +14,11 @@ class Section(models.Model):
     order = models.PositiveIntegerField(default=0)
     minutes = models.PositiveIntegerField(default=30, help_text=_("Time allocated on the agenda."))
     session = models.ForeignKey(
-        "conference.Session", null=True, blank=True, on_delete=models.SET_NULL, related_name="sections",
+        "conference.Session",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sections",
         help_text=_("The sitting this section is taken in."),
     )
     # The guillotine: time used so far, plus the running stretch since started_at.
@@ -75,9 +79,7 @@ class Motion(models.Model):
     # The wording as amended (carried amendments replace it, carried riders add to it).
     text_as_amended = models.TextField(blank=True)
     # A lead (composite) motion stands for its group: the others may fall with it.
-    lead = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="group_members"
-    )
+    lead = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="group_members")
     # An A/AR motion a representative asked to debate: out of the block until the chair decides.
     pulled_from_block = models.BooleanField(default=False)
     debate_requested_by = models.ForeignKey(
@@ -231,7 +233,9 @@ class OutcomeChange(models.Model):
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="outcome_history")
     previous = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
-    by = models.ForeignKey("conference.Representative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        "conference.Representative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
 
@@ -259,7 +263,9 @@ class SpeakRequest(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="speak_requests")
-    representative = models.ForeignKey("conference.Representative", on_delete=models.CASCADE, related_name="speak_requests")
+    representative = models.ForeignKey(
+        "conference.Representative", on_delete=models.CASCADE, related_name="speak_requests"
+    )
     side = models.CharField(max_length=20, choices=Side.choices, default=Side.FOR)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.SPEAKER)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)

@@ -53,7 +53,13 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
             for a in motion.amendments.select_related("proposer")
         ],
         "procedural": [
-            {"id": p.pk, "kind": p.kind, "label": str(p.get_kind_display()), "majority": p.majority, "outcome": p.outcome}
+            {
+                "id": p.pk,
+                "kind": p.kind,
+                "label": str(p.get_kind_display()),
+                "majority": p.majority,
+                "outcome": p.outcome,
+            }
             for p in motion.procedural_motions.all()
         ],
     }

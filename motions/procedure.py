@@ -59,8 +59,17 @@ def _set_outcome(motion: Motion, outcome: str, by: Representative | None, reason
     if outcome in ENDS_WITHOUT_VOTE:
         motion.amendments.filter(outcome=Outcome.NONE).update(outcome=Outcome.FELL)
     action = "motion.outcome_corrected" if previous else "motion.outcome"
-    audit(motion.conference_id, by, action, motion, motion_id=motion.pk, outcome=outcome, previous=previous,
-          reason=reason, **details)
+    audit(
+        motion.conference_id,
+        by,
+        action,
+        motion,
+        motion_id=motion.pk,
+        outcome=outcome,
+        previous=previous,
+        reason=reason,
+        **details,
+    )
     send_motion_updated(motion)
 
 
@@ -140,8 +149,16 @@ def propose_amendment(
             proposer=proposer,
             order=motion.amendments.count(),
         )
-        audit(motion.conference_id, by, "amendment.proposed", amendment, motion_id=motion.pk,
-              amendment_id=amendment.pk, kind=kind, text=amendment.text)
+        audit(
+            motion.conference_id,
+            by,
+            "amendment.proposed",
+            amendment,
+            motion_id=motion.pk,
+            amendment_id=amendment.pk,
+            kind=kind,
+            text=amendment.text,
+        )
         send_motion_updated(motion)
     return amendment
 
@@ -157,8 +174,16 @@ def decide_amendment(amendment: Amendment, carried: bool, by: Representative | N
         else:  # a rider adds to the wording as it then stands
             motion.text_as_amended = f"{motion.wording}\n{amendment.text}"
         motion.save(update_fields=["text_as_amended"])
-    audit(motion.conference_id, by, "amendment.decided", amendment, motion_id=motion.pk,
-          amendment_id=amendment.pk, outcome=amendment.outcome, wording=motion.wording)
+    audit(
+        motion.conference_id,
+        by,
+        "amendment.decided",
+        amendment,
+        motion_id=motion.pk,
+        amendment_id=amendment.pk,
+        outcome=amendment.outcome,
+        wording=motion.wording,
+    )
     send_motion_updated(motion)
 
 
@@ -183,8 +208,16 @@ def new_procedural(
             raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
         majority, _ = StandingOrders.of(motion.conference_id).procedural_rule(kind)
         procedural = ProceduralMotion.objects.create(motion=motion, kind=kind, moved_by=moved_by, majority=majority)
-        audit(motion.conference_id, by, "procedural.moved", procedural, motion_id=motion.pk,
-              procedural_id=procedural.pk, kind=kind, majority=majority)
+        audit(
+            motion.conference_id,
+            by,
+            "procedural.moved",
+            procedural,
+            motion_id=motion.pk,
+            procedural_id=procedural.pk,
+            kind=kind,
+            majority=majority,
+        )
     return procedural
 
 
@@ -195,8 +228,16 @@ def decide_procedural(procedural: ProceduralMotion, carried: bool, by: Represent
     procedural.save(update_fields=["outcome"])
     motion = _lock_motion(procedural.motion)
     so = StandingOrders.of(motion.conference_id)
-    audit(motion.conference_id, by, "procedural.decided", procedural, motion_id=motion.pk,
-          procedural_id=procedural.pk, kind=procedural.kind, outcome=procedural.outcome)
+    audit(
+        motion.conference_id,
+        by,
+        "procedural.decided",
+        procedural,
+        motion_id=motion.pk,
+        procedural_id=procedural.pk,
+        kind=procedural.kind,
+        outcome=procedural.outcome,
+    )
     if not carried:
         send_motion_updated(motion)  # debate goes on
         return ""
@@ -241,8 +282,13 @@ def request_debate(motion: Motion, representative: Representative) -> Motion:
         motion.save(update_fields=["pulled_from_block", "debate_requested_by"])
         audit(motion.conference_id, representative, "block.debate_requested", motion, motion_id=motion.pk)
         send_motion_updated(motion)
-        publish(motion.conference_id, motion_events.DEBATE_REQUESTED,
-                {"motion_id": motion.pk, "by": str(representative)}, "staff", sequenced=False)
+        publish(
+            motion.conference_id,
+            motion_events.DEBATE_REQUESTED,
+            {"motion_id": motion.pk, "by": str(representative)},
+            "staff",
+            sequenced=False,
+        )
     return motion
 
 
@@ -269,7 +315,9 @@ def decide_block(motions: list[Motion], carried: bool, by: Representative | None
         _set_outcome(_lock_motion(motion), won if carried else Outcome.LOST, by, poll_id=poll_id)
 
 
-def decide_motion(motion: Motion, part: MotionPart | None, outcome: str, by: Representative | None, poll_id: int) -> None:
+def decide_motion(
+    motion: Motion, part: MotionPart | None, outcome: str, by: Representative | None, poll_id: int
+) -> None:
     """A published vote on a motion, or on one of its parts: the motion is decided when its last part is."""
     motion = _lock_motion(motion)
     if part is not None:

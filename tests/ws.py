@@ -52,9 +52,7 @@ async def connect(
     return ws, snapshot
 
 
-async def receive_until(
-    ws: WebsocketCommunicator, event_type: str, timeout: float = 5, **match: Any
-) -> dict[str, Any]:
+async def receive_until(ws: WebsocketCommunicator, event_type: str, timeout: float = 5, **match: Any) -> dict[str, Any]:
     """The next event of that type (and those field values), skipping others."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:

@@ -84,8 +84,14 @@ class VoteOutcome:
 
     def as_event(self) -> dict[str, object]:
         if self.ok:
-            return {"type": events.VOTE_ACCEPTED, "poll_id": self.poll_id, "choice": self.choice,
-                    "receipt": self.receipt, "key": self.key, "changed": self.changed}
+            return {
+                "type": events.VOTE_ACCEPTED,
+                "poll_id": self.poll_id,
+                "choice": self.choice,
+                "receipt": self.receipt,
+                "key": self.key,
+                "changed": self.changed,
+            }
         return error(self.code, self.message, ref=self.key or None) | {"poll_id": self.poll_id}
 
 
@@ -151,8 +157,7 @@ def _chosen_options(poll: Poll, choice: str | tuple[str, ...]) -> tuple[Option |
     return None, [options[k] for k in keys]
 
 
-def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None,
-            existing: Ballot | None, now) -> _Decision:
+def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None, existing: Ballot | None, now) -> _Decision:
     """What to do with one vote, given the voter's stored ballot (if any). Raises Refused."""
     if voter is None or not voter.can_vote:
         raise Refused(errors.NOT_ELIGIBLE, "You are not a voting representative at this conference.")
@@ -163,8 +168,12 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None,
         # same receipt, even if the poll has closed since. Never a false "not counted".
         return _Decision(VoteOutcome(poll.pk, True, _choice_of(existing), existing.receipt, str(existing.key)))
     if not poll.is_accepting_votes(now):
-        raise Refused(errors.POLL_NOT_OPEN, "Not counted: the vote closed before your vote reached the server."
-                      if poll.status != Poll.Status.DRAFT else "Not counted: this vote is not open yet.")
+        raise Refused(
+            errors.POLL_NOT_OPEN,
+            "Not counted: the vote closed before your vote reached the server."
+            if poll.status != Poll.Status.DRAFT
+            else "Not counted: this vote is not open yet.",
+        )
     option, picks = _chosen_options(poll, request.choice)
     choice: str | list[str] = option.key if option else sorted(o.key for o in picks or [])
     if existing is not None:
@@ -172,8 +181,11 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None,
             raise Refused(errors.ALREADY_VOTED, "You have already voted in this vote; it cannot be changed.")
         existing.option, existing.key = option, request.key
         existing.pending_choice = choice
-        return _Decision(VoteOutcome(poll.pk, True, choice, existing.receipt, str(request.key), changed=True),
-                         update=existing, picks=picks)
+        return _Decision(
+            VoteOutcome(poll.pk, True, choice, existing.receipt, str(request.key), changed=True),
+            update=existing,
+            picks=picks,
+        )
     ballot = Ballot(
         poll_id=poll.pk,
         option_id=option.pk if option else None,
@@ -183,8 +195,11 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None,
         representative_id=None if poll.secret else voter.pk,
     )
     ballot.pending_choice = choice
-    return _Decision(VoteOutcome(poll.pk, True, choice, ballot.receipt, str(request.key)),
-                     insert=(Participation(poll_id=poll.pk, representative_id=voter.pk), ballot), picks=picks)
+    return _Decision(
+        VoteOutcome(poll.pk, True, choice, ballot.receipt, str(request.key)),
+        insert=(Participation(poll_id=poll.pk, representative_id=voter.pk), ballot),
+        picks=picks,
+    )
 
 
 def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False) -> None:
@@ -199,7 +214,9 @@ def _record_one(request: VoteRequest, poll: Poll | None, voter: Voter | None, no
     if poll is not None and voter is not None:
         existing = (
             Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, voter.pk))
-            .select_related("option").prefetch_related("picks").first()
+            .select_related("option")
+            .prefetch_related("picks")
+            .first()
         )
     decision = _decide(request, poll, voter, existing, now)
     if decision.insert is not None:
@@ -214,19 +231,22 @@ def _record_one(request: VoteRequest, poll: Poll | None, voter: Voter | None, no
     return decision.outcome
 
 
-def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
-                voters: dict[int, Voter], now) -> list[VoteOutcome] | None:
+def _record_set(
+    requests: Sequence[VoteRequest], polls: dict[int, Poll], voters: dict[int, Voter], now
+) -> list[VoteOutcome] | None:
     """The whole batch in a few statements: one read of the stored ballots, one multi-row
     insert per table. Returns None when a unique constraint fires (another process stored
     one of these voters' ballots first): the caller then takes the votes one at a time."""
     tags = {
-        voter_tag(r.poll_id, r.representative_id) for r in requests
+        voter_tag(r.poll_id, r.representative_id)
+        for r in requests
         if r.poll_id in polls and r.representative_id in voters
     }
     stored: dict[tuple[int, str], Ballot] = {
         (b.poll_id, b.voter_tag): b
         for b in Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags)
-        .select_related("option").prefetch_related("picks")
+        .select_related("option")
+        .prefetch_related("picks")
     }
     outcomes: list[VoteOutcome] = []
     inserts: list[tuple[Participation, Ballot]] = []
@@ -284,7 +304,9 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
             else:
                 for request in requests:
                     outcomes.append(
-                        _record_in_savepoint(request, polls.get(request.poll_id), voters.get(request.representative_id), now)
+                        _record_in_savepoint(
+                            request, polls.get(request.poll_id), voters.get(request.representative_id), now
+                        )
                     )
     except DatabaseError:
         log.warning("a batch of %d votes was not recorded", len(requests), exc_info=True)

@@ -39,7 +39,9 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
         if poll is None or poll.status != Poll.Status.OPEN:
             return poll
         result = rules.decide(
-            tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote,
+            tally(poll),
+            poll.majority,
+            chair_casting_vote=poll.conference.chair_casting_vote,
             thresholds=thresholds(poll.conference_id),
         )
         secrecy.shuffle_ballots(poll)  # row order must not line ballots up with participations
@@ -66,17 +68,22 @@ def resolve_tie(poll: Poll, carried: bool, by: Representative) -> Poll:
         poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").get(pk=poll.pk)
         if poll.status != Poll.Status.CLOSED or not poll.result or poll.result["outcome"] != rules.TIE_AWAITING_CHAIR:
             raise Refused(errors.INVALID_STATE, "There is no tie awaiting the chair's casting vote.")
-        poll.result = {**poll.result, "outcome": rules.CARRIED if carried else rules.LOST,
-                       "casting_vote": "for" if carried else "against"}
+        poll.result = {
+            **poll.result,
+            "outcome": rules.CARRIED if carried else rules.LOST,
+            "casting_vote": "for" if carried else "against",
+        }
         poll.save(update_fields=["result"])
         audit(poll.conference, by, "poll.casting_vote", poll, poll_id=poll.pk, carried=carried)
         send_result_to_staff(poll)
     return poll
 
 
-
-
 def send_result_to_staff(poll: Poll) -> None:
     """The declared result, to the chair and the secretariat only, until it is published."""
-    publish(poll.conference_id, events.POLL_RESULT,
-            {"poll_id": poll.pk, "poll": poll_payload(poll), "result": poll.result}, "staff")
+    publish(
+        poll.conference_id,
+        events.POLL_RESULT,
+        {"poll_id": poll.pk, "poll": poll_payload(poll), "result": poll.result},
+        "staff",
+    )

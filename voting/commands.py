@@ -24,8 +24,22 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 MAX_TEXT = 4000
 
 STAFF_COMMANDS = (
-    "next", "skip", "back", "reorder", "amend", "put_amendment", "procedural", "declare", "correct",
-    "fall_group", "block", "restore_block", "speech", "end_speech", "open_chosen", "apply_chosen",
+    "next",
+    "skip",
+    "back",
+    "reorder",
+    "amend",
+    "put_amendment",
+    "procedural",
+    "declare",
+    "correct",
+    "fall_group",
+    "block",
+    "restore_block",
+    "speech",
+    "end_speech",
+    "open_chosen",
+    "apply_chosen",
 )
 REP_COMMANDS = ("speak", "unspeak", "debate_request")
 
@@ -95,7 +109,9 @@ class ProcedureCommands:
     def _do_open_chosen(self, message: dict[str, Any]) -> dict[str, Any]:
         max_choices = whole_number(message, "max_choices")
         poll = put.open_chosen_ballot(
-            self.conference, self.representative, max_choices=max_choices or 1,
+            self.conference,
+            self.representative,
+            max_choices=max_choices or 1,
             motion_ids=self._ids(message, "motions"),
             countdown_seconds=whole_number(message, "countdown", optional=True),
         )
@@ -103,8 +119,9 @@ class ProcedureCommands:
 
     def _do_apply_chosen(self, message: dict[str, Any]) -> dict[str, Any]:
         poll = _get(Poll, whole_number(message, "poll"), "ballot", conference=self.conference, kind=Poll.Kind.PICK)
-        motions = put.apply_chosen(poll, whole_number(message, "places") or 1, self.representative,
-                                      settle=self._ids(message, "settle") or [])
+        motions = put.apply_chosen(
+            poll, whole_number(message, "places") or 1, self.representative, settle=self._ids(message, "settle") or []
+        )
         return {"chosen": [m.pk for m in motions]}
 
     # --- the agenda -------------------------------------------------------------------------
@@ -151,22 +168,19 @@ class ProcedureCommands:
         return {"amendment_id": amendment.pk}
 
     def _do_put_amendment(self, message: dict[str, Any]) -> dict[str, Any]:
-        amendment = _get(
-            Amendment, whole_number(message, "amendment"), "amendment", motion__conference=self.conference
-        )
+        amendment = _get(Amendment, whole_number(message, "amendment"), "amendment", motion__conference=self.conference)
         countdown = whole_number(message, "countdown", optional=True)
         poll = put.put_amendment(amendment, self.representative, countdown)
         return {"poll_id": poll.pk}
 
     def _do_procedural(self, message: dict[str, Any]) -> dict[str, Any]:
         mover_id = whole_number(message, "moved_by", optional=True)
-        mover = (
-            _get(Representative, mover_id, "representative", conference=self.conference)
-            if mover_id
-            else None
-        )
+        mover = _get(Representative, mover_id, "representative", conference=self.conference) if mover_id else None
         poll = put.put_procedural(
-            self._motion(message), _text(message, "kind"), self.representative, moved_by=mover,
+            self._motion(message),
+            _text(message, "kind"),
+            self.representative,
+            moved_by=mover,
             countdown=whole_number(message, "countdown", optional=True),
         )
         return {"poll_id": poll.pk}
@@ -188,16 +202,8 @@ class ProcedureCommands:
     def _do_speech(self, message: dict[str, Any]) -> dict[str, Any]:
         request_id = whole_number(message, "request", optional=True)
         speaker_id = whole_number(message, "speaker", optional=True)
-        request = (
-            _get(SpeakRequest, request_id, "request", motion__conference=self.conference)
-            if request_id
-            else None
-        )
-        speaker = (
-            _get(Representative, speaker_id, "representative", conference=self.conference)
-            if speaker_id
-            else None
-        )
+        request = _get(SpeakRequest, request_id, "request", motion__conference=self.conference) if request_id else None
+        speaker = _get(Representative, speaker_id, "representative", conference=self.conference) if speaker_id else None
         role = message.get("role", SpeakRequest.Role.SPEAKER)
         if not isinstance(role, str):
             raise Refused(errors.MALFORMED, '"role" is proposer, speaker or reply.')

@@ -151,7 +151,9 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             await self.send_json(error(refused.code, refused.message, ref=ref))
         except Exception:  # the socket stays usable for the next good message
             log.exception("websocket handler failed for %s", message["type"])
-            await self.send_json(error("server_error", "Something went wrong on the server. Check the state and try again.", ref=ref))
+            await self.send_json(
+                error("server_error", "Something went wrong on the server. Check the state and try again.", ref=ref)
+            )
 
     def handlers(self) -> dict[str, Any]:
         return {"sync": self.on_sync, "ping": self.on_ping}
@@ -219,7 +221,11 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
         poll_id = whole_number(message, "poll")
         assert poll_id is not None
         choice = message.get("choice")
-        if isinstance(choice, list) and 0 < len(choice) <= 50 and all(isinstance(c, str) and 0 < len(c) <= 40 for c in choice):
+        if (
+            isinstance(choice, list)
+            and 0 < len(choice) <= 50
+            and all(isinstance(c, str) and 0 < len(c) <= 40 for c in choice)
+        ):
             choice = tuple(choice)  # a pick ballot: several options
         elif not isinstance(choice, str) or not 0 < len(choice) <= 40:
             raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote.")
@@ -234,9 +240,7 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
 
     async def _poll(self, message: dict[str, Any]) -> Poll:
         poll_id = whole_number(message, "poll")
-        poll = await database_sync_to_async(
-            Poll.objects.filter(pk=poll_id, conference=self.conference).first
-        )()
+        poll = await database_sync_to_async(Poll.objects.filter(pk=poll_id, conference=self.conference).first)()
         if poll is None:
             raise Refused(errors.UNKNOWN_POLL, "There is no such poll at this conference.")
         return poll
@@ -280,8 +284,9 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
                     part = MotionPart.objects.filter(pk=part_id, motion=motion).first()
                     if part is None:
                         raise Refused(errors.MALFORMED, "That motion has no such part.")
-                return put.put_motion(motion, part, self.representative, countdown=countdown,
-                                      allow_change=allow_change, secret=secret).pk
+                return put.put_motion(
+                    motion, part, self.representative, countdown=countdown, allow_change=allow_change, secret=secret
+                ).pk
             return actions.open_poll(poll, self.representative, countdown).pk
 
         poll_id = await database_sync_to_async(open_)()

@@ -92,7 +92,6 @@ def _with_connection(fn: Callable[[list[Request]], list[Answer]], requests: list
 
 
 class Door(PerLoop):
-
     def __init__(self) -> None:
         self.admissions: Batcher[Admission, Admitted] = Batcher(admit)
         self.snapshots: Batcher[tuple[Conference, Representative | None, str], dict[str, Any]] = Batcher(
@@ -116,7 +115,9 @@ def admit(requests: list[Admission]) -> list[Admitted]:
     sessions = [session for slug, session in requests if session is not None and slug in conferences]
     _load_sessions(sessions)
     rep_ids = {s.get(SESSION_REP) for s in sessions} - {None, ""}
-    reps = Representative.objects.select_related("lmc").filter(pk__in=rep_ids, is_active=True).in_bulk() if rep_ids else {}
+    reps = (
+        Representative.objects.select_related("lmc").filter(pk__in=rep_ids, is_active=True).in_bulk() if rep_ids else {}
+    )
     answers: list[Admitted] = []
     for slug, session in requests:
         found = conferences.get(slug)

@@ -117,9 +117,7 @@ class Participation(models.Model):
     representative = models.ForeignKey(Representative, on_delete=models.CASCADE, related_name="participations")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["poll", "representative"], name="one_participation_per_voter")
-        ]
+        constraints = [models.UniqueConstraint(fields=["poll", "representative"], name="one_participation_per_voter")]
 
 
 class Ballot(models.Model):

@@ -110,9 +110,7 @@ def put_amendment(amendment: Amendment, by: Representative | None, countdown: in
         if amendment.polls.exclude(status=Poll.Status.DRAFT).exists():
             raise Refused(errors.INVALID_STATE, "This amendment has been put already.")
         motion = amendment.motion
-        question = (
-            f"{amendment.get_kind_display()} to motion {motion.number} ({amendment.proposer or 'chair'}): {amendment.text}"
-        )
+        question = f"{amendment.get_kind_display()} to motion {motion.number} ({amendment.proposer or 'chair'}): {amendment.text}"
         poll = new_poll(motion.conference_id, question, motion=motion, amendment=amendment)
         return open_poll(poll, by, countdown)
 
@@ -129,8 +127,9 @@ def put_procedural(
     with transaction.atomic():
         procedural = procedure.new_procedural(motion, kind, by, moved_by=moved_by)
         question = f"{procedural.get_kind_display()} (motion {motion.number}: {motion.title})"
-        poll = new_poll(motion.conference_id, question, majority=procedural.majority, motion=motion,
-                        procedural=procedural)
+        poll = new_poll(
+            motion.conference_id, question, majority=procedural.majority, motion=motion, procedural=procedural
+        )
         return open_poll(poll, by, countdown)
 
 
@@ -189,8 +188,15 @@ def create_live_poll(
             raise Refused(errors.MALFORMED, "A live poll needs at least two different options.")
         choices = [(f"o{i + 1}", label) for i, label in enumerate(labels)]
         kind = Poll.Kind.LIVE
-    return new_poll(conference.pk, question, kind=kind, majority=Poll.Majority.NONE, options=choices,
-                    allow_change=allow_change, motion=motion)
+    return new_poll(
+        conference.pk,
+        question,
+        kind=kind,
+        majority=Poll.Majority.NONE,
+        options=choices,
+        allow_change=allow_change,
+        motion=motion,
+    )
 
 
 def open_chosen_ballot(

@@ -22,7 +22,9 @@ from .snapshot import published_payload
 
 def publish_result(poll: Poll, by: Representative | None) -> Poll:
     with transaction.atomic():
-        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference", "motion", "part").get(pk=poll.pk)
+        poll = (
+            Poll.objects.select_for_update(of=("self",)).select_related("conference", "motion", "part").get(pk=poll.pk)
+        )
         if poll.status == Poll.Status.PUBLISHED:
             return poll
         if poll.status != Poll.Status.CLOSED:
@@ -38,8 +40,6 @@ def publish_result(poll: Poll, by: Representative | None) -> Poll:
             # After the result: the outcome it decides (and any procedural effect) follows it.
             record_poll_outcome(poll, by)
     return poll
-
-
 
 
 def send_published(poll: Poll) -> None:

@@ -81,7 +81,8 @@ def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
         return []
     ballots = (
         Ballot.objects.filter(poll=poll, representative__isnull=False)
-        .select_related("option", "representative").prefetch_related("picks")
+        .select_related("option", "representative")
+        .prefetch_related("picks")
     )
     return sorted((b.representative.name, ballot_label(b)) for b in ballots)
 

@@ -54,7 +54,9 @@ def close_overdue_polls() -> int:
     the broker's visibility timeout, hours later. So a worker that starts closes what is
     overdue at once; ``close_poll`` closes each poll once however many workers try.
     """
-    overdue = list(Poll.objects.filter(status=Poll.Status.OPEN, closes_at__lte=timezone.now()).values_list("pk", flat=True))
+    overdue = list(
+        Poll.objects.filter(status=Poll.Status.OPEN, closes_at__lte=timezone.now()).values_list("pk", flat=True)
+    )
     for poll_id in overdue:
         close_poll(poll_id)
     return len(overdue)

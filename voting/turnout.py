@@ -41,7 +41,6 @@ def send_turnout_on_commit(poll: Poll) -> None:
 
 
 class TurnoutTicker(PerLoop):
-
     def __init__(self) -> None:
         self.dirty: dict[int, int] = {}  # poll id -> conference id
         self.flushing: asyncio.Task[None] | None = None

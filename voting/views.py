@@ -60,7 +60,9 @@ def cast(request: HttpRequest, slug: str) -> JsonResponse:
     except OperationalError:
         # The database is unreachable (the session lives there too): never a 500 and
         # never an acknowledgement; the phone keeps its key and resends.
-        return JsonResponse(error(errors.NOT_RECORDED, _("Not recorded: the server could not store your vote. Try again.")), status=503)
+        return JsonResponse(
+            error(errors.NOT_RECORDED, _("Not recorded: the server could not store your vote. Try again.")), status=503
+        )
 
 
 def _cast(request: HttpRequest, slug: str) -> JsonResponse:
@@ -70,7 +72,9 @@ def _cast(request: HttpRequest, slug: str) -> JsonResponse:
         return JsonResponse(error(errors.NOT_LOGGED_IN, "Sign in with your code first."), status=401)
     verdict = ratelimit.hit("vote-http", str(rep.pk))
     if not verdict.allowed:
-        response = JsonResponse(error(errors.RATE_LIMITED, _("Too many votes sent too quickly. Wait a moment and try again.")), status=429)
+        response = JsonResponse(
+            error(errors.RATE_LIMITED, _("Too many votes sent too quickly. Wait a moment and try again.")), status=429
+        )
         response["Retry-After"] = str(verdict.retry_after)
         return response
     if len(request.body) > settings.MAX_CLIENT_MESSAGE_BYTES:
@@ -117,7 +121,9 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related("parts")
         .order_by("section__order", "order", "number")
     )
-    live_polls = Poll.objects.filter(conference=conference, kind__in=[Poll.Kind.LIVE, Poll.Kind.SCALE]).prefetch_related("options")
+    live_polls = Poll.objects.filter(
+        conference=conference, kind__in=[Poll.Kind.LIVE, Poll.Kind.SCALE]
+    ).prefetch_related("options")
     return render(
         request,
         "voting/console.html",
@@ -133,7 +139,11 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
 
 def screen(request: HttpRequest, slug: str) -> HttpResponse:
     conference = _conference(slug)
-    return render(request, "voting/screen.html", {"conference": conference, "snapshot": build_snapshot(conference, None, "screen")})
+    return render(
+        request,
+        "voting/screen.html",
+        {"conference": conference, "snapshot": build_snapshot(conference, None, "screen")},
+    )
 
 
 RESULT_OUTCOMES = ["carried", "lost", "carried_as_reference", "annulled"]
@@ -160,8 +170,9 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     conference = _conference(slug)
     # Published results, and those annulled after publishing: they stay in the record, marked.
     polls = (
-        Poll.objects.filter(conference=conference, published_at__isnull=False,
-                            status__in=[Poll.Status.PUBLISHED, Poll.Status.ANNULLED])
+        Poll.objects.filter(
+            conference=conference, published_at__isnull=False, status__in=[Poll.Status.PUBLISHED, Poll.Status.ANNULLED]
+        )
         .select_related("motion", "part", "motion__section")
         .order_by("published_at")
     )
@@ -169,16 +180,28 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "voting/results.html",
-        {"conference": conference, "polls": polls, "snapshot": build_snapshot(conference, None, "screen"),
-         "filters": filters, "filtering": any(filters.values()), "outcomes": RESULT_OUTCOMES,
-         "sections": conference.sections.all(), "lmcs": conference.lmcs.filter(motions__isnull=False).distinct()},
+        {
+            "conference": conference,
+            "polls": polls,
+            "snapshot": build_snapshot(conference, None, "screen"),
+            "filters": filters,
+            "filtering": any(filters.values()),
+            "outcomes": RESULT_OUTCOMES,
+            "sections": conference.sections.all(),
+            "lmcs": conference.lmcs.filter(motions__isnull=False).distinct(),
+        },
     )
 
 
 def poll_result(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     conference = _conference(slug)
-    poll = get_object_or_404(Poll, pk=poll_id, conference=conference, published_at__isnull=False,
-                             status__in=[Poll.Status.PUBLISHED, Poll.Status.ANNULLED])
+    poll = get_object_or_404(
+        Poll,
+        pk=poll_id,
+        conference=conference,
+        published_at__isnull=False,
+        status__in=[Poll.Status.PUBLISHED, Poll.Status.ANNULLED],
+    )
     return render(
         request,
         "voting/poll_result.html",

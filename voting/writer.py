@@ -24,7 +24,6 @@ T = TypeVar("T")
 
 
 class VoteWriter(PerLoop):
-
     def __init__(self) -> None:
         self.pending: list[tuple[VoteRequest, asyncio.Future[VoteOutcome]]] = []
         self.wakeup = asyncio.Event()
@@ -52,8 +51,13 @@ class VoteWriter(PerLoop):
                     outcomes = await self.run_in_db_thread(record_votes, [r for r, _ in batch])
                 except Exception as exc:  # never leave a phone waiting: it resends with its key
                     outcomes = [
-                        VoteOutcome(r.poll_id, False, key=str(r.key), code=errors.NOT_RECORDED,
-                                    message=f"Not recorded: {type(exc).__name__}. Try again.")
+                        VoteOutcome(
+                            r.poll_id,
+                            False,
+                            key=str(r.key),
+                            code=errors.NOT_RECORDED,
+                            message=f"Not recorded: {type(exc).__name__}. Try again.",
+                        )
                         for r, _ in batch
                     ]
                 self.batches += 1

@@ -6,52 +6,76 @@ import conference.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Conference',
+            name="Conference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(unique=True)),
-                ('starts_on', models.DateField(blank=True, null=True)),
-                ('venue', models.CharField(blank=True, max_length=200)),
-                ('chair_casting_vote', models.BooleanField(default=False, help_text='On a tie the chair decides; otherwise a tie is lost.')),
-                ('require_check_in', models.BooleanField(default=False, help_text='Only representatives checked in at the desk may vote and count as present.')),
-                ('event_seq', models.PositiveBigIntegerField(default=0, editable=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(unique=True)),
+                ("starts_on", models.DateField(blank=True, null=True)),
+                ("venue", models.CharField(blank=True, max_length=200)),
+                (
+                    "chair_casting_vote",
+                    models.BooleanField(
+                        default=False, help_text="On a tie the chair decides; otherwise a tie is lost."
+                    ),
+                ),
+                (
+                    "require_check_in",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only representatives checked in at the desk may vote and count as present.",
+                    ),
+                ),
+                ("event_seq", models.PositiveBigIntegerField(default=0, editable=False)),
             ],
         ),
         migrations.CreateModel(
-            name='LMC',
+            name="LMC",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('seats', models.PositiveSmallIntegerField(default=1)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("seats", models.PositiveSmallIntegerField(default=1)),
             ],
             options={
-                'verbose_name': 'LMC',
-                'verbose_name_plural': 'LMCs',
-                'ordering': ['name'],
+                "verbose_name": "LMC",
+                "verbose_name_plural": "LMCs",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Representative',
+            name="Representative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('role', models.CharField(choices=[('representative', 'Representative'), ('chair', 'Chair'), ('secretariat', 'Secretariat'), ('observer', 'Observer')], default='representative', max_length=20)),
-                ('access_code', models.CharField(default=conference.models.new_access_code, max_length=12, unique=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('checked_in', models.BooleanField(default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("representative", "Representative"),
+                            ("chair", "Chair"),
+                            ("secretariat", "Secretariat"),
+                            ("observer", "Observer"),
+                        ],
+                        default="representative",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "access_code",
+                    models.CharField(default=conference.models.new_access_code, max_length=12, unique=True),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("checked_in", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['lmc__name', 'name'],
+                "ordering": ["lmc__name", "name"],
             },
         ),
     ]

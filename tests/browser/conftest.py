@@ -62,10 +62,13 @@ def demo(app_server: str, transactional_db: None) -> dict[str, Any]:
 
         with open(os.devnull, "w") as quiet:
             call_command("load_demo", quiet=True, stdout=quiet)
-        reps = Representative.objects.filter(conference__slug=SLUG, role=Representative.Role.REPRESENTATIVE,
-                                             is_active=True).order_by("pk")
-        return {"chair": {"username": "chair", "password": demo_data.staff_password("chair")},
-                "codes": [r.access_code for r in reps[:3]]}
+        reps = Representative.objects.filter(
+            conference__slug=SLUG, role=Representative.Role.REPRESENTATIVE, is_active=True
+        ).order_by("pk")
+        return {
+            "chair": {"username": "chair", "password": demo_data.staff_password("chair")},
+            "codes": [r.access_code for r in reps[:3]],
+        }
 
     return db(load)
 

@@ -27,8 +27,9 @@ from .support import (
 )
 
 
-def test_a_representative_votes_and_the_hall_sees_the_published_result(browser: Any, app_server: str,
-                                                                       demo: dict[str, Any]) -> None:
+def test_a_representative_votes_and_the_hall_sees_the_published_result(
+    browser: Any, app_server: str, demo: dict[str, Any]
+) -> None:
     phone = join(browser.new_context(**PHONE), app_server, demo["codes"][0])
     expect(phone.get_by_test_id("no-poll")).to_be_visible()
     screenshot(phone, "phone-idle")

@@ -27,7 +27,13 @@ def test_each_chair_action_writes_an_audit_entry_and_none_reveals_a_secret_vote(
     closing.close_poll(poll.pk, chair)
     results.publish_result(poll, chair)
     entries = list(AuditEntry.objects.filter(conference=conf))
-    assert [e.action for e in entries] == ["item.called", "poll.opened", "poll.closed", "result.published", "motion.outcome"]
+    assert [e.action for e in entries] == [
+        "item.called",
+        "poll.opened",
+        "poll.closed",
+        "result.published",
+        "motion.outcome",
+    ]
     assert all(e.actor == chair for e in entries)
     log = " ".join(f"{e.actor_label} {e.target} {e.details}" for e in entries)
     assert "Secret Voter" not in log and str(rep.access_code) not in log

@@ -33,7 +33,9 @@ def reps(conf: Conference) -> list[Representative]:
     return [make_rep(conf) for _ in range(6)]
 
 
-def vote_and_publish(poll: Poll, chair: Representative, reps: list[Representative], votes_for: int, votes_against: int) -> Poll:
+def vote_and_publish(
+    poll: Poll, chair: Representative, reps: list[Representative], votes_for: int, votes_against: int
+) -> Poll:
     """Cast For and Against from the first representatives, close and publish."""
     for i, rep in enumerate(reps[: votes_for + votes_against]):
         assert actions.cast_vote(rep, poll.pk, "for" if i < votes_for else "against", uuid.uuid4()).ok

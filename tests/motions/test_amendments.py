@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_motion_cannot_be_put_while_an_amendment_is_undecided(conf, chair):
     motion = make_motion(conf, text="That conference demands more funding.")
-    procedure.propose_amendment(motion, "amendment", "Insert 'urgently'", chair,
-                                new_wording="That conference urgently demands more funding.")
+    procedure.propose_amendment(
+        motion, "amendment", "Insert 'urgently'", chair, new_wording="That conference urgently demands more funding."
+    )
     with pytest.raises(Refused) as refused:
         put.create_motion_poll(motion)
     assert refused.value.code == errors.INVALID_STATE
@@ -29,7 +30,11 @@ def test_a_carried_amendment_changes_the_wording_then_voted_on(conf, chair, reps
     motion = make_motion(conf, text="That conference demands more funding.")
     lmc = make_lmc(conf, name="Kent LMC")
     amendment = procedure.propose_amendment(
-        motion, "amendment", "Insert 'urgently'", chair, proposer=lmc,
+        motion,
+        "amendment",
+        "Insert 'urgently'",
+        chair,
+        proposer=lmc,
         new_wording="That conference urgently demands more funding.",
     )
     poll = put.put_amendment(amendment, chair)

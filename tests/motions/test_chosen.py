@@ -68,7 +68,11 @@ def test_the_top_ones_by_count_join_the_chosen_section(floor):
         assert pick(make_rep(conf), poll, *motions).ok
     closed = closing.close_poll(poll.pk, chair)
     assert {c["key"]: c["count"] for c in closed.result["counts"]} == {
-        f"m{grey[0].pk}": 3, f"m{grey[1].pk}": 2, f"m{grey[2].pk}": 1, f"m{grey[3].pk}": 1}
+        f"m{grey[0].pk}": 3,
+        f"m{grey[1].pk}": 2,
+        f"m{grey[2].pk}": 1,
+        f"m{grey[3].pk}": 1,
+    }
     labels = sorted(label for _, label in published_receipts(poll))
     assert labels[0] == f"{grey[0].number}. {grey[0].title}; {grey[1].number}. {grey[1].title}"
     chosen = apply_chosen(closed, 2, chair)

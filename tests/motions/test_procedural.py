@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("kind", "majority"),
-    [("closure", "two_thirds"), ("next_business", "two_thirds"), ("refer", "simple"), ("not_put", "simple"),
-     ("reference", "simple")],
+    [
+        ("closure", "two_thirds"),
+        ("next_business", "two_thirds"),
+        ("refer", "simple"),
+        ("not_put", "simple"),
+        ("reference", "simple"),
+    ],
 )
 def test_each_procedural_motion_takes_its_default_majority(conf, chair, kind, majority):
     poll = put.put_procedural(make_motion(conf), kind, chair)

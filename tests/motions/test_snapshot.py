@@ -19,8 +19,13 @@ async def test_the_projector_state_from_events_equals_a_fresh_snapshot():
     def setup():
         conf = make_conference()
         section = make_section(conf, minutes=15)
-        return (conf, make_staff(conf), make_rep(conf), make_motion(conf, section=section, text="Original."),
-                make_motion(conf, section=section, category="AR"))
+        return (
+            conf,
+            make_staff(conf),
+            make_rep(conf),
+            make_motion(conf, section=section, text="Original."),
+            make_motion(conf, section=section, category="AR"),
+        )
 
     conf, chair, rep, motion, ar = await setup()
     screen_ws, state = await connect(conf, screen=True)
@@ -44,8 +49,10 @@ async def test_the_projector_state_from_events_equals_a_fresh_snapshot():
         if event["type"] == "item.called":
             state["timer"], state["block"] = event["timer"], event["block"]
         elif event["type"] == "motion.updated":
-            state["block"] = [b | ({"pulled": event["item"]["pulled_from_block"]} if b["id"] == event["item"]["id"] else {})
-                              for b in state["block"]]
+            state["block"] = [
+                b | ({"pulled": event["item"]["pulled_from_block"]} if b["id"] == event["item"]["id"] else {})
+                for b in state["block"]
+            ]
         elif event["type"] == "speech":
             state["speech"] = event["speech"]
         assert event["type"] != "speakers"  # the queue is for the chair only
@@ -53,9 +60,11 @@ async def test_the_projector_state_from_events_equals_a_fresh_snapshot():
     assert state["seq"] == fresh["seq"]
     assert state["item"] == fresh["item"] and fresh["item"]["amendments"][0]["new_wording"] == "Amended."
     assert state["speech"] == fresh["speech"] and fresh["speech"]["role"] == "proposer"
-    assert state["block"] == fresh["block"] == [
-        {"id": ar.pk, "number": ar.number, "title": ar.title, "category": "AR", "pulled": True}
-    ]
+    assert (
+        state["block"]
+        == fresh["block"]
+        == [{"id": ar.pk, "number": ar.number, "title": ar.title, "category": "AR", "pulled": True}]
+    )
     assert {k: state["timer"][k] for k in ("section_id", "allocated", "running_since")} == {
         k: fresh["timer"][k] for k in ("section_id", "allocated", "running_since")
     }

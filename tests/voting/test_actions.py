@@ -217,7 +217,9 @@ def test_live_polls_with_options_and_a_scale(conf, chair):
     result = closing.close_poll(poll.pk).result
     assert result["outcome"] == ""
     assert [(c["label"], c["count"], c["percent"]) for c in result["counts"]] == [
-        ("Premises", 1, 33.3), ("Liability", 2, 66.7), ("Salaried", 0, 0.0)
+        ("Premises", 1, 33.3),
+        ("Liability", 2, 66.7),
+        ("Salaried", 0, 0.0),
     ]
     with pytest.raises(Refused):
         put.create_live_poll(conf, "Bad", options=["Only one"])

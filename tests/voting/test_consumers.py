@@ -175,9 +175,7 @@ async def test_an_anonymous_socket_is_rejected(floor):
 
 async def test_a_cross_site_socket_is_rejected(floor):
     conf, motion, chair, reps = floor
-    ws = WebsocketCommunicator(
-        application, f"/ws/c/{conf.slug}/", headers=[(b"origin", b"https://evil.example")]
-    )
+    ws = WebsocketCommunicator(application, f"/ws/c/{conf.slug}/", headers=[(b"origin", b"https://evil.example")])
     connected, _ = await ws.connect()
     assert not connected
 
@@ -220,7 +218,8 @@ async def test_a_representative_cannot_vote_in_another_conference(floor):
     assert (await receive_until(stranger_ws, "error"))["code"] == "unknown_poll"
     # and signing in to the first conference with the other one's session fails
     ws = WebsocketCommunicator(
-        application, f"/ws/c/{conf.slug}/",
+        application,
+        f"/ws/c/{conf.slug}/",
         headers=[(b"origin", b"http://testserver"), (b"cookie", stranger_ws.scope["headers"][1][1])],
     )
     connected, code = await ws.connect()
@@ -243,8 +242,12 @@ async def test_a_reconnect_gets_a_snapshot_with_the_open_poll_and_my_vote(floor)
     again, snapshot = await connect(conf, reps[0])
     assert snapshot["item"]["id"] == motion.pk
     assert snapshot["poll"]["id"] == poll_id and snapshot["poll"]["status"] == "open"
-    assert snapshot["my_vote"] == {"poll_id": poll_id, "choice": "abstain", "receipt": accepted["receipt"],
-                                   "key": accepted["key"]}
+    assert snapshot["my_vote"] == {
+        "poll_id": poll_id,
+        "choice": "abstain",
+        "receipt": accepted["receipt"],
+        "key": accepted["key"],
+    }
     chair_snapshot = await connect(conf, chair)
     assert chair_snapshot[1]["turnout"]["voted"] == 1
     await chair_snapshot[0].disconnect()
@@ -276,7 +279,9 @@ async def test_snapshot_plus_events_equals_a_fresh_snapshot(floor):
         elif event["type"] == "poll.closed":
             state["poll"] = None
         elif event["type"] == "result.published":
-            state["published"] = [{k: event[k] for k in ("poll_id", "poll", "result", "published_at")}] + state["published"]
+            state["published"] = [{k: event[k] for k in ("poll_id", "poll", "result", "published_at")}] + state[
+                "published"
+            ]
         elif event["type"] == "turnout":
             state["turnout"] = event
     fresh_ws, fresh = await connect(conf, screen=True)
@@ -293,6 +298,8 @@ async def test_snapshot_plus_events_equals_a_fresh_snapshot(floor):
 
 
 async def test_a_socket_for_an_unknown_conference_is_closed(floor):
-    ws = WebsocketCommunicator(application, "/ws/c/no-such-conference/screen/", headers=[(b"origin", b"http://testserver")])
+    ws = WebsocketCommunicator(
+        application, "/ws/c/no-such-conference/screen/", headers=[(b"origin", b"http://testserver")]
+    )
     connected, code = await ws.connect()
     assert not connected and code == 4404

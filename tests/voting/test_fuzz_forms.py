@@ -20,8 +20,9 @@ from voting import actions, put
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(max_examples=50, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @pytest.fixture
@@ -39,7 +40,9 @@ def hall(settings):
 vote_bodies = st.one_of(
     st.binary(max_size=3000).map(lambda b: b.decode("latin-1")),
     json_value.map(json.dumps),
-    st.fixed_dictionaries({}, optional={"poll": json_value, "choice": json_value, "key": st.uuids().map(str) | json_value}).map(json.dumps),
+    st.fixed_dictionaries(
+        {}, optional={"poll": json_value, "choice": json_value, "key": st.uuids().map(str) | json_value}
+    ).map(json.dumps),
     st.integers(2049, 10_000).map(lambda n: json.dumps({"poll": 1, "choice": "x" * n, "key": str(uuid.uuid4())})),
 )
 
@@ -58,7 +61,8 @@ def test_the_http_vote_fallback_refuses_anything_bad_clearly(hall, body):
 
 
 codes = st.one_of(
-    st.text(max_size=300), st.text(alphabet="ABCDEFGHJKMNPQRSTUVWXYZ23456789-", min_size=1, max_size=40),
+    st.text(max_size=300),
+    st.text(alphabet="ABCDEFGHJKMNPQRSTUVWXYZ23456789-", min_size=1, max_size=40),
     st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
 )
 

@@ -113,7 +113,9 @@ def test_a_copy_of_the_whole_database_after_a_secret_poll_does_not_say_who_voted
     for table, (columns, rows) in dump.items():
         for row in rows:
             text = " ".join(map(str, row))
-            names_a_rep = any(row[columns.index(c)] is not None for c in rep_columns[table]) or any(t in text for t in rep_tokens)
+            names_a_rep = any(row[columns.index(c)] is not None for c in rep_columns[table]) or any(
+                t in text for t in rep_tokens
+            )
             names_a_ballot = any(t in text for t in ballot_tokens)
             assert not (names_a_rep and names_a_ballot), f"{table} links a representative to a ballot: {row}"
 

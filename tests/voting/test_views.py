@@ -35,8 +35,10 @@ def signed_in(conf, rep) -> Client:
 def post_vote(client: Client, conf, body) -> tuple[int, dict]:
     token = client.cookies["csrftoken"].value
     response = client.post(
-        reverse("cast", args=[conf.slug]), data=json.dumps(body) if not isinstance(body, str) else body,
-        content_type="application/json", HTTP_X_CSRFTOKEN=token,
+        reverse("cast", args=[conf.slug]),
+        data=json.dumps(body) if not isinstance(body, str) else body,
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
     )
     return response.status_code, response.json()
 
@@ -119,10 +121,14 @@ def test_the_console_agenda_shows_each_session_above_its_sections(client):
 
     conf = make_conference()
     start = timezone.make_aware(datetime.datetime(2026, 11, 12, 9, 30))
-    morning = Session.objects.create(conference=conf, title="Thursday morning", order=1,
-                                     starts_at=start, ends_at=start + datetime.timedelta(hours=3))
-    make_motion(conf, title="Restore seniority pay", section=Section.objects.create(
-        conference=conf, title="Pay", order=1, session=morning))
+    morning = Session.objects.create(
+        conference=conf, title="Thursday morning", order=1, starts_at=start, ends_at=start + datetime.timedelta(hours=3)
+    )
+    make_motion(
+        conf,
+        title="Restore seniority pay",
+        section=Section.objects.create(conference=conf, title="Pay", order=1, session=morning),
+    )
     client.force_login(make_staff(conf).user)
     page = client.get(reverse("console", args=[conf.slug])).content.decode()
     assert page.index("Thursday morning") < page.index("Pay") < page.index("Restore seniority pay")

@@ -8,90 +8,185 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conference', '0001_initial'),
-        ('motions', '0001_initial'),
+        ("conference", "0001_initial"),
+        ("motions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Poll',
+            name="Poll",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('motion', 'Motion (For / Against / Abstain)'), ('live', 'Live poll (options)'), ('scale', 'Live poll (scale)')], default='motion', max_length=10)),
-                ('question', models.CharField(max_length=500)),
-                ('majority', models.CharField(choices=[('simple', 'Simple majority of those voting for or against'), ('two_thirds', 'Two-thirds of those voting for or against'), ('none', 'No majority: a live poll')], default='simple', max_length=12)),
-                ('allow_change', models.BooleanField(default=False, help_text='Voters may change their vote while it is open.')),
-                ('secret', models.BooleanField(default=True, help_text='Off for a recorded (named) vote.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed'), ('published', 'Published')], default='draft', max_length=10)),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('closes_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('result', models.JSONField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='polls', to='conference.conference')),
-                ('motion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='polls', to='motions.motion')),
-                ('part', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='polls', to='motions.motionpart')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("motion", "Motion (For / Against / Abstain)"),
+                            ("live", "Live poll (options)"),
+                            ("scale", "Live poll (scale)"),
+                        ],
+                        default="motion",
+                        max_length=10,
+                    ),
+                ),
+                ("question", models.CharField(max_length=500)),
+                (
+                    "majority",
+                    models.CharField(
+                        choices=[
+                            ("simple", "Simple majority of those voting for or against"),
+                            ("two_thirds", "Two-thirds of those voting for or against"),
+                            ("none", "No majority: a live poll"),
+                        ],
+                        default="simple",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "allow_change",
+                    models.BooleanField(default=False, help_text="Voters may change their vote while it is open."),
+                ),
+                ("secret", models.BooleanField(default=True, help_text="Off for a recorded (named) vote.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Open"),
+                            ("closed", "Closed"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("closes_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("result", models.JSONField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="polls", to="conference.conference"
+                    ),
+                ),
+                (
+                    "motion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="polls",
+                        to="motions.motion",
+                    ),
+                ),
+                (
+                    "part",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="polls",
+                        to="motions.motionpart",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('representative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='conference.representative')),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='voting.poll')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "representative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="conference.representative",
+                    ),
+                ),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="participations", to="voting.poll"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Option',
+            name="Option",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='What a client sends: for, against, abstain, 1..N.', max_length=40)),
-                ('label', models.CharField(max_length=200)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='voting.poll')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(help_text="What a client sends: for, against, abstain, 1..N.", max_length=40)),
+                ("label", models.CharField(max_length=200)),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="options", to="voting.poll"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('voter_tag', models.CharField(max_length=64)),
-                ('receipt', models.CharField(max_length=9)),
-                ('key', models.UUIDField()),
-                ('representative', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recorded_ballots', to='conference.representative')),
-                ('option', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ballots', to='voting.option')),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='voting.poll')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("voter_tag", models.CharField(max_length=64)),
+                ("receipt", models.CharField(max_length=9)),
+                ("key", models.UUIDField()),
+                (
+                    "representative",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="recorded_ballots",
+                        to="conference.representative",
+                    ),
+                ),
+                (
+                    "option",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="ballots", to="voting.option"
+                    ),
+                ),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ballots", to="voting.poll"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='poll',
-            index=models.Index(fields=['conference', 'status'], name='voting_poll_confere_6f4d81_idx'),
+            model_name="poll",
+            index=models.Index(fields=["conference", "status"], name="voting_poll_confere_6f4d81_idx"),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('poll', 'representative'), name='one_participation_per_voter'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(fields=("poll", "representative"), name="one_participation_per_voter"),
         ),
         migrations.AddConstraint(
-            model_name='option',
-            constraint=models.UniqueConstraint(fields=('poll', 'key'), name='option_unique_key'),
+            model_name="option",
+            constraint=models.UniqueConstraint(fields=("poll", "key"), name="option_unique_key"),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.UniqueConstraint(fields=('poll', 'voter_tag'), name='one_ballot_per_voter'),
+            model_name="ballot",
+            constraint=models.UniqueConstraint(fields=("poll", "voter_tag"), name="one_ballot_per_voter"),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.UniqueConstraint(fields=('poll', 'receipt'), name='unique_receipt'),
+            model_name="ballot",
+            constraint=models.UniqueConstraint(fields=("poll", "receipt"), name="unique_receipt"),
         ),
     ]

@@ -96,8 +96,12 @@ class Command(BaseCommand):
                 user.save(update_fields=["is_staff", "is_superuser"])
             _, new = Representative.objects.update_or_create(
                 user=user,
-                defaults={"conference": conference, "lmc": None, "name": spec["name"],
-                          "role": Representative.Role(spec["role"])},
+                defaults={
+                    "conference": conference,
+                    "lmc": None,
+                    "name": spec["name"],
+                    "role": Representative.Role(spec["role"]),
+                },
             )
             self.created["staff"] += new
 
@@ -114,7 +118,8 @@ class Command(BaseCommand):
         sections = {}
         for title, order, minutes, session in data.SECTIONS:
             sections[title], new = Section.objects.update_or_create(
-                conference=conference, title=title,
+                conference=conference,
+                title=title,
                 defaults={"order": order, "minutes": minutes, "session": sessions[session]},
             )
             self.created["sections"] += new
@@ -181,8 +186,10 @@ class Command(BaseCommand):
         out.write("Staff logins (/login/; passwords as set when each user was first created):")
         for spec in data.STAFF:
             extra = ", superuser" if spec["superuser"] else ""
-            out.write(f"  {spec['username']:<13} {data.staff_password(spec['username']):<26}"
-                      f"{spec['name']} ({spec['role']}{extra})")
+            out.write(
+                f"  {spec['username']:<13} {data.staff_password(spec['username']):<26}"
+                f"{spec['name']} ({spec['role']}{extra})"
+            )
         out.write("Representatives (code on the card, or the QR link):")
         shown: list[Representative] = []
         candidates = reps.filter(role=Role.REPRESENTATIVE, is_active=True).select_related("lmc")
