@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, ROUND_UP, Context, Decimal
 
 from elections.count.constraints import Constraints
 from elections.count.ties import Points, TieBreaker
-from elections.count.types import FIRST_PREFERENCES, Ballots, Constraint, CountError, Result, Stage
+from elections.count.types import FIRST_PREFERENCES, Ballots, Constraint, CountError, Result, Stage, Tie
 
 HOPEFUL, ELECTED, EXCLUDED, WITHDRAWN = range(4)
 
@@ -129,7 +129,7 @@ class Count:
         self.elected.append(c)
         self.stage.elected.append(self.names[c])
         if note:
-            self.stage.notes.append(note)
+            self.stage_note(note)
 
     def non_transferable(self) -> Decimal:
         return Decimal(self.valid) - sum(self.votes, Decimal(0))
@@ -153,6 +153,11 @@ class Count:
         )
         return self.stage
 
+    def reopen(self) -> Stage:
+        """Take the last stage back in hand, to add what happened at its end (ERS97 5.5.1)."""
+        self.stage = self.stages.pop()
+        return self.stage
+
     def end(self) -> None:
         stage = self.stage
         assert stage is not None
@@ -166,11 +171,19 @@ class Count:
         self.stage = None
 
     def choose(self, tied: Sequence[int], *, lowest: bool, kind: str, lot: bool = True) -> int | None:
+        """Settle a tie at the stage in progress, and record it there."""
         assert self.stage is not None
-        chosen, tie = self.ties.choose(tied, self.points, lowest=lowest, stage=self.stage.number, kind=kind, lot=lot)
+        chosen, tie = self.pick(tied, lowest=lowest, kind=kind, lot=lot, stage=self.stage.number)
         if tie is not None:
             self.stage.ties.append(tie)
         return chosen
+
+    def pick(
+        self, tied: Sequence[int], *, lowest: bool, kind: str, lot: bool = True, stage: int | None = None
+    ) -> tuple[int | None, Tie | None]:
+        """Settle a tie for the next stage (by default), leaving the caller to record it."""
+        number = len(self.stages) + 1 if stage is None else stage
+        return self.ties.choose(tied, self.points, lowest=lowest, stage=number, kind=kind, lot=lot)
 
     def lowest(self, candidates: Sequence[int]) -> int:
         low = min(self.votes[c] for c in candidates)
@@ -247,7 +260,8 @@ class Count:
 
     def stage_note(self, note: str) -> None:
         assert self.stage is not None
-        self.stage.notes.append(note)
+        if note not in self.stage.notes:
+            self.stage.notes.append(note)
 
     def fill_last_places(self, note: str) -> bool:
         """When no more continue than there are places, they are all elected. True if it did."""
