@@ -242,14 +242,15 @@ class Count:
 
     def why_doomed(self, c: int) -> str:
         constraints, membership = self.constraints.constraints, self.constraints.membership
-        full = [
-            x.name
-            for g, x in enumerate(constraints)
-            if g in membership[c] and x.maximum is not None and sum(g in membership[e] for e in self.elected) >= x.maximum
-        ]
+        seated = [sum(g in membership[e] for e in self.elected) for g in range(len(constraints))]
+        full = [x.name for g, x in enumerate(constraints) if g in membership[c] and x.maximum is not None
+                and seated[g] >= x.maximum]
         if full:
             return "electing them would exceed the maximum of " + " and ".join(repr(n) for n in full)
-        return "the places left are needed to meet the other groups' minimums"
+        short = [x.name for g, x in enumerate(constraints) if g not in membership[c] and seated[g] < x.minimum]
+        if short:
+            return "the places left are needed for the minimum of " + " and ".join(repr(n) for n in short)
+        return "electing them would leave the constraints impossible to meet"
 
     def why_guarded(self, c: int) -> str:
         constraints, membership = self.constraints.constraints, self.constraints.membership

@@ -58,6 +58,7 @@ class Constraints:
         guarded: set[int] = set()
         if not self.constraints or vacancies <= 0:
             return doomed, guarded
+        last_places = len(continuing) <= vacancies  # all of them will be elected anyway
         kinds: dict[tuple[int, ...], list[int]] = {}
         for c in continuing:
             kinds.setdefault(self.membership[c], []).append(c)
@@ -65,7 +66,7 @@ class Constraints:
             first, rest = members[0], [c for c in continuing if c != members[0]]
             if not self.feasible(tuple(elected) + (first,), rest, vacancies - 1):
                 doomed.update(members)
-            elif not self.feasible(tuple(elected), rest, vacancies):
+            elif not last_places and not self.feasible(tuple(elected), rest, vacancies):
                 guarded.update(members)
         return doomed, guarded
 

@@ -63,7 +63,7 @@ class ERS97Count(Count):
         self.first_stage = set(self.elected)
         while self.vacancies > 0 and self.continuing():
             if self.pending:
-                batch, self.pending = sorted(self.pending), []
+                batch, self.pending = sorted(self.pending, key=lambda c: (self.votes[c], c)), []
                 self.exclude(batch)
                 continue
             surpluses = [c for c in self.elected if c not in self.transferred and self.votes[c] > self.quota]

@@ -148,6 +148,7 @@ class MeekCount(Count):
     def iterate(self) -> bool:
         """Iterate until a candidate is elected (True) or the surplus is spent (False)."""
         previous: Decimal | None = None
+        self.iterations = 0
         while True:
             self.iterations += 1
             self.distribute()
@@ -187,7 +188,9 @@ class MeekCount(Count):
                 self.stage.subject, self.stage.subjects = self.names[c], [self.names[c]]
                 self.apply_constraints()
             if not self.complete():
-                self.iterate()
+                elected = self.iterate()
+                how = "a candidate reached the quota" if elected else f"the total surplus is {self.surplus:f}"
+                self.stage_note(f"{self.iterations} iteration(s) of the keep values: {how}")
             else:
                 self.distribute()
                 self.update_quota()
