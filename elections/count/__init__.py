@@ -63,7 +63,9 @@ __all__ = [
 ]
 
 
-def count(ballots: Ballots, method: str = "scottish", *, constraints: Sequence[Constraint] = (), seed: int = 0) -> Result:
+def count(
+    ballots: Ballots, method: str = "scottish", *, constraints: Sequence[Constraint] = (), seed: int = 0
+) -> Result:
     """Count ``ballots`` by ``method`` and return the whole result sheet."""
     try:
         counter = METHODS[method]

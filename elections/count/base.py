@@ -56,30 +56,33 @@ class Parcel:
 
 def check_ballots(ballots: Ballots) -> list[tuple[int, tuple[int, ...]]]:
     """The ballot groups to count (withdrawn candidates dropped, identical rankings merged)."""
+    _check_candidates(ballots)
     n = len(ballots.candidates)
-    if len(set(ballots.candidates)) != n:
-        raise CountError("two candidates have the same name")
-    if ballots.seats < 1:
-        raise CountError("there must be at least one seat")
-    for c in ballots.withdrawn:
-        if not 0 <= c < n:
-            raise CountError(f"withdrawn candidate {c + 1} is not on the ballot")
-    standing = n - len(ballots.withdrawn)
-    if ballots.seats > standing:
-        raise CountError(f"{ballots.seats} seats but only {standing} candidates standing")
     merged: dict[tuple[int, ...], int] = {}
     for weight, ranking in ballots.votes:
         if not isinstance(weight, int) or weight < 0:
             raise CountError(f"a ballot weight must be a whole number, not {weight!r}")
         if len(set(ranking)) != len(ranking):
             raise CountError(f"a ballot ranks a candidate twice: {list(ranking)}")
-        for c in ranking:
-            if not isinstance(c, int) or not 0 <= c < n:
-                raise CountError(f"a ballot ranks no such candidate: {c!r}")
+        if any(not isinstance(c, int) or not 0 <= c < n for c in ranking):
+            raise CountError(f"a ballot ranks no such candidate: {list(ranking)}")
         key = tuple(c for c in ranking if c not in ballots.withdrawn)
         if weight and key:
             merged[key] = merged.get(key, 0) + weight
     return [(w, k) for k, w in merged.items()]
+
+
+def _check_candidates(ballots: Ballots) -> None:
+    n = len(ballots.candidates)
+    if len(set(ballots.candidates)) != n:
+        raise CountError("two candidates have the same name")
+    if ballots.seats < 1:
+        raise CountError("there must be at least one seat")
+    if any(not 0 <= c < n for c in ballots.withdrawn):
+        raise CountError("a withdrawn candidate is not on the ballot")
+    standing = n - len(ballots.withdrawn)
+    if ballots.seats > standing:
+        raise CountError(f"{ballots.seats} seats but only {standing} candidates standing")
 
 
 class Count:
@@ -243,8 +246,11 @@ class Count:
     def why_doomed(self, c: int) -> str:
         constraints, membership = self.constraints.constraints, self.constraints.membership
         seated = [sum(g in membership[e] for e in self.elected) for g in range(len(constraints))]
-        full = [x.name for g, x in enumerate(constraints) if g in membership[c] and x.maximum is not None
-                and seated[g] >= x.maximum]
+        full = [
+            x.name
+            for g, x in enumerate(constraints)
+            if g in membership[c] and x.maximum is not None and seated[g] >= x.maximum
+        ]
         if full:
             return "electing them would exceed the maximum of " + " and ".join(repr(n) for n in full)
         short = [x.name for g, x in enumerate(constraints) if g not in membership[c] and seated[g] < x.minimum]

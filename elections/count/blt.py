@@ -59,6 +59,13 @@ def _text(line: str) -> str:
 
 def read_blt(text: str) -> Ballots:
     lines = _lines(text)
+    n, seats, last = _header(lines)
+    withdrawn, votes, last = _ballot_lines(lines, n, seats, last)
+    names, title = _names(list(lines), n, last)
+    return Ballots(candidates=names, seats=seats, votes=votes, withdrawn=frozenset(withdrawn), title=title)
+
+
+def _header(lines: Iterator[tuple[int, str]]) -> tuple[int, int, int]:
     header = next(lines, None)
     if header is None:
         raise BLTError(1, "the file is empty: expected 'candidates seats'")
@@ -73,50 +80,59 @@ def read_blt(text: str) -> Ballots:
         raise BLTError(number, "there must be at least one seat")
     if seats > n:
         raise BLTError(number, f"more seats ({seats}) than candidates ({n})")
+    return n, seats, number
 
+
+def _ballot_lines(
+    lines: Iterator[tuple[int, str]], n: int, seats: int, last: int
+) -> tuple[set[int], list[tuple[int, tuple[int, ...]]], int]:
+    """The optional withdrawn line and the ballot lines, up to the closing '0'."""
     withdrawn: set[int] = set()
     votes: list[tuple[int, tuple[int, ...]]] = []
-    last = number
-    ended = False
-    first_ballot_line = True
     for number, line in lines:
         last = number
         tokens = line.split()
-        if first_ballot_line and tokens[0].startswith("-"):
-            first_ballot_line = False
-            for token in tokens:
-                c = -_int(token, number, "a withdrawn candidate")
-                if not 1 <= c <= n:
-                    raise BLTError(number, f"withdrawn candidate {token!r}: there is no candidate {c}")
-                withdrawn.add(c - 1)
-            if seats > n - len(withdrawn):
-                raise BLTError(number, f"more seats ({seats}) than candidates standing ({n - len(withdrawn)})")
-            continue
-        first_ballot_line = False
-        if tokens == ["0"]:
-            ended = True
-            break
-        votes.append(_ballot(tokens, number, n))
-    if not ended:
-        raise BLTError(last, "the ballots must end with a line '0'")
+        if not votes and not withdrawn and tokens[0].startswith("-"):
+            withdrawn = _withdrawn(tokens, number, n, seats)
+        elif tokens == ["0"]:
+            return withdrawn, votes, number
+        else:
+            votes.append(_ballot(tokens, number, n))
+    raise BLTError(last, "the ballots must end with a line '0'")
 
-    texts: list[tuple[int, str]] = list(lines)
+
+def _withdrawn(tokens: list[str], number: int, n: int, seats: int) -> set[int]:
+    withdrawn: set[int] = set()
+    for token in tokens:
+        c = -_int(token, number, "a withdrawn candidate")
+        if not 1 <= c <= n:
+            raise BLTError(number, f"withdrawn candidate {token!r}: there is no candidate {c}")
+        withdrawn.add(c - 1)
+    if seats > n - len(withdrawn):
+        raise BLTError(number, f"more seats ({seats}) than candidates standing ({n - len(withdrawn)})")
+    return withdrawn
+
+
+def _names(texts: list[tuple[int, str]], n: int, last: int) -> tuple[list[str], str]:
+    """The candidates' names, then the title, then (ignored) quoted source and comment lines."""
     if len(texts) < n:
         at = texts[-1][0] if texts else last
         raise BLTError(at, f"expected {n} candidate names after the ballots, found {len(texts)}")
-    names = [_text(line) for _, line in texts[:n]]
+    names: list[str] = []
     seen: dict[str, int] = {}
-    for (number, _), name in zip(texts[:n], names, strict=True):
+    for number, line in texts[:n]:
+        name = _text(line)
         if not name:
             raise BLTError(number, "a candidate's name is empty")
         if name in seen:
             raise BLTError(number, f"two candidates are called {name!r} (lines {seen[name]} and {number})")
         seen[name] = number
+        names.append(name)
     title = _text(texts[n][1]) if len(texts) > n else ""
     for number, line in texts[n + 1 :]:
         if not line.startswith('"'):
             raise BLTError(number, f"unexpected text after the title: {line!r}")
-    return Ballots(candidates=names, seats=seats, votes=votes, withdrawn=frozenset(withdrawn), title=title)
+    return names, title
 
 
 def _ballot(tokens: list[str], number: int, n: int) -> tuple[int, tuple[int, ...]]:
@@ -131,19 +147,24 @@ def _ballot(tokens: list[str], number: int, n: int) -> tuple[int, tuple[int, ...
         raise BLTError(number, "a ballot line must end with 0")
     ranking: list[int] = []
     for token in tokens[1:-1]:
-        if "=" in token:
-            raise BLTError(number, f"equal rankings ({token!r}) are not supported")
-        if token == "-":
-            raise BLTError(number, "skipped rankings ('-') are not supported")
-        c = _int(token, number, "a preference")
-        if not 1 <= c <= n:
-            raise BLTError(number, f"a preference for candidate {c}, but the candidates are 1 to {n}")
-        if c - 1 in ranking:
-            raise BLTError(number, f"candidate {c} is ranked twice")
-        ranking.append(c - 1)
+        c = _preference(token, number, n)
+        if c in ranking:
+            raise BLTError(number, f"candidate {c + 1} is ranked twice")
+        ranking.append(c)
     if not ranking:
         raise BLTError(number, "a ballot names no candidate")
     return weight, tuple(ranking)
+
+
+def _preference(token: str, number: int, n: int) -> int:
+    if "=" in token:
+        raise BLTError(number, f"equal rankings ({token!r}) are not supported")
+    if token == "-":
+        raise BLTError(number, "skipped rankings ('-') are not supported")
+    c = _int(token, number, "a preference")
+    if not 1 <= c <= n:
+        raise BLTError(number, f"a preference for candidate {c}, but the candidates are 1 to {n}")
+    return c - 1
 
 
 def read_blt_file(path: str | Path) -> Ballots:

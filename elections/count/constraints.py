@@ -52,7 +52,9 @@ class Constraints:
         if not self.feasible((), continuing, seats):
             raise CountError("the constraints cannot all be met by any choice of the candidates standing")
 
-    def review(self, elected: Collection[int], continuing: Collection[int], vacancies: int) -> tuple[set[int], set[int]]:
+    def review(
+        self, elected: Collection[int], continuing: Collection[int], vacancies: int
+    ) -> tuple[set[int], set[int]]:
         """The continuing candidates who are doomed, and those who are guarded, in this state."""
         doomed: set[int] = set()
         guarded: set[int] = set()
@@ -62,7 +64,7 @@ class Constraints:
         kinds: dict[tuple[int, ...], list[int]] = {}
         for c in continuing:
             kinds.setdefault(self.membership[c], []).append(c)
-        for kind, members in kinds.items():
+        for members in kinds.values():
             first, rest = members[0], [c for c in continuing if c != members[0]]
             if not self.feasible(tuple(elected) + (first,), rest, vacancies - 1):
                 doomed.update(members)

@@ -93,8 +93,14 @@ class ERS97Count(Count):
         self.fill_last_places("")
 
     def threshold(self) -> Decimal:
-        awaiting = sum((self.votes[c] - self.quota for c in self.elected if c not in self.transferred and
-                        self.votes[c] > self.quota), Decimal(0))
+        awaiting = sum(
+            (
+                self.votes[c] - self.quota
+                for c in self.elected
+                if c not in self.transferred and self.votes[c] > self.quota
+            ),
+            Decimal(0),
+        )
         awaiting += sum((self.votes[c] for c in range(self.n) if self.state[c] == EXCLUDED), Decimal(0))
         active = sum((self.votes[c] for c in self.continuing()), Decimal(0)) + awaiting  # 6.20
         return min(self.quota, div_up(active, self.vacancies + 1, PLACES))

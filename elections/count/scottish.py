@@ -52,9 +52,9 @@ class ScottishCount(Count):
             elif surplus := self.with_surplus():
                 top = max(self.votes[c] for c in surplus)
                 self.begin(SURPLUS)
-                c = self.choose([c for c in surplus if self.votes[c] == top], lowest=False, kind="surplus")  # 49
-                assert c is not None
-                self.transfer_surplus(c)
+                chosen = self.choose([c for c in surplus if self.votes[c] == top], lowest=False, kind="surplus")  # 49
+                assert chosen is not None
+                self.transfer_surplus(chosen)
             else:
                 self.begin(EXCLUSION)
                 c = self.lowest(self.continuing())  # rules 50, 51

@@ -74,17 +74,22 @@ def as_dict(result: Result) -> dict[str, Any]:
     }
 
 
-def _describe(stage: Stage) -> str:
+def describe(stage: Stage, places: int) -> str:
+    """ "First preferences", "Surplus of A (transfer value 0.25000)", "Exclusion of B, C"."""
     if stage.action == "first preferences":
         return "First preferences"
-    who = ", ".join(stage.subjects) if stage.subjects else "the elected candidates"
     if stage.action == "surplus":
-        return f"Surplus of {who}" if stage.subjects else "Surpluses of the elected candidates"
-    return f"Exclusion of {who}"
+        if not stage.subjects:
+            return "Surpluses of the elected candidates (keep values recalculated)"
+        text = f"Surplus of {', '.join(stage.subjects)}"
+        if stage.transfer_value is not None:
+            text += f" (transfer value {_d(stage.transfer_value, places)})"
+        return text
+    return f"Exclusion of {', '.join(stage.subjects)}"
 
 
 def as_text(result: Result) -> str:
-    """A stage table, candidates down the side and stages across, then the notes."""
+    """The stages listed, then a table with a column per stage, then the elected, ties and notes."""
     places = result.places
     lines = [
         result.title or "Election",
@@ -94,33 +99,37 @@ def as_text(result: Result) -> str:
     ]
     if result.withdrawn:
         lines.append(f"Withdrawn: {', '.join(result.withdrawn)}")
+    for c in result.constraints:
+        bounds = [f"at least {c.minimum}"] if c.minimum else []
+        bounds += [f"at most {c.maximum}"] if c.maximum is not None else []
+        lines.append(f"Constraint {c.name!r} ({', '.join(sorted(c.candidates))}): {' and '.join(bounds)}")
     lines.append("")
-    header = ["Stage"] + [str(s.number) for s in result.stages]
-    action = [""] + [_describe(s) for s in result.stages]
-    tv = ["Transfer value"] + [_d(s.transfer_value, places) or "" for s in result.stages]
-    rows = [header, action, tv]
+    lines.extend(f"Stage {s.number}: {describe(s, places)}" for s in result.stages)
+    lines.append("")
+    rows = [["Candidate"] + [f"Stage {s.number}" for s in result.stages]]
     for name in result.candidates:
         row = [name]
         for s in result.stages:
-            mark = " E" if name in s.elected else (" X" if name in s.excluded else "")
+            mark = " E" if name in s.elected else (" X" if name in s.excluded else "  ")
             row.append(f"{_d(s.totals[name], places)}{mark}")
         rows.append(row)
-    rows.append(["Non-transferable"] + [_d(s.non_transferable, places) or "" for s in result.stages])
-    rows.append(["Quota"] + [_d(s.quota, places) or "" for s in result.stages])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    rows.append(["Non-transferable"] + [f"{_d(s.non_transferable, places)}  " for s in result.stages])
+    rows.append(["Quota"] + [f"{_d(s.quota, places)}  " for s in result.stages])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
-        lines.append("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(r)))
+        cells = [cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(r)]
+        lines.append("  ".join(cells).rstrip())
+    lines.append("(E elected, X excluded at that stage)")
     lines.append("")
-    lines.append("E: elected at that stage   X: excluded at that stage")
     lines.append(f"Elected: {', '.join(result.elected)}")
     for s in result.stages:
         for t in s.ties:
             lines.append(
-                f"Stage {s.number}: tie ({t.kind}) between {', '.join(t.candidates)}: "
+                f"Stage {s.number}: {', '.join(t.candidates)} were level ({t.kind}); "
                 f"{t.chosen} chosen by {t.settled_by}"
             )
         for note in s.notes:
             lines.append(f"Stage {s.number}: {note}")
-    if result.ties and any(t.settled_by == "lot" for t in result.ties):
+    if any(t.settled_by == "lot" for t in result.ties):
         lines.append(f"Lots drawn with seed {result.seed}")
     return "\n".join(lines) + "\n"

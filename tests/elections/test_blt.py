@@ -35,7 +35,18 @@ def test_reads_the_algorithm_123_example_with_a_withdrawn_candidate():
 
 
 def test_reads_unquoted_names_comments_blank_lines_ids_and_extra_quoted_lines():
-    text = "# a comment\n3 1   # candidates, seats\n\n(a1) 2 1 2 0\n1 3 0\n0\nAda Lovelace\n\"Bo\"\nCy\n\"Chair 2026\"\n\"source\"\n"
+    text = """# a comment
+3 1   # candidates, seats
+
+(a1) 2 1 2 0
+1 3 0
+0
+Ada Lovelace
+"Bo"
+Cy
+"Chair 2026"
+"source"
+"""
     ballots = read_blt(text)
     assert ballots.candidates == ["Ada Lovelace", "Bo", "Cy"]
     assert ballots.votes == [(2, (0, 1)), (1, (2,))]

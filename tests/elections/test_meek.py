@@ -82,4 +82,3 @@ def test_the_voting_matters_issue_12_example_needs_the_precision_to_separate_x_y
     assert result.elected == ["A", "B", "X"]
     # The Scottish count, which keeps five decimals and no keep values, sees a three-way tie.
     assert count(read_blt(VOTING_MATTERS_12), "scottish").ties[0].candidates == ("X", "Y", "Z")
-

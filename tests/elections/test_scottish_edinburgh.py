@@ -46,7 +46,9 @@ def test_every_official_stage_total_and_the_elected_are_reproduced(ward):
         stage = result.stages[sheet["count"] - 1]
         for row in sheet["totals"]:
             printed = Decimal(row["total"])
-            computed = stage.totals[row["name"]].quantize(Decimal(1).scaleb(printed.as_tuple().exponent))
+            shown = printed.as_tuple().exponent  # the decimals the sheet prints
+            assert isinstance(shown, int)
+            computed = stage.totals[row["name"]].quantize(Decimal(1).scaleb(shown))
             assert computed == printed, f"count {sheet['count']}, {row['name']}: {stage.totals[row['name']]}"
     assert sorted(result.elected) == sorted(e["name"] for e in official["elected"])
     assert not result.ties  # no ward needed a tie to be settled
