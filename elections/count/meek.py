@@ -143,7 +143,14 @@ class MeekCount(Count):
         self.quota = div_down(total, self.seats + 1, PLACES) + units(PLACES)
 
     def total_surplus(self) -> Decimal:
-        return max(ZERO, sum((self.votes[e] - self.quota for e in self.elected), ZERO))
+        """The elected candidates' votes over the quota, summed, at least 0 (Reference Meek Rule).
+
+        A candidate elected below the quota to meet a group's minimum (keep value 1, nothing to
+        give) is left out: their shortfall is not a surplus of the others to be netted off.
+        """
+        q = self.quota
+        short = [e for e in self.elected if self.keep[e] == ONE and self.votes[e] < q]
+        return max(ZERO, sum((self.votes[e] - q for e in self.elected if e not in short), ZERO))
 
     def iterate(self) -> bool:
         """Iterate until a candidate is elected (True) or the surplus is spent (False)."""

@@ -84,3 +84,13 @@ def test_feasibility_is_exact_for_overlapping_groups():
     assert not groups.feasible((2,), [1, 3], 1)  # c elected, a gone: b breaks Trainees, d breaks Women
     doomed, guarded = groups.review((2,), [0, 1, 3], 1)
     assert (doomed, guarded) == ({1, 3}, {0})
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_member_elected_below_the_quota_does_not_hold_back_anothers_surplus(method):
+    # 3 seats, E (4 votes) holds the reserved seat from stage 1. A's surplus of 15 must still
+    # reach C (18 + 15 > B's 22): in Meek, E's shortfall is not netted off A's surplus.
+    ballots = make_ballots(3, [(40, "AC"), (22, "B"), (18, "C"), (16, "D"), (4, "E")])
+    result = count(ballots, method, constraints=[Constraint("New members", {"E"}, minimum=1)])
+    assert sorted(stage_of(result, 1).elected) == ["A", "E"]
+    assert sorted(result.elected) == ["A", "C", "E"]
