@@ -57,16 +57,22 @@ class Parcel:
 def check_ballots(ballots: Ballots) -> list[tuple[int, tuple[int, ...]]]:
     """The ballot groups to count (withdrawn candidates dropped, identical rankings merged)."""
     _check_candidates(ballots)
-    n = len(ballots.candidates)
-    merged: dict[tuple[int, ...], int] = {}
+    same: dict[tuple[int, ...], int] = {}
     for weight, ranking in ballots.votes:
         if not isinstance(weight, int) or weight < 0:
             raise CountError(f"a ballot weight must be a whole number, not {weight!r}")
-        if len(set(ranking)) != len(ranking):
+        key = tuple(ranking)
+        same[key] = same.get(key, 0) + weight
+    candidates = frozenset(range(len(ballots.candidates)))
+    withdrawn = ballots.withdrawn
+    merged: dict[tuple[int, ...], int] = {}
+    for ranking, weight in same.items():
+        ranked = set(ranking)
+        if len(ranked) != len(ranking):
             raise CountError(f"a ballot ranks a candidate twice: {list(ranking)}")
-        if any(not isinstance(c, int) or not 0 <= c < n for c in ranking):
+        if not ranked <= candidates or not all(isinstance(c, int) for c in ranking):
             raise CountError(f"a ballot ranks no such candidate: {list(ranking)}")
-        key = tuple(c for c in ranking if c not in ballots.withdrawn)
+        key = tuple(c for c in ranking if c not in withdrawn) if withdrawn else ranking
         if weight and key:
             merged[key] = merged.get(key, 0) + weight
     return [(w, k) for k, w in merged.items()]
@@ -202,7 +208,9 @@ class Count:
         The threshold is asked again after each election (ERS97's falls as places fill). When
         more are level than there are places, the tie rule orders them; with ``lot=False``
         (ERS97 5.6.2) a tie that no earlier point settles elects none of them at this stage.
+        The constraints are applied first: a doomed candidate is never elected on the quota.
         """
+        self.apply_constraints()
         while self.vacancies > 0:
             bar = threshold()
             qualified = [c for c in self.continuing() if self.votes[c] >= bar and self.votes[c] > 0]
@@ -212,18 +220,27 @@ class Count:
             level = [c for c in qualified if self.votes[c] == top]
             if len(level) > 1 and (len(qualified) > self.vacancies or self.constraints):
                 chosen = self.choose(level, lowest=False, kind="election", lot=lot)
+                if chosen is None and len(level) <= self.vacancies and self.electable_together(level):
+                    for c in level:
+                        self.elect(c)
+                    self.apply_constraints()
+                    continue
+                if chosen is None and self.constraints:
+                    # the places are there but the constraints allow only some of them
+                    chosen = self.choose(level, lowest=False, kind="election")
                 if chosen is None:
-                    if len(level) <= self.vacancies:
-                        for c in level:
-                            self.elect(c)
-                        self.apply_constraints()
-                        continue
                     self.stage_note(f"{', '.join(self.names[c] for c in level)}: level at every point, none elected")
                     return
             else:
                 chosen = level[0]
             self.elect(chosen)
             self.apply_constraints()
+
+    def electable_together(self, candidates: Sequence[int]) -> bool:
+        if not self.constraints:
+            return True
+        rest = [c for c in self.continuing() if c not in candidates]
+        return self.constraints.feasible([*self.elected, *candidates], rest, self.vacancies - len(candidates))
 
     def apply_constraints(self) -> None:
         """Doom and guard (see constraints.py) until nothing changes."""

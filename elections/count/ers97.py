@@ -190,6 +190,17 @@ class ERS97Count(Count):
                 batches.append(batch)
         return batches
 
+    def leaves_feasible(self, batch: list[int]) -> bool:
+        """Could the places still be filled within the constraints without all of ``batch``?
+
+        Each candidate the constraints need is already elected (guarded), but two who could
+        each be spared may not both be: such a batch is not excluded together.
+        """
+        if not self.constraints:
+            return True
+        rest = [c for c in self.continuing() if c not in batch]
+        return self.constraints.feasible(self.elected, rest, self.vacancies)
+
     def deferred(self, surpluses: list[int]) -> bool:
         """5.2.2: the surpluses could not change the order of the lowest candidates."""
         total = sum((self.votes[c] - self.quota for c in surpluses), Decimal(0))
@@ -197,8 +208,8 @@ class ERS97Count(Count):
 
     def exclusion_batch(self, deferred: Decimal) -> tuple[list[int], Tie | None]:
         """Who 5.2.5 excludes next, and the tie (if any) settled to choose them."""
-        batches = self.excludable(deferred)
-        if batches and len(batches[-1]) > 1:
+        batches = [b for b in self.excludable(deferred) if len(b) > 1 and self.leaves_feasible(b)]
+        if batches:
             return batches[-1], None
         continuing = self.continuing()
         low = min(self.votes[c] for c in continuing)
