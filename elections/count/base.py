@@ -121,7 +121,6 @@ class Count:
         self.first_quota = Decimal(0)
         self.stage: Stage | None = None
         self._before: list[Decimal] = []
-        self._nt_before = Decimal(0)
 
     # -- states ---------------------------------------------------------------------------
 
@@ -148,7 +147,6 @@ class Count:
     def begin(self, action: str, subjects: Sequence[int] = (), transfer_value: Decimal | None = None) -> Stage:
         names = [self.names[c] for c in subjects]
         self._before = list(self.votes)
-        self._nt_before = self.non_transferable() if self.stages else Decimal(0)
         self.stage = Stage(
             number=len(self.stages) + 1,
             action=action,

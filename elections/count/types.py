@@ -71,8 +71,14 @@ class Stage:
 
     ``totals`` are each candidate's votes at the end of the stage, ``transfers`` the change
     during it; ``non_transferable`` is the running total of votes set aside (exhausted papers
-    and the fractions the rules drop). For an exclusion of several candidates at once (ERS97)
-    ``subject`` is None and ``subjects`` names them all.
+    and the fractions the rules drop); ``quota`` the quota at the end of the stage (ERS97 and
+    Meek lower it as votes are set aside). ``transfer_value`` is given for a surplus: for
+    Scottish STV the value of a paper worth 1 (a paper worth v moves at v times as much,
+    truncated, rule 48(3)); for ERS97 the value of every paper of the last parcel; for Meek
+    None (the keep values are in ``keep_values``). For an exclusion of several candidates at
+    once (ERS97) ``subject`` is None and ``subjects`` names them all, lowest first.
+    ``notes`` explain what the rules or the constraints did (a candidate doomed or guarded,
+    Meek's iterations).
     """
 
     number: int
