@@ -23,7 +23,7 @@ from conference.errors import Refused
 from conference.events import error, publish
 from conference.models import Representative
 
-from . import events
+from . import counting, events
 from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
 from .snapshot import ballot_choice, poll_payload
 from .tasks import schedule_close
@@ -46,6 +46,7 @@ def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | No
             raise Refused(errors.INVALID_STATE, "Only a poll that has not been opened can be opened.")
         if Poll.objects.filter(conference=poll.conference, status=Poll.Status.OPEN).exists():
             raise Refused(errors.INVALID_STATE, "Another vote is open: close it first.")
+        counting.check_before_opening(poll)
         now = timezone.now()
         poll.status = Poll.Status.OPEN
         poll.opened_at = now
@@ -66,7 +67,7 @@ def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | No
 class VoteRequest:
     representative_id: int
     poll_id: int
-    choice: str | tuple[str, ...]  # a tuple only on a pick ballot
+    choice: str | tuple[str, ...]  # a tuple only on a pick or ranked ballot
     key: uuid.UUID
 
 
@@ -141,20 +142,47 @@ def _choice_of(ballot: Ballot) -> str | list[str]:
     return pending if pending is not None else ballot_choice(ballot)
 
 
-def _chosen_options(poll: Poll, choice: str | tuple[str, ...]) -> tuple[Option | None, list[Option] | None]:
-    """The option (or a pick ballot's options) a vote names. Raises Refused."""
+@dataclass(frozen=True)
+class _Chosen:
+    """What a vote names: one option, a pick ballot's options, or a ranked ballot's keys."""
+
+    option: Option | None = None
+    picks: list[Option] | None = None
+    ranking: list[str] | None = None
+
+    @property
+    def choice(self) -> str | list[str]:
+        """As the client sends it and the acknowledgement echoes it."""
+        if self.option is not None:
+            return self.option.key
+        if self.ranking is not None:
+            return list(self.ranking)  # the order is the vote
+        return sorted(o.key for o in self.picks or [])
+
+
+def _chosen_options(poll: Poll, choice: str | tuple[str, ...]) -> _Chosen:
+    """The option (or a pick ballot's options, or a ranked ballot's order) a vote names. Raises Refused."""
     options = {o.key: o for o in poll.options.all()}
+    if poll.kind == Poll.Kind.RANKED:
+        keys = (choice,) if isinstance(choice, str) else tuple(choice)
+        if not keys:
+            raise Refused(errors.UNKNOWN_CHOICE, "Rank at least one candidate.")
+        if len(set(keys)) != len(keys):
+            raise Refused(errors.UNKNOWN_CHOICE, "Rank each candidate at most once.")
+        if any(k not in options for k in keys):
+            raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the candidates in this election.")
+        return _Chosen(ranking=list(keys))
     if poll.kind != Poll.Kind.PICK:
         option = options.get(choice) if isinstance(choice, str) else None
         if option is None:
             raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote.")
-        return option, None
+        return _Chosen(option=option)
     keys = (choice,) if isinstance(choice, str) else tuple(choice)
     if not keys or len(set(keys)) != len(keys) or any(k not in options for k in keys):
         raise Refused(errors.UNKNOWN_CHOICE, "Pick different choices from this ballot's list.")
     if len(keys) > poll.max_choices:
         raise Refused(errors.UNKNOWN_CHOICE, f"Pick at most {poll.max_choices}.")
-    return None, [options[k] for k in keys]
+    return _Chosen(picks=[options[k] for k in keys])
 
 
 def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None, existing: Ballot | None, now) -> _Decision:
@@ -174,12 +202,12 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None, existi
             if poll.status != Poll.Status.DRAFT
             else "Not counted: this vote is not open yet.",
         )
-    option, picks = _chosen_options(poll, request.choice)
-    choice: str | list[str] = option.key if option else sorted(o.key for o in picks or [])
+    chosen = _chosen_options(poll, request.choice)
+    option, picks, choice = chosen.option, chosen.picks, chosen.choice
     if existing is not None:
         if not poll.allow_change:
             raise Refused(errors.ALREADY_VOTED, "You have already voted in this vote; it cannot be changed.")
-        existing.option, existing.key = option, request.key
+        existing.option, existing.ranking, existing.key = option, chosen.ranking, request.key
         existing.pending_choice = choice
         return _Decision(
             VoteOutcome(poll.pk, True, choice, existing.receipt, str(request.key), changed=True),
@@ -189,6 +217,7 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None, existi
     ballot = Ballot(
         poll_id=poll.pk,
         option_id=option.pk if option else None,
+        ranking=chosen.ranking,
         voter_tag=voter_tag(poll.pk, voter.pk),
         receipt=new_receipt(),
         key=request.key,
@@ -225,7 +254,7 @@ def _record_one(request: VoteRequest, poll: Poll | None, voter: Voter | None, no
         if decision.picks is not None:
             _store_picks([(decision.insert[1], decision.picks)])
     elif decision.update is not None:
-        decision.update.save(update_fields=["option", "key"])
+        decision.update.save(update_fields=["option", "ranking", "key"])
         if decision.picks is not None:
             _store_picks([(decision.update, decision.picks)], replace=True)
     return decision.outcome
@@ -276,7 +305,7 @@ def _record_set(
             Participation.objects.bulk_create([p for p, _ in inserts])
             Ballot.objects.bulk_create([b for _, b in inserts])
             for ballot in updates.values():
-                ballot.save(update_fields=["option", "key"])
+                ballot.save(update_fields=["option", "ranking", "key"])
             if picks_of:
                 _store_picks([pair for i, pair in picks_of.items() if i in updates], replace=True)
                 _store_picks([pair for i, pair in picks_of.items() if i not in updates])

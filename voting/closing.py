@@ -16,7 +16,7 @@ from conference.events import publish
 from conference.models import Representative
 from motions.models import StandingOrders
 
-from . import events, rules, secrecy
+from . import counting, events, rules, secrecy
 from .models import Ballot, Poll
 from .snapshot import poll_payload
 
@@ -38,16 +38,19 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
         poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").filter(pk=poll_id).first()
         if poll is None or poll.status != Poll.Status.OPEN:
             return poll
-        result = rules.decide(
-            tally(poll),
-            poll.majority,
-            chair_casting_vote=poll.conference.chair_casting_vote,
-            thresholds=thresholds(poll.conference_id),
-        )
         secrecy.shuffle_ballots(poll)  # row order must not line ballots up with participations
+        counter = counting.counter_for(poll.kind)
+        if counter is not None:
+            poll.result = counter(poll)  # a ranked poll: counted by the app that owns it
+        else:
+            poll.result = rules.decide(
+                tally(poll),
+                poll.majority,
+                chair_casting_vote=poll.conference.chair_casting_vote,
+                thresholds=thresholds(poll.conference_id),
+            ).as_dict()
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
-        poll.result = result.as_dict()
         poll.save(update_fields=["status", "closed_at", "result"])
         audit(poll.conference, by, "poll.closed", poll, poll_id=poll.pk, result=poll.result)
         publish(poll.conference, events.POLL_CLOSED, {"poll_id": poll.pk})

@@ -41,6 +41,9 @@ class Poll(models.Model):
         LIVE = "live", _("Live poll (options)")
         SCALE = "scale", _("Live poll (scale)")
         PICK = "pick", _("Pick up to N (the chosen-motions ballot)")
+        # An ordered preference list over the options (an election by STV: see
+        # voting.counting for how the app that owns such a poll counts it at close).
+        RANKED = "ranked", _("Ranked ballot (preferences in order)")
 
     class Majority(models.TextChoices):
         SIMPLE = "simple", _("Simple majority of those voting for or against")
@@ -125,9 +128,12 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
-    # One option; or, on a pick ballot, none here and the options in ``picks``.
+    # One option; or, on a pick ballot, none here and the options in ``picks``; or, on a
+    # ranked ballot, none here and the keys in order in ``ranking``.
     option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.RESTRICT, related_name="ballots")
     picks = models.ManyToManyField(Option, blank=True, related_name="picked_in")
+    # On a ranked ballot: the option keys in order of preference, distinct (first = 1st).
+    ranking = models.JSONField(null=True, blank=True)
     voter_tag = models.CharField(max_length=64)
     receipt = models.CharField(max_length=9)
     # The client's idempotency key of the vote as last accepted: a resend returns the same receipt.

@@ -56,9 +56,12 @@ def published_payload(poll: Poll) -> dict[str, Any]:
 
 
 def ballot_label(ballot: Ballot) -> str:
-    """What a ballot chose, for people: one option, or a pick ballot's options."""
+    """What a ballot chose, for people: one option, a pick ballot's options, or a ranking."""
     if ballot.option_id is not None:
         return ballot.option.label
+    if ballot.ranking is not None:
+        labels = {o.key: o.label for o in ballot.poll.options.all()}
+        return "; ".join(f"{i}. {labels.get(k, k)}" for i, k in enumerate(ballot.ranking, 1))
     return "; ".join(o.label for o in sorted(ballot.picks.all(), key=lambda o: o.order))
 
 
@@ -66,12 +69,19 @@ def ballot_choice(ballot: Ballot) -> str | list[str]:
     """What a ballot chose, as the client sends it."""
     if ballot.option_id is not None:
         return ballot.option.key
+    if ballot.ranking is not None:
+        return list(ballot.ranking)
     return sorted(o.key for o in ballot.picks.all())
 
 
 def published_receipts(poll: Poll) -> list[tuple[str, str]]:
     """(receipt, what was chosen) for each ballot: each voter can find their own."""
-    ballots = Ballot.objects.filter(poll=poll).select_related("option").prefetch_related("picks").order_by("receipt")
+    ballots = (
+        Ballot.objects.filter(poll=poll)
+        .select_related("option")
+        .prefetch_related("picks", "poll__options")
+        .order_by("receipt")
+    )
     return [(b.receipt, ballot_label(b)) for b in ballots]
 
 
@@ -82,7 +92,7 @@ def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
     ballots = (
         Ballot.objects.filter(poll=poll, representative__isnull=False)
         .select_related("option", "representative")
-        .prefetch_related("picks")
+        .prefetch_related("picks", "poll__options")
     )
     return sorted((b.representative.name, ballot_label(b)) for b in ballots)
 
