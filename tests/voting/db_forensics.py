@@ -25,6 +25,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -38,7 +39,7 @@ def ensure_extensions() -> None:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect")
 
 
-def _one(sql: str, params: Iterable[object] = ()) -> object:
+def _one(sql: str, params: Iterable[Any] = ()) -> Any:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         row = cursor.fetchone()
@@ -46,7 +47,7 @@ def _one(sql: str, params: Iterable[object] = ()) -> object:
     return row[0]
 
 
-def _rows(sql: str, params: Iterable[object] = ()) -> list[tuple]:
+def _rows(sql: str, params: Iterable[Any] = ()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return cursor.fetchall()
@@ -164,7 +165,7 @@ def xmin_links(poll_id: int) -> Findings:
     for xid, voters in _participations(poll_id).items():
         written = sorted(ballots.get(xid, []))
         found.seen += len(written)
-        for (_, rep), (_, choice) in zip(voters, written):
+        for (_, rep), (_, choice) in zip(voters, written, strict=False):
             if choice:
                 found.links[rep] = choice
     return found
@@ -186,7 +187,7 @@ def _wal_reader():
             number, offset = divmod(start, segment)
             name = f"{timeline:08X}{number // per_id:08X}{number % per_id:08X}"
             length = min(end - start, segment - offset)
-            out += bytes(_one("SELECT pg_read_binary_file(%s, %s, %s)", [f"pg_wal/{name}", offset, length]))  # type: ignore[arg-type]
+            out += bytes(_one("SELECT pg_read_binary_file(%s, %s, %s)", [f"pg_wal/{name}", offset, length]))
             start += length
         return out
 
@@ -237,7 +238,7 @@ def wal_links(poll_id: int, start_lsn: str, end_lsn: str) -> Findings:
             seen_receipts.update(new)
             receipts[int(str(xid))].extend(new[:1])  # a full-page image also holds earlier rows
     for xid, voters in reps.items():
-        for rep, receipt in zip(voters, receipts.get(xid, [])):
+        for rep, receipt in zip(voters, receipts.get(xid, []), strict=False):
             found.links[rep] = receipt
     return found
 
@@ -257,22 +258,27 @@ def old_version_links(poll_id: int) -> Findings:
     """Every tuple still on voting_ballot's pages, live or dead: those written by a voter's
     transaction (same xmin as a participation row) and holding a published token."""
     found = Findings()
-    tokens = published_tokens(poll_id)
-    voters = _voters_by_xid(poll_id)
-    written: dict[int, list[str | None]] = defaultdict(list)
-    for block in range(_pages("voting_ballot")):
+    # The pages first, as a copy would hold them: reading the table through SQL lets
+    # PostgreSQL prune dead tuples from a full page.
+    tuples = [
+        (_xid(xmin), bytes(data))
+        for block in range(_pages("voting_ballot"))
         for xmin, data in _rows(
             "SELECT t_xmin, t_data FROM heap_page_items(get_raw_page('voting_ballot', %s)) "
             "WHERE t_data IS NOT NULL ORDER BY lp",
             [block],
-        ):
-            xid = _xid(xmin)
-            if xid in voters:
-                found.seen += 1
-                hits = tokens.found_in(bytes(data))
-                written[xid].append(hits[0] if hits else None)
+        )
+    ]
+    tokens = published_tokens(poll_id)
+    voters = _voters_by_xid(poll_id)
+    written: dict[int, list[str | None]] = defaultdict(list)
+    for xid, data in tuples:
+        if xid in voters:
+            found.seen += 1
+            hits = tokens.found_in(data)
+            written[xid].append(hits[0] if hits else None)
     for xid, reps in voters.items():
-        for rep, receipt in zip(reps, written.get(xid, [])):
+        for rep, receipt in zip(reps, written.get(xid, []), strict=False):
             if receipt:
                 found.links[rep] = receipt
     return found
@@ -294,13 +300,15 @@ def page_byte_links(poll_id: int) -> Findings:
     seen_xids: set[int] = set()
     pages = []
     for block in range(_pages("voting_ballot")):
-        raw = bytes(_one("SELECT get_raw_page('voting_ballot', %s)", [block]))  # type: ignore[arg-type]
+        raw = bytes(_one("SELECT get_raw_page('voting_ballot', %s)", [block]))
         live = _rows(
             "SELECT lp_off, lp_len FROM heap_page_items(get_raw_page('voting_ballot', %s)) WHERE lp_len > 0", [block]
         )
         pages.append((raw, [(off, off + length) for off, length in live]))
     # Where a receipt sits in a tuple, learnt from the tuples that are still live.
-    deltas = {at - off for raw, spans in pages for at, _, _ in tokens.positions(raw) for off, end in spans if off <= at < end}
+    deltas = {
+        at - off for raw, spans in pages for at, _, _ in tokens.positions(raw) for off, end in spans if off <= at < end
+    }
     for raw, spans in pages:
         for at, _, receipt in tokens.positions(raw):
             if any(off <= at < end for off, end in spans):
