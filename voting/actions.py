@@ -164,20 +164,20 @@ def _key_lost(poll: Poll, lost: secrecy.BallotKeyLost) -> Refused:
 
 def _contents(poll: Poll, ballot: Ballot) -> Contents:
     """A stored ballot's choice, receipt and key (unsealed once). Raises Refused."""
-    opened: Contents | None = getattr(ballot, "opened", None)
+    opened = ballot.opened
     if opened is None:
         try:
             opened = secrecy.contents(poll, ballot)
         except secrecy.BallotKeyLost as lost:
             raise _key_lost(poll, lost) from None
-        ballot.opened = opened  # type: ignore[attr-defined]
+        ballot.opened = opened
     return opened
 
 
 def _fill(poll: Poll, ballot: Ballot, contents: Contents, option: Option | None) -> None:
     """Put what was voted into the ballot row: sealed while a secret poll is open, else in
     plaintext (a recorded vote). Raises Refused."""
-    ballot.opened = contents  # type: ignore[attr-defined]
+    ballot.opened = contents
     if secrecy.is_sealed(poll):
         try:
             ballot.sealed = secrecy.seal(poll, ballot.voter_tag or "", contents)

@@ -12,10 +12,12 @@ no timestamps, so row ids or times cannot be used to line the two up.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import secrets
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +26,9 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference, Representative
 from motions.models import Amendment, Motion, MotionPart, ProceduralMotion
+
+if TYPE_CHECKING:
+    from .secrecy import Contents
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -84,6 +89,8 @@ class Poll(models.Model):
     # A secret poll's ballot key while it is open, wrapped under a key derived from
     # BALLOT_KEY (voting.secrecy); erased at close, when the ballots are unsealed.
     sealed_key = models.BinaryField(null=True, blank=True, editable=False)
+    # Not stored: the unwrapped cipher, for one batch of votes or one close (voting.secrecy).
+    ballot_cipher: tuple[Any, bytes] | None = None
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -93,7 +100,7 @@ class Poll(models.Model):
     def __str__(self) -> str:
         return self.question
 
-    def is_accepting_votes(self, now: timezone.datetime | None = None) -> bool:
+    def is_accepting_votes(self, now: datetime.datetime | None = None) -> bool:
         if self.status != self.Status.OPEN:
             return False
         return self.closes_at is None or (now or timezone.now()) < self.closes_at
@@ -125,6 +132,9 @@ class Participation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["poll", "representative"], name="one_participation_per_voter")]
 
+    def __str__(self) -> str:
+        return f"Voted in poll #{self.poll_id}"
+
 
 class Ballot(models.Model):
     """What was voted, with the receipt the voter can find on the published result.
@@ -140,6 +150,8 @@ class Ballot(models.Model):
     # One option; or, on a pick ballot, none here and the options in ``picks``.
     option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.RESTRICT, related_name="ballots")
     picks = models.ManyToManyField(Option, blank=True, related_name="picked_in")
+    # Not stored: what the ballot holds, unsealed or decided earlier in the same batch (voting.actions).
+    opened: Contents | None = None
     # NULL, not "", where a column is empty: the unique constraints below allow many NULLs.
     voter_tag = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     receipt = models.CharField(max_length=9, null=True, blank=True)  # noqa: DJ001
@@ -158,3 +170,7 @@ class Ballot(models.Model):
             models.UniqueConstraint(fields=["poll", "receipt"], name="unique_receipt"),
             models.UniqueConstraint(fields=["poll", "receipt_tag"], name="unique_sealed_receipt"),
         ]
+
+    def __str__(self) -> str:
+        # The receipt only: never the choice, never who voted.
+        return f"Ballot {self.receipt} in poll #{self.poll_id}"

@@ -97,11 +97,11 @@ def _poll_key(poll: Poll) -> bytes:
 
 def _cipher(poll: Poll) -> tuple[AESGCM, bytes]:
     """The poll's cipher (and a key for receipt tags), unwrapped once per Poll instance."""
-    cached = getattr(poll, "_ballot_cipher", None)
+    cached = poll.ballot_cipher
     if cached is None:
         key = _poll_key(poll)
         cached = (AESGCM(key), hmac.new(key, b"motionhall receipt tags v1", hashlib.sha256).digest())
-        poll._ballot_cipher = cached  # type: ignore[attr-defined]
+        poll.ballot_cipher = cached
     return cached
 
 
@@ -155,7 +155,7 @@ def contents(poll: Poll, ballot: Ballot) -> Contents:
     """What a stored ballot holds, sealed or not (its picks prefetched on a pick ballot)."""
     if ballot.sealed is not None:
         return unseal(poll, ballot.voter_tag or "", ballot.sealed)
-    if ballot.option_id is not None:
+    if ballot.option is not None:
         choice: str | tuple[str, ...] = ballot.option.key
     else:
         choice = tuple(sorted(o.key for o in ballot.picks.all()))
@@ -206,7 +206,7 @@ def unseal_ballots(poll: Poll) -> None:
 
 def erase_key(poll: Poll) -> None:
     poll.sealed_key = None
-    poll.__dict__.pop("_ballot_cipher", None)
+    poll.ballot_cipher = None
 
 
 def discard_sealed_ballots(poll: Poll) -> int:

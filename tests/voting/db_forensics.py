@@ -25,8 +25,8 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 

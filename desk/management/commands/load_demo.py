@@ -1,7 +1,7 @@
 """``manage.py load_demo``: load the Conference of England LMCs 2026 demo.
 
 Idempotent: every row is found by its natural key, so a second run creates nothing new
-and never reissues an access code. The data lives in ``conference.demo_data``.
+and never reissues an access code. The data lives in ``desk.demo_data``.
 """
 
 from __future__ import annotations
@@ -200,4 +200,4 @@ class Command(BaseCommand):
                 break
         for rep in shown:
             path = reverse("join-link", kwargs={"slug": conference.slug, "code": rep.access_code})
-            out.write(f"  {rep.name}, {rep.lmc.name}: {format_code(rep.access_code)}  {path}")
+            out.write(f"  {rep.name}, {rep.lmc.name if rep.lmc else '-'}: {format_code(rep.access_code)}  {path}")
