@@ -43,6 +43,23 @@ CLOSE_NOT_LOGGED_IN = 4401
 CLOSE_UNKNOWN_CONFERENCE = 4404
 
 
+def _parts(message: dict[str, Any], motion: Motion) -> list[MotionPart]:
+    """The parts a vote takes together, from "parts": a list of part ids of this motion."""
+    ids = message.get("parts")
+    if ids is None:
+        return []
+    if (
+        not isinstance(ids, list)
+        or not 2 <= len(ids) <= 50
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+    ):
+        raise Refused(errors.MALFORMED, '"parts" must be a list of at least two part ids.')
+    found = {p.pk: p for p in MotionPart.objects.filter(pk__in=ids, motion=motion)}
+    if len(found) != len(set(ids)):
+        raise Refused(errors.MALFORMED, "That motion has no such part.")
+    return [found[i] for i in ids]
+
+
 class BaseHallConsumer(AsyncWebsocketConsumer):
     audiences: frozenset[str] = frozenset()
     snapshot_audience = "screen"
@@ -284,8 +301,21 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
                     part = MotionPart.objects.filter(pk=part_id, motion=motion).first()
                     if part is None:
                         raise Refused(errors.MALFORMED, "That motion has no such part.")
+                # Parts taken together: "parts": [id, id]; a decided question again: "reput" + "reason".
+                parts = _parts(message, motion)
+                reason = message.get("reason", "")
+                if not isinstance(reason, str) or len(reason) > 2000:
+                    raise Refused(errors.MALFORMED, '"reason" must be text of at most 2000 characters.')
                 return put.put_motion(
-                    motion, part, self.representative, countdown=countdown, allow_change=allow_change, secret=secret
+                    motion,
+                    part,
+                    self.representative,
+                    countdown=countdown,
+                    allow_change=allow_change,
+                    secret=secret,
+                    parts=parts,
+                    reput=message.get("reput") is True,
+                    reason=reason,
                 ).pk
             return actions.open_poll(poll, self.representative, countdown).pk
 
