@@ -27,7 +27,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
         "title": motion.title,
         "section": motion.section.title,
         "category": motion.category,
-        "proposer": motion.proposer.name if motion.proposer_id else "",
+        "proposer": motion.proposer.name if motion.proposer else "",
         "requires_two_thirds": motion.requires_two_thirds,
         "status": motion.status,
         "outcome": motion.outcome,
@@ -66,10 +66,10 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
                 "new_wording": a.new_wording,
                 # The part it targets ("amend part (ii)"), or None for the whole motion.
                 "part_id": a.part_id,
-                "part": a.part.label if a.part_id else None,
+                "part": a.part.label if a.part else None,
                 # What the motion (or the part) would read if it were carried now.
                 "wording_if_carried": wording_if_carried(a),
-                "proposer": a.proposer.name if a.proposer_id else "",
+                "proposer": a.proposer.name if a.proposer else "",
                 "outcome": a.outcome,
             }
             for a in motion.amendments.select_related("proposer", "part", "motion")
@@ -121,7 +121,7 @@ def speech_payload(request: SpeakRequest | None) -> dict[str, Any] | None:
         "id": request.pk,
         "motion_id": request.motion_id,
         "name": rep.name,
-        "lmc": rep.lmc.name if rep.lmc_id else "",
+        "lmc": rep.lmc.name if rep.lmc else "",
         "side": request.side,
         "role": request.role,
         "started_at": _iso(request.started_at),
@@ -157,7 +157,7 @@ def speakers_payload(motion: Motion | None) -> list[dict[str, Any]]:
             "id": r.pk,
             "representative_id": r.representative_id,
             "name": r.representative.name,
-            "lmc": r.representative.lmc.name if r.representative.lmc_id else "",
+            "lmc": r.representative.lmc.name if r.representative.lmc else "",
             "side": r.side,
             "spoken_today": r.representative_id in spoken,
         }

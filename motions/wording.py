@@ -26,7 +26,7 @@ def amended(text: str, amendment: Amendment) -> str:
 
 def wording_if_carried(amendment: Amendment) -> str:
     """What the motion (or the targeted part) would read if this amendment were carried now."""
-    target = amendment.part if amendment.part_id else amendment.motion
+    target = amendment.part if amendment.part is not None else amendment.motion
     assert target is not None
     return amended(target.wording, amendment)
 
