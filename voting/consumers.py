@@ -18,7 +18,6 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.utils import await_many_dispatch
 from django.conf import settings
 
 from conference import errors
@@ -26,6 +25,7 @@ from conference.errors import Refused, whole_number
 from conference.events import error
 from conference.hub import Hub
 from conference.models import Conference, Representative
+from conference.wire import FrameWriter, text_frame, writer_for
 from motions.agenda import call_motion
 from motions.models import Motion, MotionPart
 
@@ -47,13 +47,20 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     audiences: frozenset[str] = frozenset()
     snapshot_audience = "screen"
 
+    frame_writer: FrameWriter | None = None
+
     async def __call__(self, scope, receive, send):  # type: ignore[override]
-        # Like the base class, minus the per-socket channel: the hub does the fan-out.
+        # Like the base class, minus the per-socket channel (the hub does the fan-out) and
+        # minus await_many_dispatch: with one source to read there is nothing to wait on but
+        # ``receive``, so no task and asyncio.wait per message (CPU) or per idle socket (memory).
         self.scope = scope
         self.channel_layer = None
         self.base_send = send
+        # Under uvicorn, frames go straight to the connection (conference.wire).
+        self.frame_writer = writer_for(receive)
         try:
-            await await_many_dispatch([receive], self.dispatch)
+            while True:
+                await self.dispatch(await receive())
         except StopConsumer:
             pass
 
@@ -118,7 +125,13 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     # --- messages from the client -----------------------------------------------------
 
     async def send_json(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(event, separators=(",", ":")))
+        text = json.dumps(event, separators=(",", ":"))
+        if self.frame_writer is not None:
+            # Below the session middleware's wrapper and uvicorn's send: an acknowledgement
+            # is one frame written to the connection, in order with the hub's frames.
+            self.frame_writer.write(text_frame(text))
+        else:
+            await self.send(text_data=text)
 
     async def send_snapshot(self) -> None:
         snapshot = await Door.current().snapshot(self.conference, self.representative, self.snapshot_audience)
