@@ -1,6 +1,6 @@
 """Demo data for ``manage.py load_demo``: a realistic Conference of England LMCs.
 
-Plain constants only; the command in ``conference/management/commands/load_demo.py``
+Plain constants only; the command in ``desk/management/commands/load_demo.py``
 turns them into rows. Every name here is a natural key: change it and a second run
 creates a new row rather than renaming the old one.
 """

@@ -57,7 +57,7 @@ def demo(app_server: str, transactional_db: None) -> dict[str, Any]:
     def load() -> dict[str, Any]:
         from django.core.management import call_command
 
-        from conference import demo_data
+        from desk import demo_data
         from conference.models import Representative
 
         with open(os.devnull, "w") as quiet:

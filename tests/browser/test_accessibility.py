@@ -94,7 +94,7 @@ def test_every_page_of_a_vote_passes_axe_for_wcag_2_2_aa(
 def test_the_chosen_motions_pick_ballot_passes_axe_for_wcag_2_2_aa(
     browser: Any, app_server: str, demo: dict[str, Any], axe_js: str
 ) -> None:
-    from conference import demo_data
+    from desk import demo_data
 
     findings: dict[str, dict[str, list[dict[str, Any]]]] = {}
     phone = join(browser.new_context(**PHONE), app_server, demo["codes"][0])

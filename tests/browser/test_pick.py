@@ -26,7 +26,7 @@ def test_a_representative_picks_sends_and_changes_the_picks(
     browser: Any, app_server: str, demo: dict[str, Any]
 ) -> None:
     phone = join(browser.new_context(**PHONE), app_server, demo["codes"][0])
-    from conference import demo_data
+    from desk import demo_data
 
     # The secretariat opens the ballot from the console: one pick each (the demo has two grey motions).
     desk = chair_console(

@@ -1,7 +1,7 @@
 """``manage.py load_demo``: load the Conference of England LMCs 2026 demo.
 
 Idempotent: every row is found by its natural key, so a second run creates nothing new
-and never reissues an access code. The data lives in ``conference.demo_data``.
+and never reissues an access code. The data lives in ``desk.demo_data``.
 """
 
 from __future__ import annotations
