@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "conference",
     "motions",
     "voting",
+    "elections",
     "desk",
 ]
 

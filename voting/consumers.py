@@ -15,6 +15,13 @@ import logging
 import uuid
 from typing import Any
 
+from asgiref.typing import (
+    ASGIReceiveCallable,
+    ASGISendCallable,
+    WebSocketConnectEvent,
+    WebSocketDisconnectEvent,
+    WebSocketReceiveEvent,
+)
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -49,18 +56,18 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
 
     frame_writer: FrameWriter | None = None
 
-    async def __call__(self, scope, receive, send):  # type: ignore[override]
-        # Like the base class, minus the per-socket channel (the hub does the fan-out) and
-        # minus await_many_dispatch: with one source to read there is nothing to wait on but
-        # ``receive``, so no task and asyncio.wait per message (CPU) or per idle socket (memory).
+    async def __call__(self, scope: Any, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+        # Like the base class, minus the per-socket channel (the hub does the fan-out, so no
+        # channel_layer and no groups here) and minus await_many_dispatch: with one source to
+        # read there is nothing to wait on but ``receive``, so no task and asyncio.wait per
+        # message (CPU) or per idle socket (memory).
         self.scope = scope
-        self.channel_layer = None
         self.base_send = send
         # Under uvicorn, frames go straight to the connection (conference.wire).
         self.frame_writer = writer_for(receive)
         try:
             while True:
-                await self.dispatch(await receive())
+                await self.dispatch(await receive())  # type: ignore[arg-type]
         except StopConsumer:
             pass
 
@@ -73,13 +80,13 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    async def handler_websocket_connect(self, message: dict[str, Any]) -> None:
+    async def handler_websocket_connect(self, message: WebSocketConnectEvent) -> None:
         await self.websocket_connect(message)
 
-    async def handler_websocket_receive(self, message: dict[str, Any]) -> None:
+    async def handler_websocket_receive(self, message: WebSocketReceiveEvent) -> None:
         await self.websocket_receive(message)
 
-    async def handler_websocket_disconnect(self, message: dict[str, Any]) -> None:
+    async def handler_websocket_disconnect(self, message: WebSocketDisconnectEvent) -> None:
         await self.disconnect(message.get("code", 1000))
         raise StopConsumer()
 
@@ -322,5 +329,6 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
         carried = message.get("carried")
         if not isinstance(carried, bool):
             raise Refused(errors.MALFORMED, '"carried" must be true or false.')
+        assert self.representative is not None  # on_casting is a staff handler
         await database_sync_to_async(closing.resolve_tie)(poll, carried, self.representative)
         await self._ok(message, poll_id=poll.pk)
