@@ -25,7 +25,6 @@ from asgiref.typing import (
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.utils import await_many_dispatch
 from django.conf import settings
 
 from conference import errors
@@ -33,6 +32,7 @@ from conference.errors import Refused, whole_number
 from conference.events import error
 from conference.hub import Hub
 from conference.models import Conference, Representative
+from conference.wire import FrameWriter, text_frame, writer_for
 from motions.agenda import call_motion
 from motions.models import Motion, MotionPart
 
@@ -71,14 +71,20 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     audiences: frozenset[str] = frozenset()
     snapshot_audience = "screen"
 
+    frame_writer: FrameWriter | None = None
+
     async def __call__(self, scope: Any, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
-        # Like the base class, minus the per-socket channel: the hub does the fan-out (so
-        # no channel_layer and no groups here).
+        # Like the base class, minus the per-socket channel (the hub does the fan-out, so no
+        # channel_layer and no groups here) and minus await_many_dispatch: with one source to
+        # read there is nothing to wait on but ``receive``, so no task and asyncio.wait per
+        # message (CPU) or per idle socket (memory).
         self.scope = scope
         self.base_send = send
+        # Under uvicorn, frames go straight to the connection (conference.wire).
+        self.frame_writer = writer_for(receive)
         try:
-            # types-channels declares the callables as returning a receive callable, not an event.
-            await await_many_dispatch([receive], self.dispatch)  # type: ignore[list-item]
+            while True:
+                await self.dispatch(await receive())  # type: ignore[arg-type]
         except StopConsumer:
             pass
 
@@ -143,7 +149,13 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     # --- messages from the client -----------------------------------------------------
 
     async def send_json(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(event, separators=(",", ":")))
+        text = json.dumps(event, separators=(",", ":"))
+        if self.frame_writer is not None:
+            # Below the session middleware's wrapper and uvicorn's send: an acknowledgement
+            # is one frame written to the connection, in order with the hub's frames.
+            self.frame_writer.write(text_frame(text))
+        else:
+            await self.send(text_data=text)
 
     async def send_snapshot(self) -> None:
         snapshot = await Door.current().snapshot(self.conference, self.representative, self.snapshot_audience)
