@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("conference", "0005_sessions"),
-        ("voting", "0005_pick_ballots"),
+        ("voting", "0006_poll_parts_reput_reason"),
     ]
 
     operations = [
