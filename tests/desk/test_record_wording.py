@@ -156,3 +156,15 @@ def test_every_motion_is_in_the_full_record_with_its_final_status(conf, chair, c
         13: ("", "Not decided"),
     }
     assert body["counts"] == {"motions": 4, "incompetent": 1, "next_business": 1, "open": 1, "referred": 1}
+
+
+def test_a_corrected_outcome_shows_the_declared_result_the_corrected_outcome_and_the_reason(conf, chair, client):
+    motion = make_motion(conf, number=20)
+    decide(motion, chair, {"for": 1, "against": 2})
+    procedure.correct_outcome(motion, Outcome.CARRIED, chair, "The tellers swapped the piles.")
+    m = _find(_json(client, conf), 20)
+    assert (m["status"], m["declared_outcome"]) == ("carried", "lost")
+    assert m["votes"][0]["summary"] == "For 1 (33.3%), Against 2 (66.7%): lost"
+    assert m["corrections"][0]["reason"] == "The tellers swapped the piles."
+    page = client.get(reverse("motion-result", args=[conf.slug, 20])).content.decode()
+    assert "Outcome corrected: The tellers swapped the piles." in page and "Against 2 (66.7%): lost" in page
