@@ -34,6 +34,10 @@ def _json(client, conf):
     return client.get(reverse("resolutions-download", args=[conf.slug, "json"])).json()
 
 
+def _csv(client, url):
+    return list(csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+
+
 def _find(body, number):
     return next(m for s in body["record"] for m in s["motions"] if m["number"] == number)
 
@@ -55,7 +59,7 @@ def test_the_resolutions_and_the_motion_page_print_the_wording_as_amended_with_t
     page = client.get(reverse("motion-result", args=[conf.slug, 2])).content.decode()
     assert "That conference demands urgent funding.<br>It instructs the negotiators to act." in page
     assert "as amended" in page and "As tabled" in page
-    rows = list(csv.DictReader(io.StringIO(client.get(reverse("resolutions-download", args=[conf.slug, "csv"])).content.decode("utf-8-sig"))))  # fmt: skip
+    rows = _csv(client, reverse("resolutions-download", args=[conf.slug, "csv"]))
     assert rows[0]["text"].startswith("That conference demands urgent funding.") and rows[0]["as_amended"] == "yes"
 
 
@@ -127,7 +131,7 @@ def test_a_block_vote_is_on_each_motions_page_and_each_export_row_names_its_moti
     for number in (7, 8):
         page = client.get(reverse("motion-result", args=[conf.slug, number])).content.decode()
         assert "Taken without debate in the block vote on motions 7, 8" in page
-    rows = list(csv.DictReader(io.StringIO(client.get(reverse("results-export", args=[conf.slug, "csv"])).content.decode("utf-8-sig"))))  # fmt: skip
+    rows = _csv(client, reverse("results-export", args=[conf.slug, "csv"]))
     assert {r["motion"] for r in rows if r["poll_id"] == str(poll.pk)} == {"7", "8"}
     body = _json(client, conf)
     assert _find(body, 7)["without_debate"] and _find(body, 8)["status"] == Outcome.CARRIED_AS_REFERENCE
