@@ -64,6 +64,11 @@ def import_file(request: HttpRequest, conference: Conference, me: Representative
             report = imports.check_file(conference, kind, filename, upload.read())
             if report.ok:
                 counts = actions.apply_import(conference, report, me, filename)
+                for warning in report.warnings[:20]:
+                    messages.warning(
+                        request,
+                        _("Row %(r)s, %(c)s: %(m)s") % {"r": warning.row, "c": warning.column, "m": warning.message},
+                    )
                 messages.success(
                     request,
                     _("Imported %(rows)s rows: %(created)s new, %(updated)s changed.")
