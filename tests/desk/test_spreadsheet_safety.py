@@ -36,6 +36,9 @@ def test_the_public_resolutions_and_results_csv_escape_a_motion_text_and_title()
     motion = make_motion(conf, title="=cmd|' /C calc'!A0", text="@SUM(1+1)*cmd|' /C calc'!A0")
     decide(motion, chair, {"for": 2})
     from django.test import Client
+    from django.utils import timezone
+
+    type(conf).objects.filter(pk=conf.pk).update(record_published_at=timezone.now())
 
     client = Client()
     for url in (
