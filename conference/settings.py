@@ -52,6 +52,9 @@ BALLOT_KEY = env_str("BALLOT_KEY") or SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Pages that may open a websocket, exactly (scheme, host, port): see conference.origins.
+# Empty: the CSRF_TRUSTED_ORIGINS, http(s)://<each ALLOWED_HOSTS name>, and the socket's own origin.
+WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

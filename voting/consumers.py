@@ -21,7 +21,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.utils import await_many_dispatch
 from django.conf import settings
 
-from conference import errors
+from conference import close_codes, errors
 from conference.errors import Refused, whole_number
 from conference.events import error
 from conference.hub import Hub
@@ -39,8 +39,8 @@ from .writer import VoteWriter
 
 log = logging.getLogger(__name__)
 
-CLOSE_NOT_LOGGED_IN = 4401
-CLOSE_UNKNOWN_CONFERENCE = 4404
+CLOSE_NOT_LOGGED_IN = close_codes.NOT_SIGNED_IN
+CLOSE_UNKNOWN_CONFERENCE = close_codes.UNKNOWN_CONFERENCE
 
 
 class BaseHallConsumer(AsyncWebsocketConsumer):
@@ -56,6 +56,10 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             await await_many_dispatch([receive], self.dispatch)
         except StopConsumer:
             pass
+        except Exception:  # the client went away mid-answer, or a bug: end this socket, not the process
+            log.exception("websocket consumer failed")
+        finally:  # however the socket ends (close, error, cancel at shutdown), it leaves the hub
+            self.leave_hub()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels 4.2+ closes old database connections before every handler, a thread hop
@@ -87,16 +91,22 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         # One batched trip for the conference, the session and the representative (voting.door).
         conference, rep = await Door.current().admit(slug, self.scope.get("session") if self.signed_in else None)
         if conference is None:
-            await self.close(CLOSE_UNKNOWN_CONFERENCE)
+            await self.refuse(CLOSE_UNKNOWN_CONFERENCE)
             return
         self.conference = conference
         if not self.authorise(rep):
-            await self.close(CLOSE_NOT_LOGGED_IN)
+            await self.refuse(CLOSE_NOT_LOGGED_IN)
             return
         await self.accept()
         await Hub.current().join(conference.pk, self)
         self.joined = True
         await self.send_snapshot()
+
+    async def refuse(self, code: int) -> None:
+        # Accept, then close: a handshake refused with HTTP 403 reaches the page as a bare
+        # 1006, which it cannot tell from a network fault, so it would retry for ever.
+        await self.accept()
+        await self.close(code)
 
     signed_in = False  # whether the socket needs a signed-in session
 
@@ -104,7 +114,11 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         return True
 
     async def disconnect(self, code: int) -> None:
+        self.leave_hub()
+
+    def leave_hub(self) -> None:
         if self.joined:
+            self.joined = False
             Hub.current().leave(self.conference.pk, self)
 
     # --- the hub's side --------------------------------------------------------------
@@ -134,7 +148,7 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             return
         try:
             message = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
             await self.send_json(error(errors.MALFORMED, "That message is not valid JSON."))
             return
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
