@@ -104,7 +104,9 @@ def put_question(motion: Motion, by: Representative | None) -> Poll | None:
 
 def put_amendment(amendment: Amendment, by: Representative | None, countdown: int | None = None) -> Poll:
     with transaction.atomic():
-        amendment = Amendment.objects.select_for_update().select_related("motion", "proposer").get(pk=amendment.pk)
+        amendment = (
+            Amendment.objects.select_for_update(of=("self",)).select_related("motion", "proposer").get(pk=amendment.pk)
+        )
         if amendment.outcome:
             raise Refused(errors.INVALID_STATE, "This amendment is decided.")
         if amendment.polls.exclude(status=Poll.Status.DRAFT).exists():
