@@ -254,5 +254,19 @@ RATE_LIMITS = {
     "join-code": (int(env_str("JOIN_ATTEMPTS_PER_CODE") or 10), 600),
     "vote-http": (30, 60),  # per representative: a phone sends one vote and a few resends
 }
+# Per socket, (messages, seconds): what one socket may send of each kind, as a token bucket
+# (a burst of `messages` at once, then `messages` per `seconds`). Generous for a real phone:
+# it votes once per poll and resends on reconnect, pings every 25 s, asks for a snapshot only
+# when it missed an event. A sync builds a snapshot: it is limited hardest. Over the limit a
+# message is refused with "rate_limited" (and the socket is read again only when its next
+# message may be served); past "refused" refusals the socket is closed with 4429 (the page
+# reconnects after a long pause). A real phone is never refused at all.
+SOCKET_RATE_LIMITS = {
+    "vote": (20, 10),
+    "sync": (5, 10),
+    "ping": (10, 10),
+    "other": (40, 10),  # chair and debate commands, and anything malformed
+    "refused": (5, 30),
+}
 # Proxies in front of the app that append to X-Forwarded-For (0: use the socket address).
 TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT") or 0)

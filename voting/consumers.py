@@ -10,6 +10,7 @@ event once and writes it to its local sockets (see conference.hub).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -26,6 +27,7 @@ from conference.errors import Refused, whole_number
 from conference.events import error
 from conference.hub import Hub
 from conference.models import Conference, Representative
+from conference.ratelimit import Bucket
 from motions.agenda import call_motion
 from motions.models import Motion, MotionPart
 
@@ -39,8 +41,27 @@ from .writer import VoteWriter
 
 log = logging.getLogger(__name__)
 
+# Message types with a rate limit of their own (settings.SOCKET_RATE_LIMITS); the rest share "other".
+LIMITED_KINDS = frozenset({"vote", "sync", "ping"})
+
 CLOSE_NOT_LOGGED_IN = close_codes.NOT_SIGNED_IN
 CLOSE_UNKNOWN_CONFERENCE = close_codes.UNKNOWN_CONFERENCE
+
+
+def parse(text_data: str | None, bytes_data: bytes | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(the message, None), or (the message if it is an object, the error event to answer)."""
+    size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+    if size > settings.MAX_CLIENT_MESSAGE_BYTES:
+        return None, error(errors.TOO_LARGE, "That message is too large.")
+    if text_data is None:
+        return None, error(errors.MALFORMED, "Send JSON text, not binary.")
+    try:
+        message = json.loads(text_data)
+    except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
+        return None, error(errors.MALFORMED, "That message is not valid JSON.")
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        return None, error(errors.MALFORMED, 'A message is a JSON object with a "type".')
+    return message, None
 
 
 class BaseHallConsumer(AsyncWebsocketConsumer):
@@ -138,22 +159,51 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         snapshot = await Door.current().snapshot(self.conference, self.representative, self.snapshot_audience)
         await self.send_json(snapshot)
 
+    buckets: dict[str, Bucket]
+    flooded = False
+
+    def bucket(self, kind: str) -> Bucket:
+        if not hasattr(self, "buckets"):
+            self.buckets = {name: Bucket(*rule) for name, rule in settings.SOCKET_RATE_LIMITS.items()}
+        return self.buckets.get(kind, self.buckets["other"])
+
+    def within_limit(self, kind: str) -> bool:
+        return self.bucket(kind).take()
+
+    async def rate_limited(self, message: Any, kind: str = "other") -> None:
+        """Refuse one message over the limit; a socket that keeps on is closed (4429: reconnect later)."""
+        if not self.within_limit("refused"):
+            self.flooded = True
+            await self.close(close_codes.RATE_LIMITED)
+            return
+        ref = message.get("ref", message.get("key")) if isinstance(message, dict) else None
+        await self.send_json(
+            error(
+                errors.RATE_LIMITED,
+                "Too many messages from this device. Wait a few seconds and try again.",
+                ref=ref if isinstance(ref, (str, int)) else None,
+            )
+        )
+        # Read this socket's next message only when it may be served: a refusal costs next to
+        # nothing, so without the pause a flooder is read as fast as it can write, and parsing
+        # its frames takes the process from everyone else. Paused, TCP holds the flooder back.
+        await asyncio.sleep(min(self.bucket(kind).wait(), 0.5))
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
-        if size > settings.MAX_CLIENT_MESSAGE_BYTES:
-            await self.send_json(error(errors.TOO_LARGE, "That message is too large."))
+        if self.flooded:  # closed for flooding: what was already on the wire is dropped unread
             return
-        if text_data is None:
-            await self.send_json(error(errors.MALFORMED, "Send JSON text, not binary."))
-            return
-        try:
-            message = json.loads(text_data)
-        except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
-            await self.send_json(error(errors.MALFORMED, "That message is not valid JSON."))
-            return
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            await self.send_json(error(errors.MALFORMED, 'A message is a JSON object with a "type".'))
-            return
+        message, problem = parse(text_data, bytes_data)
+        kind = message.get("type") if message is not None else None
+        kind = kind if kind in LIMITED_KINDS else "other"
+        if not self.within_limit(kind):
+            await self.rate_limited(message, kind)
+        elif problem is not None:
+            await self.send_json(problem)
+        else:
+            assert message is not None
+            await self.handle(message)
+
+    async def handle(self, message: dict[str, Any]) -> None:
         handler = self.handlers().get(message["type"])
         if handler is None:
             await self.send_json(error(errors.MALFORMED, f"Unknown message type {message['type'][:40]!r}."))

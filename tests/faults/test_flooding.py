@@ -1,5 +1,5 @@
-"""Ten phones flood a real worker with syncs (a snapshot build each) and pings, as fast
-as they can; another phone's votes must be acknowledged as quickly as in a quiet hall.
+"""Ten phones flood a real worker with votes (a database trip each), syncs (a snapshot
+build each) and pings, as fast as they can; another phone's votes must be acknowledged as quickly as in a quiet hall.
 
 The flooders get ``rate_limited`` errors and, as they go on, are closed with 4429
 (reconnect later); the rest of the hall is unaffected. The figures are printed (-s).
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
+import sys
 import time
 
 import pytest
@@ -22,6 +24,7 @@ from tests.ws import session_cookie_for
 pytestmark = [needs_services, pytest.mark.django_db(transaction=True)]
 
 FLOODERS = 10
+FLOOD_SECONDS = 8  # long enough to cover the timed votes and to see each flooder closed
 VOTES = 12  # votes timed in the quiet hall, and again under the flood
 
 
@@ -34,32 +37,6 @@ async def timed_votes(phones: list[Phone], poll_id: int) -> list[float]:
         times.append((time.perf_counter() - start) * 1000)
         assert answer["type"] == "vote.accepted", answer
     return times
-
-
-async def flood(phone: Phone, counts: dict[str, int]) -> None:
-    """Send syncs and pings without waiting, read (and drop) whatever comes back, until closed."""
-
-    async def read() -> None:
-        async for raw in phone.ws:
-            event = json.loads(raw)
-            if event["type"] == "error" and event["code"] == "rate_limited":
-                counts["rate_limited"] += 1
-
-    reader = asyncio.create_task(read())
-    try:
-        while not reader.done():
-            await phone.ws.send('{"type":"sync"}')
-            await phone.ws.send('{"type":"ping"}')
-            counts["sent"] += 2
-            await asyncio.sleep(0)
-    except Exception:  # closed under us
-        pass
-    finally:
-        try:
-            await asyncio.wait_for(reader, 10)
-        except Exception:
-            reader.cancel()
-        counts[f"closed_{phone.ws.close_code}"] += 1
 
 
 async def test_ten_flooding_phones_do_not_slow_another_phones_vote(procs):
@@ -82,35 +59,34 @@ async def test_ten_flooding_phones_do_not_slow_another_phones_vote(procs):
     chair = Phone(chair_cookie, conf.slug)
     await chair.connect(WORKER_A)
     voters = [Phone(c, conf.slug) for c in voter_cookies]
-    flooders = [Phone(c, conf.slug) for c in flooder_cookies]
-    await asyncio.gather(*(p.connect(WORKER_A) for p in voters + flooders))
+    await asyncio.gather(*(p.connect(WORKER_A) for p in voters))
     await chair.send({"type": "open", "motion": motion.pk})
     poll_id = (await chair.next("ok"))["poll_id"]
 
     quiet = await timed_votes(voters[:VOTES], poll_id)
 
-    counts = {"sent": 0, "rate_limited": 0, "closed_4429": 0}
-    counts.setdefault("closed_None", 0)
-    flooding = [asyncio.create_task(flood(p, counts)) for p in flooders]
-    await asyncio.sleep(1.0)  # the flood is under way
+    flood = procs.start(
+        [sys.executable, "-m", "tests.faults.flooder", str(WORKER_A), conf.slug, str(poll_id), str(FLOOD_SECONDS)]
+        + flooder_cookies,
+        dict(os.environ),
+    )
+    await asyncio.sleep(1.5)  # the flood is under way
     loud = await timed_votes(voters[VOTES:], poll_id)
-    await asyncio.wait(flooding, timeout=30)
-    for task in flooding:
-        task.cancel()
-
+    assert await asyncio.to_thread(flood.wait, FLOOD_SECONDS + 30) == 0
+    flood.log.seek(0)
+    counts = json.loads(flood.log.read().strip().splitlines()[-1])
     figures = (
         f"vote acknowledgement, ms: quiet median {statistics.median(quiet):.0f} max {max(quiet):.0f}; "
         f"under a flood by {FLOODERS} phones median {statistics.median(loud):.0f} max {max(loud):.0f}; "
         f"flood: {counts}"
     )
     print(figures)
-    # The hall is unaffected: an acknowledgement within a few times the quiet figure, and
-    # never the best part of a second.
-    assert statistics.median(loud) < max(100, 4 * statistics.median(quiet)), figures
-    assert max(loud) < 500, figures
-    # Each flooder was told, then closed with "reconnect later".
+    # The hall is unaffected: the acknowledgement takes about as long as in the quiet hall
+    # (the machine may be busy with other work: compare with its own quiet figure).
+    assert statistics.median(loud) < 2 * statistics.median(quiet) + 40, figures
+    # Each flooder was told, then closed with "reconnect later", every time it came back.
     assert counts["rate_limited"] >= FLOODERS, figures
-    assert counts["closed_4429"] == FLOODERS, figures
+    assert counts["closed_4429"] >= FLOODERS and counts["closed_4429"] >= counts["connected"] - FLOODERS, figures
     # The chair's console never noticed.
     await chair.send({"type": "ping"})
     await chair.next("pong", timeout=5)

@@ -16,6 +16,14 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 DEEP = "[" * 1000 + "]" * 1000  # about 2,000 bytes: under the size limit
 
 
+@pytest.fixture(autouse=True)
+def roomy_socket_limits(request):
+    """This file sends many messages at once on purpose; the per-socket rate limits have
+    their own tests (tests/voting/test_socket_limits.py)."""
+    django_settings = request.getfixturevalue("settings")
+    django_settings.SOCKET_RATE_LIMITS = {k: (100_000, 1) for k in django_settings.SOCKET_RATE_LIMITS}
+
+
 @pytest.fixture
 async def hall_of_two():
     conf = await db(make_conference)()
