@@ -16,9 +16,10 @@ import asyncio
 import json
 import logging
 import time
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from channels.layers import get_channel_layer
+from django.core.exceptions import ImproperlyConfigured
 
 from . import close_codes
 from .loops import PerLoop
@@ -35,6 +36,26 @@ def group_name(conference_id: int) -> str:
     return f"conference.{conference_id}"
 
 
+class Layer(Protocol):
+    """What the hub uses of a channel layer: the in-memory and the Redis layer both have it."""
+
+    async def new_channel(self, prefix: str = ...) -> str: ...
+
+    async def group_add(self, group: str, channel: str) -> None: ...
+
+    async def receive(self, channel: str) -> dict[str, Any]: ...
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None: ...
+
+
+def channel_layer() -> Layer:
+    layer = get_channel_layer()
+    if layer is None:
+        raise ImproperlyConfigured("CHANNEL_LAYERS has no default layer: the hub needs one.")
+    # channels' BaseChannelLayer declares new_channel() without the prefix both real layers take.
+    return cast(Layer, layer)
+
+
 class Socket(Protocol):
     audiences: frozenset[str]
 
@@ -45,7 +66,7 @@ class Socket(Protocol):
 
 class Hub(PerLoop):
     def __init__(self) -> None:
-        self.layer = get_channel_layer()
+        self.layer = channel_layer()
         self.sockets: dict[int, set[Socket]] = {}
         self.channel: str | None = None
         self._joined: dict[int, float] = {}
@@ -177,7 +198,7 @@ async def abroadcast(conference_id: int, event: dict[str, Any], audience: str = 
 
 
 async def _group_send(group: str, message: dict[str, Any]) -> None:
-    layer = get_channel_layer()
+    layer = channel_layer()
     try:
         await layer.group_send(group, message)
     except (asyncio.CancelledError, TypeError, ValueError):

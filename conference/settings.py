@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "conference",
     "motions",
     "voting",
+    "elections",
     "desk",
 ]
 

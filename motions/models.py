@@ -242,6 +242,9 @@ class OutcomeChange(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.previous or '-'} → {self.outcome or '-'} (motion #{self.motion_id})"
+
 
 class SpeakRequest(models.Model):
     """A representative's request to speak on the motion under debate, and the speech."""
@@ -282,3 +285,6 @@ class SpeakRequest(models.Model):
                 fields=["motion", "representative"], condition=models.Q(status="waiting"), name="one_waiting_request"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.get_side_display().lower()} (motion #{self.motion_id}, {self.status})"

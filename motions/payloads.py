@@ -26,7 +26,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
         "title": motion.title,
         "section": motion.section.title,
         "category": motion.category,
-        "proposer": motion.proposer.name if motion.proposer_id else "",
+        "proposer": motion.proposer.name if motion.proposer else "",
         "requires_two_thirds": motion.requires_two_thirds,
         "status": motion.status,
         "outcome": motion.outcome,
@@ -47,7 +47,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
                 "kind": a.kind,
                 "text": a.text,
                 "new_wording": a.new_wording,
-                "proposer": a.proposer.name if a.proposer_id else "",
+                "proposer": a.proposer.name if a.proposer else "",
                 "outcome": a.outcome,
             }
             for a in motion.amendments.select_related("proposer")
@@ -99,7 +99,7 @@ def speech_payload(request: SpeakRequest | None) -> dict[str, Any] | None:
         "id": request.pk,
         "motion_id": request.motion_id,
         "name": rep.name,
-        "lmc": rep.lmc.name if rep.lmc_id else "",
+        "lmc": rep.lmc.name if rep.lmc else "",
         "side": request.side,
         "role": request.role,
         "started_at": _iso(request.started_at),
@@ -135,7 +135,7 @@ def speakers_payload(motion: Motion | None) -> list[dict[str, Any]]:
             "id": r.pk,
             "representative_id": r.representative_id,
             "name": r.representative.name,
-            "lmc": r.representative.lmc.name if r.representative.lmc_id else "",
+            "lmc": r.representative.lmc.name if r.representative.lmc else "",
             "side": r.side,
             "spoken_today": r.representative_id in spoken,
         }

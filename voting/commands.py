@@ -7,9 +7,10 @@ action and answers "ok" (or the action's refusal becomes an error with the same 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
+from django.db import models
 
 from conference import errors
 from conference.errors import Refused, whole_number
@@ -51,8 +52,11 @@ def _text(message: dict[str, Any], name: str, *, optional: bool = False) -> str:
     return value
 
 
-def _get(model: type, pk: int | None, what: str, **lookup: Any) -> Any:
-    found = model.objects.filter(pk=pk, **lookup).first()
+M = TypeVar("M", bound=models.Model)
+
+
+def _get(model: type[M], pk: int, what: str, **lookup: Any) -> M:
+    found = model._default_manager.filter(pk=pk, **lookup).first()
     if found is None:
         raise Refused(errors.MALFORMED, f"There is no such {what} at this conference.")
     return found
@@ -102,7 +106,7 @@ class ProcedureCommands:
             return None
         if not isinstance(value, list) or len(value) > 200:
             raise Refused(errors.MALFORMED, f'"{name}" must be a list of ids.')
-        return [whole_number({name: v}, name) for v in value]  # type: ignore[misc]
+        return [whole_number({name: v}, name) for v in value]
 
     # --- the chosen-motions ballot -----------------------------------------------------------
 

@@ -16,6 +16,13 @@ import logging
 import uuid
 from typing import Any
 
+from asgiref.typing import (
+    ASGIReceiveCallable,
+    ASGISendCallable,
+    WebSocketConnectEvent,
+    WebSocketDisconnectEvent,
+    WebSocketReceiveEvent,
+)
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -68,13 +75,14 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     audiences: frozenset[str] = frozenset()
     snapshot_audience = "screen"
 
-    async def __call__(self, scope, receive, send):  # type: ignore[override]
-        # Like the base class, minus the per-socket channel: the hub does the fan-out.
+    async def __call__(self, scope: Any, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+        # Like the base class, minus the per-socket channel: the hub does the fan-out (so
+        # no channel_layer and no groups here).
         self.scope = scope
-        self.channel_layer = None
         self.base_send = send
         try:
-            await await_many_dispatch([receive], self.dispatch)
+            # types-channels declares the callables as returning a receive callable, not an event.
+            await await_many_dispatch([receive], self.dispatch)  # type: ignore[list-item]
         except StopConsumer:
             pass
         except Exception:  # the client went away mid-answer, or a bug: end this socket, not the process
@@ -91,13 +99,13 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    async def handler_websocket_connect(self, message: dict[str, Any]) -> None:
+    async def handler_websocket_connect(self, message: WebSocketConnectEvent) -> None:
         await self.websocket_connect(message)
 
-    async def handler_websocket_receive(self, message: dict[str, Any]) -> None:
+    async def handler_websocket_receive(self, message: WebSocketReceiveEvent) -> None:
         await self.websocket_receive(message)
 
-    async def handler_websocket_disconnect(self, message: dict[str, Any]) -> None:
+    async def handler_websocket_disconnect(self, message: WebSocketDisconnectEvent) -> None:
         await self.disconnect(message.get("code", 1000))
         raise StopConsumer()
 
@@ -373,5 +381,6 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
         carried = message.get("carried")
         if not isinstance(carried, bool):
             raise Refused(errors.MALFORMED, '"carried" must be true or false.')
+        assert self.representative is not None  # on_casting is a staff handler
         await database_sync_to_async(closing.resolve_tie)(poll, carried, self.representative)
         await self._ok(message, poll_id=poll.pk)

@@ -42,7 +42,7 @@ def new_poll(
             conference_id=conference_id, kind=kind, question=question[:500], majority=majority, **fields
         )
         Option.objects.bulk_create(
-            Option(poll=poll, key=c[0], label=c[1][:200], order=i, motion=c[2] if len(c) > 2 else None)  # type: ignore[misc]
+            Option(poll=poll, key=c[0], label=c[1][:200], order=i, motion=c[2] if len(c) > 2 else None)
             for i, c in enumerate(options)
         )
     return poll
@@ -112,7 +112,8 @@ def put_amendment(amendment: Amendment, by: Representative | None, countdown: in
         if amendment.polls.exclude(status=Poll.Status.DRAFT).exists():
             raise Refused(errors.INVALID_STATE, "This amendment has been put already.")
         motion = amendment.motion
-        question = f"{amendment.get_kind_display()} to motion {motion.number} ({amendment.proposer or 'chair'}): {amendment.text}"
+        proposer = amendment.proposer or "chair"
+        question = f"{amendment.get_kind_display()} to motion {motion.number} ({proposer}): {amendment.text}"
         poll = new_poll(motion.conference_id, question, motion=motion, amendment=amendment)
         return open_poll(poll, by, countdown)
 
@@ -238,7 +239,7 @@ def open_chosen_ballot(
 def _ballot_counts(poll: Poll) -> list[tuple[Motion, int]]:
     if poll.kind != Poll.Kind.PICK or poll.result is None:
         raise Refused(errors.INVALID_STATE, "Close the chosen-motions ballot first.")
-    motions = {o.key: o.motion for o in poll.options.select_related("motion")}
+    motions = {o.key: o.motion for o in poll.options.select_related("motion") if o.motion is not None}
     return [(motions[row["key"]], row["count"]) for row in poll.result["counts"]]
 
 
@@ -269,7 +270,7 @@ def record_poll_outcome(poll: Poll, by: Representative | None) -> None:
     elif poll.motion_id is None:
         procedure.decide_block(list(poll.block_motions.all()), carried, by, poll.pk)
     else:
-        assert poll.result is not None
+        assert poll.result is not None and poll.motion is not None
         procedure.decide_motion(poll.motion, poll.part, poll.result["outcome"], by, poll.pk)
-    if poll.motion_id is not None:
+    if poll.motion is not None:
         poll.motion.refresh_from_db()  # the caller holds the poll with its motion

@@ -26,7 +26,7 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "question": poll.question,
         "kind": poll.kind,
         "motion_id": poll.motion_id,
-        "part": poll.part.label if poll.part_id else None,
+        "part": poll.part.label if poll.part else None,
         "amendment_id": poll.amendment_id,
         "procedural_id": poll.procedural_id,
         "block": list(poll.block_motions.values_list("pk", flat=True))
@@ -57,14 +57,14 @@ def published_payload(poll: Poll) -> dict[str, Any]:
 
 def ballot_label(ballot: Ballot) -> str:
     """What a ballot chose, for people: one option, or a pick ballot's options."""
-    if ballot.option_id is not None:
+    if ballot.option is not None:
         return ballot.option.label
     return "; ".join(o.label for o in sorted(ballot.picks.all(), key=lambda o: o.order))
 
 
 def ballot_choice(ballot: Ballot) -> str | list[str]:
     """What a ballot chose, as the client sends it."""
-    if ballot.option_id is not None:
+    if ballot.option is not None:
         return ballot.option.key
     return sorted(o.key for o in ballot.picks.all())
 
@@ -84,7 +84,7 @@ def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
         .select_related("option", "representative")
         .prefetch_related("picks")
     )
-    return sorted((b.representative.name, ballot_label(b)) for b in ballots)
+    return sorted((b.representative.name if b.representative else "", ballot_label(b)) for b in ballots)
 
 
 def my_vote(poll: Poll, representative: Representative) -> dict[str, Any] | None:
@@ -175,11 +175,11 @@ def build_snapshots(
             shared = shared_of[key]
         assembled.append((_snapshot(conference, viewer, audience, shared), viewer, audience))
     voters_by_poll: dict[int, list[Representative]] = {}
-    for snapshot, viewer, audience in assembled:
+    for snapshot, viewer, _audience in assembled:
         if "my_vote" in snapshot and viewer is not None:
             voters_by_poll.setdefault(snapshot["poll"]["id"], []).append(viewer)
     found = {poll_id: my_votes(poll_id, voters) for poll_id, voters in voters_by_poll.items()}
-    for snapshot, viewer, audience in assembled:
+    for snapshot, viewer, _audience in assembled:
         if "my_vote" in snapshot and viewer is not None:
             snapshot["my_vote"] = found[snapshot["poll"]["id"]].get(viewer.pk)
     return [snapshot for snapshot, _, _ in assembled]
@@ -200,7 +200,7 @@ def _snapshot(
         snapshot["me"] = {
             "id": viewer.pk,
             "name": viewer.name,
-            "lmc": viewer.lmc.name if viewer.lmc_id else "",
+            "lmc": viewer.lmc.name if viewer.lmc else "",
             "role": viewer.role,
             "can_vote": viewer.can_vote,
         }
