@@ -208,6 +208,7 @@ STORAGES = {
     },
 }
 
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer asks over plain HTTP, from inside
 SESSION_COOKIE_AGE = 3 * 24 * 3600  # a conference lasts two days
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the pages' scripts send it back in a header
@@ -245,7 +246,9 @@ VOTE_BATCH_MAX = 500
 TURNOUT_INTERVAL_SECONDS = 0.25
 # How long a process reuses the shared part of a snapshot for the same seq (0: never).
 SNAPSHOT_CACHE_SECONDS = 2.0
-# Largest websocket message a client may send.
+# Largest websocket message a client may send. The server's own frame limit must be the
+# same (uvicorn --ws-max-size 2048: `make serve`, bench, the fault tests, README), or it
+# buffers up to 16 MiB of a message before the application can refuse it.
 MAX_CLIENT_MESSAGE_BYTES = 2048
 
 # (attempts, seconds): see conference.ratelimit. A hall often shares one NAT address,
