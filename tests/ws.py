@@ -48,6 +48,10 @@ async def connect(
     connected, code = await ws.connect()
     assert connected, f"refused with {code}"
     snapshot = await ws.receive_json_from(timeout=5)
+    # The socket joins the hub before its snapshot is built, so that it misses nothing: an
+    # event without a seq (a turnout tick) may come first, as the pages allow.
+    while snapshot["type"] != "snapshot" and "seq" not in snapshot:
+        snapshot = await ws.receive_json_from(timeout=5)
     assert snapshot["type"] == "snapshot"
     return ws, snapshot
 

@@ -85,7 +85,9 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             await await_many_dispatch([receive], self.dispatch)  # type: ignore[list-item]
         except StopConsumer:
             pass
-        except Exception:  # the client went away mid-answer, or a bug: end this socket, not the process
+        except OSError:  # the client went away mid-answer (uvicorn's ClientDisconnected), or a restart closed it
+            log.info("websocket closed under its consumer", exc_info=True)
+        except Exception:  # a bug: end this socket, not the process
             log.exception("websocket consumer failed")
         finally:  # however the socket ends (close, error, cancel at shutdown), it leaves the hub
             self.leave_hub()
@@ -221,6 +223,8 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             await handler(message)
         except Refused as refused:
             await self.send_json(error(refused.code, refused.message, ref=ref))
+        except OSError:  # the socket is gone (uvicorn's ClientDisconnected): nobody to answer
+            raise
         except Exception:  # the socket stays usable for the next good message
             log.exception("websocket handler failed for %s", message["type"])
             await self.send_json(
