@@ -244,6 +244,9 @@ if DEBUG and not env_str("EMAIL_HOST"):
 VOTE_BATCH_MAX = 500
 # Turnout is broadcast at most this often per poll and process (DESIGN §4.5).
 TURNOUT_INTERVAL_SECONDS = 0.25
+# The public screen's turnout moves only on the ticks of a clock this many seconds apart
+# (voting.turnout.ScreenTurnout), so a quiet hall's projector does not time single votes.
+SCREEN_TURNOUT_SECONDS = float(env_str("SCREEN_TURNOUT_SECONDS") or 2.0)
 # How long a process reuses the shared part of a snapshot for the same seq (0: never).
 SNAPSHOT_CACHE_SECONDS = 2.0
 # Largest websocket message a client may send. The server's own frame limit must be the

@@ -43,7 +43,8 @@ from .actions import VoteRequest
 from .commands import ProcedureCommands
 from .door import Door
 from .models import Poll
-from .turnout import TurnoutTicker
+from .turnout import SCREEN_AUDIENCE as SCREEN_TURNOUT
+from .turnout import ScreenTurnout, TurnoutTicker
 from .writer import VoteWriter
 
 log = logging.getLogger(__name__)
@@ -271,10 +272,25 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
 
 
 class ScreenConsumer(BaseHallConsumer):
-    """The projector and the public results page: no sign-in, nothing to send but sync."""
+    """The projector and the public results page: no sign-in, nothing to send but sync.
 
-    audiences = frozenset({"all", "screen", "turnout"})
+    Its turnout comes paced, on a fixed clock (voting.turnout.ScreenTurnout)."""
+
+    audiences = frozenset({"all", "screen", SCREEN_TURNOUT})
     snapshot_audience = "screen"
+    watching = False
+
+    async def connect(self) -> None:
+        await super().connect()
+        if self.joined:
+            await ScreenTurnout.current().watch(self.conference.pk)
+            self.watching = True
+
+    def leave_hub(self) -> None:
+        if self.watching:
+            self.watching = False
+            ScreenTurnout.current().unwatch(self.conference.pk)
+        super().leave_hub()
 
 
 class HallConsumer(ProcedureCommands, BaseHallConsumer):

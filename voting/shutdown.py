@@ -18,6 +18,7 @@ from typing import Any
 from conference.hub import Hub
 from conference.loops import DbThread
 
+from .turnout import ScreenTurnout
 from .writer import VoteWriter
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ async def stop_this_process() -> None:
         if writer.pending or writer.writing:
             log.error("shutdown: %d vote(s) still unwritten after %s s", len(writer.pending), DRAIN_SECONDS)
         await writer.stop()
+    screens = ScreenTurnout._by_loop.get(loop)
+    for pacer in screens.pacers.values() if screens is not None else ():
+        pacer.stop()
     hub = Hub._by_loop.get(loop)
     if hub is not None:
         await hub.stop()
