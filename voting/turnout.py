@@ -17,6 +17,7 @@ from django.conf import settings
 from conference.events import send_on_commit
 from conference.hub import Hub, abroadcast
 from conference.loops import DbThread, PerLoop
+from conference.wire import FrameWriter
 
 from . import events
 from .models import Participation, Poll
@@ -109,7 +110,7 @@ class _Pacer:
     """One conference's screens in this process: takes every turnout, passes on the latest on each tick."""
 
     audiences = frozenset({"turnout"})
-    frame_writer = None
+    frame_writer: FrameWriter | None = None  # pushed through push(), never written to
 
     def __init__(self, conference_id: int) -> None:
         self.conference_id = conference_id
