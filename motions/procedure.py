@@ -108,12 +108,30 @@ def correct_outcome(motion: Motion, outcome: str, by: Representative | None, rea
     return motion
 
 
+def mark_not_reached(conference_id: int, by: Representative | None, keep: set[int]) -> list[Motion]:
+    """At the close: every motion still open (not ruled incompetent, not in ``keep``, whose
+    vote is pending) is recorded as not reached, in one action."""
+    with transaction.atomic():
+        motions = list(
+            Motion.objects.select_for_update()
+            .filter(conference_id=conference_id, outcome=Outcome.NONE)
+            .exclude(category=Motion.Category.INCOMPETENT)
+            .exclude(pk__in=keep)
+        )
+        for motion in motions:
+            _set_outcome(motion, Outcome.NOT_REACHED, by, closing_business=True)
+    return motions
+
+
 def fall_group(lead: Motion, by: Representative | None) -> list[Motion]:
-    """A lead motion carried or lost: the others in its group fall, in one action."""
+    """A lead motion carried: the others in its group fall, in one action."""
     with transaction.atomic():
         lead = _lock_motion(lead)
-        if lead.outcome not in {Outcome.CARRIED, Outcome.CARRIED_IN_PART, Outcome.CARRIED_AS_REFERENCE, Outcome.LOST}:
-            raise Refused(errors.INVALID_STATE, "The lead motion is not yet carried or lost.")
+        # The others fall because the lead carried what they ask; a lost lead leaves them standing.
+        if lead.outcome not in {Outcome.CARRIED, Outcome.CARRIED_IN_PART, Outcome.CARRIED_AS_REFERENCE}:
+            raise Refused(
+                errors.INVALID_STATE, "The group falls only when its lead motion is carried; the others stand."
+            )
         members = list(Motion.objects.select_for_update().filter(lead=lead, outcome=Outcome.NONE))
         for member in members:
             _set_outcome(member, Outcome.FELL, by, lead_id=lead.pk)
@@ -219,6 +237,11 @@ def new_procedural(
             raise Refused(errors.INVALID_STATE, "This motion is decided.")
         if not motion.can_be_put:
             raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
+        if motion.conference.current_motion_id != motion.pk:
+            raise Refused(
+                errors.INVALID_STATE,
+                "A procedural motion is moved on the question on the floor: call this motion first.",
+            )
         majority, _ = StandingOrders.of(motion.conference_id).procedural_rule(kind)
         procedural = ProceduralMotion.objects.create(motion=motion, kind=kind, moved_by=moved_by, majority=majority)
         audit(
@@ -268,6 +291,35 @@ def decide_procedural(procedural: ProceduralMotion, carried: bool, by: Represent
     if procedural.kind == ProceduralMotion.Kind.NEXT_BUSINESS:
         call_next(motion.conference, by)
     return ""
+
+
+def redecide_procedural(
+    procedural: ProceduralMotion, carried: bool | None, by: Representative | None, reason: str
+) -> None:
+    """A procedural vote corrected (or annulled, ``carried`` None) after it acted: an effect
+    it had on the motion (referred, moved to next business, fell, a reference) is undone,
+    and a newly carried one takes effect. A closure's question already put stays put: the
+    chair annuls that vote too if it must go."""
+    motion = _lock_motion(procedural.motion)
+    previous = procedural.outcome
+    procedural.outcome = Outcome.NONE if carried is None else Outcome.CARRIED if carried else Outcome.LOST
+    procedural.save(update_fields=["outcome"])
+    audit(
+        motion.conference_id, by, "procedural.redecided", procedural, motion_id=motion.pk,
+        procedural_id=procedural.pk, previous=previous, outcome=procedural.outcome, reason=reason,
+    )  # fmt: skip
+    has_effect = procedural.kind != ProceduralMotion.Kind.CLOSURE
+    if previous == Outcome.CARRIED and has_effect and motion.outcome:
+        undecide(motion, None, by, reason)
+        motion = _lock_motion(motion)
+    if carried and has_effect and not motion.outcome:
+        so = StandingOrders.of(motion.conference_id)
+        _, outcome = so.procedural_rule(procedural.kind)
+        if procedural.kind == ProceduralMotion.Kind.REFER:
+            motion.referred_to = so.refer_to
+            motion.save(update_fields=["referred_to"])
+        _set_outcome(motion, outcome, by, reason, procedural_id=procedural.pk)
+    send_motion_updated(motion)
 
 
 # --- The A/AR block ------------------------------------------------------------------
@@ -330,6 +382,21 @@ def decide_block(motions: list[Motion], carried: bool, by: Representative | None
     for motion in motions:
         won = Outcome.CARRIED_AS_REFERENCE if motion.category == Motion.Category.AR else Outcome.CARRIED
         _set_outcome(_lock_motion(motion), won if carried else Outcome.LOST, by, poll_id=poll_id)
+
+
+def redecide_block(motions: list[Motion], carried: bool | None, by: Representative | None, reason: str) -> None:
+    """A block vote corrected (or annulled, ``carried`` None): each of its motions follows."""
+    for motion in motions:
+        if carried is None:
+            undecide(motion, None, by, reason)
+            continue
+        won = Outcome.CARRIED_AS_REFERENCE if motion.category == Motion.Category.AR else Outcome.CARRIED
+        outcome = won if carried else Outcome.LOST
+        motion = _lock_motion(motion)
+        if not motion.outcome:
+            _set_outcome(motion, outcome, by, reason)
+        elif motion.outcome != outcome:
+            correct_outcome(motion, outcome, by, reason)
 
 
 def decide_motion(

@@ -52,15 +52,18 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
                 "This vote's ballots cannot be opened: the server's BALLOT_KEY is not the one it was opened "
                 "with. Restore that key and close the vote again, or annul the vote and re-run it.",
             ) from None
+        ballots = Ballot.objects.filter(poll=poll).count()
         result = rules.decide(
             tally(poll),
             poll.majority,
             chair_casting_vote=poll.conference.chair_casting_vote,
             thresholds=thresholds(poll.conference_id),
+            voters=ballots if poll.kind == Poll.Kind.PICK else None,
         )
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
-        poll.result = result.as_dict()
+        # A vote nobody voted in: the chair is warned before publishing it (the console shows it).
+        poll.result = {**result.as_dict(), "no_ballots": ballots == 0}
         poll.save(update_fields=["status", "closed_at", "result", "sealed_key"])
         audit(poll.conference, by, "poll.closed", poll, poll_id=poll.pk, result=poll.result)
         publish(poll.conference, events.POLL_CLOSED, {"poll_id": poll.pk})
