@@ -6,53 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conference', '0006_conference_ends_on_record_published'),
-        ('voting', '0008_ranked_ballots'),
+        ("conference", "0006_conference_ends_on_record_published"),
+        ("voting", "0008_ranked_ballots"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Election',
+            name="Election",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('seats', models.PositiveSmallIntegerField(default=1)),
-                ('method', models.CharField(choices=[('scottish', 'Scottish STV (SSI 2007/42)'), ('ers97', 'ERS97 (Electoral Reform Society, 1997)'), ('meek', 'Meek STV')], default='scottish', max_length=10)),
-                ('constraints', models.JSONField(blank=True, default=list)),
-                ('seed', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='elections', to='conference.conference')),
-                ('poll', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='election', to='voting.poll')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("seats", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("scottish", "Scottish STV (SSI 2007/42)"),
+                            ("ers97", "ERS97 (Electoral Reform Society, 1997)"),
+                            ("meek", "Meek STV"),
+                        ],
+                        default="scottish",
+                        max_length=10,
+                    ),
+                ),
+                ("constraints", models.JSONField(blank=True, default=list)),
+                ("seed", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="elections",
+                        to="conference.conference",
+                    ),
+                ),
+                (
+                    "poll",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="election", to="voting.poll"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('statement', models.TextField(blank=True, max_length=2000)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('groups', models.JSONField(blank=True, default=list)),
-                ('lmc', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conference.lmc')),
-                ('election', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='elections.election')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("statement", models.TextField(blank=True, max_length=2000)),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("groups", models.JSONField(blank=True, default=list)),
+                (
+                    "lmc",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="conference.lmc",
+                    ),
+                ),
+                (
+                    "election",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="candidates", to="elections.election"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='election',
-            constraint=models.UniqueConstraint(fields=('conference', 'title'), name='election_unique_title'),
+            model_name="election",
+            constraint=models.UniqueConstraint(fields=("conference", "title"), name="election_unique_title"),
         ),
         migrations.AddConstraint(
-            model_name='candidate',
-            constraint=models.UniqueConstraint(fields=('election', 'name'), name='candidate_unique_name'),
+            model_name="candidate",
+            constraint=models.UniqueConstraint(fields=("election", "name"), name="candidate_unique_name"),
         ),
     ]

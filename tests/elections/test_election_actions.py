@@ -55,10 +55,15 @@ def test_a_ranked_ballot_is_stored_in_order_apart_from_who_voted_and_returned_wi
     outcome = actions.cast_vote(rep, election.poll_id, ranking, uuid.uuid4())
     assert outcome.ok and outcome.choice == list(ranking) and outcome.receipt
     ballot = Ballot.objects.get(poll=election.poll)
-    assert ballot.ranking == list(ranking) and ballot.option_id is None and ballot.representative_id is None
+    # While the election is open the ranking is sealed under the poll's key, like every secret ballot.
+    assert ballot.ranking is None and ballot.sealed is not None and ballot.receipt is None
+    assert ballot.option_id is None and ballot.representative_id is None
     assert ballot.voter_tag == voter_tag(election.poll_id, rep.pk)
     assert Participation.objects.filter(poll=election.poll, representative=rep).count() == 1
     assert my_vote(election.poll, rep)["choice"] == list(ranking)
+    closing.close_poll(election.poll_id)
+    ballot = Ballot.objects.get(poll=election.poll)  # unsealed at close, in order, with no voter tag
+    assert ballot.ranking == list(ranking) and ballot.voter_tag is None and ballot.receipt == outcome.receipt
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM voting_ballot")
         columns = [c[0] for c in cursor.description]
@@ -95,6 +100,7 @@ def test_one_ballot_per_voter_a_resend_gets_the_same_receipt_and_a_change_replac
     assert again.ok and again.receipt == first.receipt and not again.changed
     changed = actions.cast_vote(rep, election.poll_id, (cands[3].key,), uuid.uuid4())
     assert changed.ok and changed.changed and changed.receipt == first.receipt
+    closing.close_poll(election.poll_id)
     assert list(Ballot.objects.filter(poll=election.poll).values_list("ranking", flat=True)) == [[cands[3].key]]
     assert Participation.objects.filter(poll=election.poll).count() == 1
 
@@ -106,6 +112,7 @@ def test_without_allow_change_a_second_ranking_is_refused():
     assert actions.cast_vote(rep, election.poll_id, (cands[0].key,), uuid.uuid4()).ok
     second = actions.cast_vote(rep, election.poll_id, (cands[1].key,), uuid.uuid4())
     assert not second.ok and second.code == "already_voted"
+    closing.close_poll(election.poll_id)
     assert list(Ballot.objects.filter(poll=election.poll).values_list("ranking", flat=True)) == [[cands[0].key]]
 
 
@@ -119,6 +126,7 @@ def test_the_writer_batch_path_stores_rankings_too():
     ]
     outcomes = actions.record_votes(requests)
     assert all(o.ok for o in outcomes)
+    closing.close_poll(election.poll_id)
     stored = sorted(Ballot.objects.filter(poll=election.poll).values_list("ranking", flat=True))
     assert stored == sorted([[cands[i].key, cands[(i + 1) % 4].key] for i in range(3)])
 

@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('voting', '0007_sealed_ballots'),
+        ("voting", "0007_sealed_ballots"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ballot',
-            name='ranking',
+            model_name="ballot",
+            name="ranking",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='poll',
-            name='kind',
-            field=models.CharField(choices=[('motion', 'Motion (For / Against / Abstain)'), ('live', 'Live poll (options)'), ('scale', 'Live poll (scale)'), ('pick', 'Pick up to N (the chosen-motions ballot)'), ('ranked', 'Ranked ballot (preferences in order)')], default='motion', max_length=10),
+            model_name="poll",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("motion", "Motion (For / Against / Abstain)"),
+                    ("live", "Live poll (options)"),
+                    ("scale", "Live poll (scale)"),
+                    ("pick", "Pick up to N (the chosen-motions ballot)"),
+                    ("ranked", "Ranked ballot (preferences in order)"),
+                ],
+                default="motion",
+                max_length=10,
+            ),
         ),
     ]
