@@ -539,3 +539,71 @@ LIVE_POLLS: list[dict] = [
         "scale_max": 6,
     },
 ]
+
+
+# The agenda committee election (an election by STV: elections/). Candidates with their LMC,
+# a short statement and group tags; "new member" has a reserved seat (at least one elected).
+ELECTIONS: list[dict] = [
+    {
+        "title": "Agenda committee",
+        "seats": 5,
+        "method": "scottish",
+        "constraints": [{"group": "new member", "minimum": 1, "maximum": None}],
+        "candidates": [
+            (
+                "Dr Amara Okafor",
+                "Avon LMC",
+                "Six years on the committee; I will keep debate time for the motions that matter.",
+                [],
+            ),
+            (
+                "Dr Ben Hartley",
+                "Birmingham LMC",
+                "A sessional GP: I want more of the agenda to reach locums and salaried doctors.",
+                ["new member"],
+            ),
+            (
+                "Dr Catrin Evans",
+                "Cornwall and Isles of Scilly LMC",
+                "Rural practice, dispensing, and an agenda that ends on time.",
+                [],
+            ),
+            (
+                "Dr Dev Mistry",
+                "Barnet LMC",
+                "Clearer composite motions, published earlier, so every LMC can mandate its representatives.",
+                [],
+            ),
+            (
+                "Dr Eleanor Price",
+                "Cheshire LMC",
+                "Chair of my LMC for four years; I will bring its experience of running debates.",
+                [],
+            ),
+            (
+                "Dr Farid Haddad",
+                "Bradford and Airedale LMC",
+                "New to the committee: a GP trainer who wants trainees heard at conference.",
+                ["new member"],
+            ),
+            (
+                "Dr Grace Lin",
+                "Cambridgeshire LMC",
+                "Workload and safe working limits should lead the agenda, not close it.",
+                [],
+            ),
+            (
+                "Dr Hamish Reid",
+                "Cleveland LMC",
+                "A practice manager's son and a partner: premises and estates deserve their own section.",
+                ["new member"],
+            ),
+            (
+                "Dr Imogen Walsh",
+                "Bedfordshire LMC",
+                "I will push for the chosen-motions ballot to be open to every LMC, earlier.",
+                [],
+            ),
+        ],
+    },
+]

@@ -132,7 +132,7 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("section__order", "order", "number")
     )
     live_polls = Poll.objects.filter(
-        conference=conference, kind__in=[Poll.Kind.LIVE, Poll.Kind.SCALE]
+        conference=conference, kind__in=[Poll.Kind.LIVE, Poll.Kind.SCALE, Poll.Kind.RANKED]
     ).prefetch_related("options")
     return render(
         request,

@@ -223,3 +223,24 @@ def test_removing_and_moving_candidates_keeps_the_options_in_ballot_order():
     election_actions.remove_candidate(cands[0])
     assert list(election.poll.options.values_list("label", flat=True)) == [NAMES[1], NAMES[3], NAMES[2]]
     assert list(election.candidates.values_list("order", flat=True)) == [0, 1, 2]
+
+
+def test_the_published_result_page_shows_the_stage_table_and_the_downloads_recount(client):
+    election, cands, chair = _election(seats=2)
+    _open(election, chair)
+    a, b, c, d = (x.key for x in cands)
+    for ranking in [(a, b)] * 5 + [(b, a, c)] * 3 + [(c, d)] * 2 + [(d, c)] * 2:
+        actions.cast_vote(make_rep(election.conference), election.poll_id, ranking, uuid.uuid4())
+    closing.close_poll(election.poll_id, chair)
+    slug = election.conference.slug
+    assert client.get(f"/c/{slug}/elections/{election.poll_id}/ballots.blt").status_code == 404  # not published
+    results.publish_result(election.poll, chair)
+    election.refresh_from_db()
+    page = client.get(f"/c/{slug}/results/{election.poll_id}/").content.decode()
+    assert 'data-testid="stv-sheet"' in page and "Stage 1" in page and str(election.seed) in page
+    blt = client.get(f"/c/{slug}/elections/{election.poll_id}/ballots.blt")
+    assert blt.status_code == 200 and "attachment" in blt["Content-Disposition"]
+    recount = count(read_blt(blt.content.decode()), "scottish", seed=election.seed)
+    assert as_dict(recount)["stages"] == election.sheet["stages"]
+    pdf = client.get(f"/c/{slug}/elections/{election.poll_id}/result.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from conference.models import LMC, Conference, Representative, Session, format_code
 from desk import demo_data as data
+from elections.actions import create_election, save_candidate
 from motions.models import Motion, MotionPart, Section
 from voting.models import Poll
 from voting.put import create_live_poll
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             sections = self.load_sections(conference)
             self.load_motions(conference, sections, lmcs)
             self.load_live_polls(conference)
+            self.load_elections(conference, lmcs)
         self.summary(conference, quiet)
 
     # --- Loading -----------------------------------------------------------------------
@@ -158,6 +160,18 @@ class Command(BaseCommand):
                 conference, spec["question"], options=spec.get("options", ()), scale_max=spec.get("scale_max")
             )
             self.created["live polls"] += 1
+
+    def load_elections(self, conference: Conference, lmcs: dict[str, LMC]) -> None:
+        existing = set(conference.elections.values_list("title", flat=True))
+        for spec in data.ELECTIONS:
+            if spec["title"] in existing:
+                continue  # it may be open or counted: leave it alone
+            election = create_election(
+                conference, spec["title"], spec["seats"], method=spec["method"], constraints=spec["constraints"]
+            )
+            for name, lmc, statement, groups in spec["candidates"]:
+                save_candidate(election, name, lmc=lmcs.get(lmc), statement=statement, groups=groups)
+            self.created["elections"] += 1
 
     # --- Reporting ---------------------------------------------------------------------
 

@@ -262,9 +262,13 @@
 
   root.addEventListener("click", function (e) {
     var b = e.target.closest ? e.target.closest("button[data-choice], button[data-pick], button[data-send-picks]") : null;
-    if (!b || b.getAttribute("aria-disabled") === "true" || !S.poll) return;
-    var p = S.poll, mine = receipts()[p.id], choice;
-    if (b.hasAttribute("data-pick")) { // tick or untick; nothing is sent until "Send my picks"
+    var p = S.poll, mine = p ? receipts()[p.id] : null, choice, ranked = null;
+    if (p && p.kind === "ranked" && window.MHRanked) { // an election: ranked.js keeps the order
+      ranked = MHRanked.click(e, p, mine);
+      if (ranked === "render") { render(); return; }
+    }
+    if (!ranked && (!b || b.getAttribute("aria-disabled") === "true" || !p)) return;
+    if (!ranked && b.hasAttribute("data-pick")) { // tick or untick; nothing is sent until "Send my picks"
       var list = ticked(p), key = b.getAttribute("data-pick"), at = list.indexOf(key);
       if (at >= 0) list.splice(at, 1);
       else if (list.length < p.max_choices) list.push(key);
@@ -272,7 +276,7 @@
       render();
       return;
     }
-    choice = b.hasAttribute("data-send-picks") ? ticked(p).slice().sort() : b.getAttribute("data-choice");
+    choice = ranked ? ranked.send : b.hasAttribute("data-send-picks") ? ticked(p).slice().sort() : b.getAttribute("data-choice");
     if (outbox(p.id) || (mine && (same(mine.choice, choice) || !p.allow_change))) return;
     var entry = { poll: p.id, choice: choice, key: uuid() };
     store.set(OUT + p.id, entry);
@@ -319,6 +323,10 @@
     var chosen = entry ? entry.choice : mine ? mine.choice : null;
     var locked = !canVote || !!entry || (!!mine && !p.allow_change);
     if (p.kind === "pick") return pickView(p, notice, canVote, locked, mine);
+    if (p.kind === "ranked" && window.MHRanked) {
+      return MHRanked.view(p, { h: h, notice: notice, canVote: canVote, locked: locked, mine: mine, sent: entry,
+        countdown: countdownText(p), voteState: voteState(p) });
+    }
     var buttons = (p.options || []).map(function (o) {
       return h("button", {
         type: "button", class: "choice", "data-choice": o.key, "data-testid": "choice-" + o.key,
@@ -425,6 +433,7 @@
     var active = document.activeElement, focusAttr = ["data-choice", "data-pick", "data-send-picks"].filter(function (n) {
       return active && active.hasAttribute && active.hasAttribute(n);
     })[0], focused = focusAttr ? focusAttr + '="' + active.getAttribute(focusAttr).replace(/["\\]/g, "") + '"' : null;
+    var rankFocus = window.MHRanked ? MHRanked.focusKey(active) : null;
     MH.fill($("poll"), pollView());
     $("poll").setAttribute("data-open", String(!!S.poll));
     MH.fill($("item"), itemView());
@@ -434,6 +443,9 @@
     if (focused) {
       var again = root.querySelector("button[" + focused + "]");
       if (again) again.focus();
+    } else if (rankFocus) {
+      var back = root.querySelector(rankFocus) || root.querySelector('button[data-rank="review"], button[data-rank="send"]');
+      if (back) back.focus();
     }
   }
 

@@ -76,6 +76,8 @@
     var r = S.latest;
     $("result").hidden = !r || !!p || !!S.closed;
     root.classList.toggle("split", !!p || !!S.closed || !$("result").hidden);
+    // An election's count is a wide table: it takes the whole screen (MHRanked.sheetView).
+    root.classList.toggle("election", !$("result").hidden && !!(r && r.result && r.result.sheet));
     MH.fill($("result"), r ? [h("p", { class: "state", text: "Result" }),
       MH.resultView(r.result, { title: r.poll.question, id: "result-view", heading: "h2" })] : []);
   }

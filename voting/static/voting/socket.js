@@ -214,6 +214,7 @@
   function resultView(result, opts) {
     opts = opts || {};
     if (!result) return null;
+    if (result.sheet && window.MHRanked) return window.MHRanked.sheetView(result, opts, h); // an election's count
     var rows = (result.counts || []).map(function (c) {
       var bar = h("span", { class: "fill" });
       bar.style.width = Math.max(0, Math.min(100, c.percent)) + "%"; // CSSOM: allowed by a strict CSP

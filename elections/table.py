@@ -1,0 +1,60 @@
+"""The result sheet as a table: a row per candidate, a column per stage (for pages and the PDF)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Cell:
+    text: str
+    mark: str = ""  # "elected" or "excluded" at this stage
+
+
+@dataclass
+class Table:
+    heads: list[str]  # "Stage 1: first preferences", ...
+    actions: list[str]
+    transfer_values: list[str]
+    rows: list[tuple[str, bool, list[Cell]]]  # (candidate, elected in the end, cells)
+    non_transferable: list[str]
+    quotas: list[str]
+    ties: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def action_text(stage: dict[str, Any]) -> str:
+    if stage["action"] == "first preferences":
+        return "First preferences"
+    subjects = ", ".join(stage.get("subjects") or ([stage["subject"]] if stage.get("subject") else []))
+    if stage["action"] == "surplus":
+        return f"Surplus of {subjects}" if subjects else "Surpluses (keep values recalculated)"
+    return f"Exclusion of {subjects}"
+
+
+def table(sheet: dict[str, Any]) -> Table:
+    stages = sheet["stages"]
+    rows = []
+    for name in sheet["candidates"]:
+        cells = []
+        for s in stages:
+            mark = "elected" if name in s["elected"] else "excluded" if name in s["excluded"] else ""
+            cells.append(Cell(s["totals"].get(name) or "", mark))
+        rows.append((name, name in sheet["elected"], cells))
+    ties = [
+        f"Stage {t['stage']}: {', '.join(t['candidates'])} were level ({t['kind']}); "
+        f"{t['chosen']} chosen by {t['settled_by']}"
+        for t in sheet.get("ties", [])
+    ]
+    notes = [f"Stage {s['number']}: {n}" for s in stages for n in s.get("notes", [])]
+    return Table(
+        heads=[f"Stage {s['number']}" for s in stages],
+        actions=[action_text(s) for s in stages],
+        transfer_values=[s.get("transfer_value") or "" for s in stages],
+        rows=rows,
+        non_transferable=[s["non_transferable"] for s in stages],
+        quotas=[s["quota"] for s in stages],
+        ties=ties,
+        notes=notes,
+    )
