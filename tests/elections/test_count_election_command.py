@@ -108,3 +108,21 @@ def test_a_bad_file_exits_2_naming_the_line(tmp_path, content, message):
 def test_a_missing_file_or_an_unknown_method_exits_2(tmp_path):
     assert run(str(tmp_path / "nowhere.blt")).returncode == 2
     assert run(str(WARD), "--method", "borda").returncode == 2
+
+
+def test_constraints_from_a_result_sheet_are_applied(tmp_path):
+    import json as _json
+
+    from django.core.management import call_command as _call
+
+    blt = tmp_path / "e.blt"
+    blt.write_text('3 1\n5 1 0\n4 2 0\n1 3 0\n0\n"Ada"\n"Bo"\n"Cy"\n"Reserved seat"\n')
+    sheet = tmp_path / "sheet.json"
+    sheet.write_text(
+        _json.dumps({"constraints": [{"name": "new", "candidates": ["Cy"], "minimum": 1, "maximum": None}]})
+    )
+    import io
+
+    out = io.StringIO()
+    _call("count_election", str(blt), "--format", "json", "--constraints", str(sheet), stdout=out)
+    assert _json.loads(out.getvalue())["elected"] == ["Cy"]

@@ -1,4 +1,4 @@
-"""``manage.py count_election FILE.blt --method scottish|ers97|meek --format json|text [--seed N]``
+"""``manage.py count_election FILE.blt --method M --format json|text [--seed N] [--constraints F.json]``
 
 Counts a BLT file on its own (no database) and prints the result sheet. A file that cannot
 be read or counted is refused with the line at fault and exit status 2.
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from elections.count import METHODS, BLTError, CountError, as_dict, as_text, count, read_blt
+from elections.count import METHODS, BLTError, Constraint, CountError, as_dict, as_text, count, read_blt
 
 
 class Command(BaseCommand):
@@ -25,6 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--method", choices=list(METHODS), default="scottish")
         parser.add_argument("--format", choices=["json", "text"], default="text")
         parser.add_argument("--seed", type=int, default=0, help="the seed of any lot (0 unless given)")
+        parser.add_argument(
+            "--constraints",
+            help='a JSON file: [{"name", "candidates": [names], "minimum", "maximum"}], or a result sheet holding them',
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -32,8 +36,9 @@ class Command(BaseCommand):
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"{path}: cannot be read: {exc}", returncode=2) from exc
+        constraints = _constraints(options["constraints"]) if options["constraints"] else []
         try:
-            result = count(read_blt(text), options["method"], seed=options["seed"])
+            result = count(read_blt(text), options["method"], constraints=constraints, seed=options["seed"])
         except BLTError as exc:
             raise CommandError(f"{path}, {exc}", returncode=2) from exc
         except CountError as exc:
@@ -42,3 +47,13 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(as_dict(result), indent=1, ensure_ascii=False))
         else:
             self.stdout.write(as_text(result), ending="")
+
+
+def _constraints(name: str) -> list[Constraint]:
+    try:
+        data = json.loads(Path(name).read_text(encoding="utf-8-sig"))
+        if isinstance(data, dict):
+            data = data.get("constraints", [])
+        return [Constraint(c["name"], c["candidates"], int(c.get("minimum") or 0), c.get("maximum")) for c in data]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise CommandError(f"{name}: not a list of constraints: {exc}", returncode=2) from exc
