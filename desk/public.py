@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from conference.models import Conference
 from motions.models import Motion
 from voting.models import Poll
+from voting.record import motion_record
 
 from . import exports
 from .models import Job
@@ -30,14 +31,15 @@ def motion_result(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         .prefetch_related("revisions")
         .order_by("published_at", "pk")
     )
-    return render(request, "desk/motion_result.html", {"conference": conference, "motion": motion, "polls": polls})
+    context = {"conference": conference, "motion": motion, "polls": polls, "record": motion_record(motion)}
+    return render(request, "desk/motion_result.html", context)
 
 
 @require_GET
 def resolutions(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     conference = get_object_or_404(Conference, slug=slug)
-    if fmt not in ("pdf", "csv", "json"):
-        raise Http404
+    if fmt not in ("pdf", "csv", "json") or conference.record_published_at is None:
+        raise Http404  # the secretariat sees the draft on the desk until it publishes the record
     if fmt == "pdf":
         # The PDF is made by a Celery task when the secretariat publishes it; the newest one is served.
         job = Job.objects.filter(conference=conference, kind=Job.Kind.RESOLUTIONS, status=Job.Status.DONE).first()

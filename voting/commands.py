@@ -16,7 +16,7 @@ from conference import errors
 from conference.errors import Refused, whole_number
 from conference.models import LMC, Conference, Representative
 from motions import agenda, debate, procedure
-from motions.models import Amendment, Motion, Section, SpeakRequest
+from motions.models import Amendment, Motion, MotionPart, Section, SpeakRequest
 
 from . import put
 from .models import Poll
@@ -161,13 +161,17 @@ class ProcedureCommands:
     def _do_amend(self, message: dict[str, Any]) -> dict[str, Any]:
         lmc_id = whole_number(message, "lmc", optional=True)
         lmc = _get(LMC, lmc_id, "LMC", conference=self.conference) if lmc_id else None
+        motion = self._motion(message)
+        part_id = whole_number(message, "part", optional=True)  # "amend part (ii)"
+        part = _get(MotionPart, part_id, "part of that motion", motion=motion) if part_id else None
         amendment = procedure.propose_amendment(
-            self._motion(message),
+            motion,
             _text(message, "kind"),
             _text(message, "text"),
             self.representative,
             new_wording=_text(message, "new_wording", optional=True),
             proposer=lmc,
+            part=part,
         )
         return {"amendment_id": amendment.pk}
 

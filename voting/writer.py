@@ -37,6 +37,7 @@ class _Lane:
         self.wakeup = asyncio.Event()
         self.task = asyncio.get_running_loop().create_task(self._run())
         self.batches = 0
+        self.writing = False
 
     def submit(self, request: VoteRequest) -> asyncio.Future[VoteOutcome]:
         future: asyncio.Future[VoteOutcome] = asyncio.get_running_loop().create_future()
@@ -52,6 +53,7 @@ class _Lane:
             while self.pending:
                 batch = self.pending[: settings.VOTE_BATCH_MAX]
                 del self.pending[: len(batch)]
+                self.writing = True
                 try:
                     outcomes = await loop.run_in_executor(
                         self.executor, with_fresh_connection, record_votes, [r for r, _ in batch]
@@ -67,10 +69,19 @@ class _Lane:
                         )
                         for r, _ in batch
                     ]
+                finally:
+                    self.writing = False
                 self.batches += 1
                 for (_, future), outcome in zip(batch, outcomes, strict=True):
                     if not future.done():
                         future.set_result(outcome)
+
+    async def drain(self, timeout: float) -> None:
+        """At shutdown: finish the votes taken (pending or being written) before the process exits."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (self.pending or self.writing) and loop.time() < deadline and not self.task.done():
+            await asyncio.sleep(0.02)
 
     async def stop(self) -> None:
         self.task.cancel()
