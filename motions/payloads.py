@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 
 from conference.models import Conference
 
-from .models import Motion, Section, SpeakRequest, StandingOrders
+from . import diff
+from .models import Amendment, Motion, Outcome, ProceduralMotion, Section, SpeakRequest, StandingOrders
+from .rules import wording_if_carried
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -39,19 +42,10 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
         # The group's motions still open: what "mark the group fallen" would take.
         "group": [m.pk for m in motion.group_members.all() if not m.outcome],
         "pulled_from_block": motion.pulled_from_block,
+        "debate_requested_by": _asked_by(motion) if motion.pulled_from_block else None,
         "decided_at": _iso(motion.decided_at),
         "parts": [{"id": p.pk, "label": p.label, "text": p.text, "outcome": p.outcome} for p in motion.parts.all()],
-        "amendments": [
-            {
-                "id": a.pk,
-                "kind": a.kind,
-                "text": a.text,
-                "new_wording": a.new_wording,
-                "proposer": a.proposer.name if a.proposer_id else "",
-                "outcome": a.outcome,
-            }
-            for a in motion.amendments.select_related("proposer")
-        ],
+        "amendments": amendments_payload(motion),
         "procedural": [
             {
                 "id": p.pk,
@@ -65,8 +59,61 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
     }
 
 
+def _asked_by(motion: Motion) -> dict[str, str] | None:
+    rep = motion.debate_requested_by
+    if rep is None:
+        return None
+    return {"name": rep.name, "lmc": rep.lmc.name if rep.lmc_id else ""}
+
+
+def amendments_payload(motion: Motion) -> list[dict[str, Any]]:
+    """Each amendment and rider with the wording it was moved against, the motion as it
+    would read if carried, and the word diff between them (the wording replayed in order:
+    an amendment decided earlier changes what the next one amends)."""
+    wording = motion.text
+    out = []
+    for a in motion.amendments.select_related("proposer"):
+        after = wording_if_carried(a.kind, wording, a.text, a.new_wording)
+        out.append(
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "text": a.text,
+                "new_wording": a.new_wording,
+                "wording_if_carried": after,
+                "diff": diff.word_diff(wording, after),
+                "proposer": a.proposer.name if a.proposer_id else "",
+                "outcome": a.outcome,
+            }
+        )
+        if a.outcome == Outcome.CARRIED:
+            wording = after
+    return out
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """The names clients show for the motions' values, from the models (never listed again in JS)."""
+
+    def of(choices: type[models.TextChoices]) -> dict[str, str]:
+        return {value: str(label) for value, label in choices.choices if value}
+
+    return {
+        "outcome": of(Outcome),
+        "category": of(Motion.Category),
+        "motion_status": of(Motion.Status),
+        "procedural": of(ProceduralMotion.Kind),
+        "amendment_kind": of(Amendment.Kind),
+        "side": of(SpeakRequest.Side),
+        "role": of(SpeakRequest.Role),
+    }
+
+
 def load_motion(pk: int) -> Motion:
-    return Motion.objects.select_related("section", "proposer").prefetch_related("parts").get(pk=pk)
+    return (
+        Motion.objects.select_related("section", "proposer", "debate_requested_by__lmc")
+        .prefetch_related("parts")
+        .get(pk=pk)
+    )
 
 
 def timer_payload(conference: Conference, section: Section | None) -> dict[str, Any]:
@@ -98,6 +145,7 @@ def speech_payload(request: SpeakRequest | None) -> dict[str, Any] | None:
     return {
         "id": request.pk,
         "motion_id": request.motion_id,
+        "representative_id": rep.pk,
         "name": rep.name,
         "lmc": rep.lmc.name if rep.lmc_id else "",
         "side": request.side,

@@ -17,6 +17,7 @@ from conference.errors import Refused
 from conference.events import publish
 from conference.models import Representative
 
+from . import diff
 from . import events as motion_events
 from .agenda import call_next
 from .debate import close_debate
@@ -32,7 +33,7 @@ from .models import (
     StandingOrders,
 )
 from .payloads import load_motion, motion_payload
-from .rules import overall_outcome
+from .rules import overall_outcome, wording_if_carried
 
 # What follows a decision, for the caller (voting) to do: the question put at once.
 PUT_QUESTION = "put_question"
@@ -133,14 +134,21 @@ def propose_amendment(
 ) -> Amendment:
     if kind not in Amendment.Kind.values:
         raise Refused(errors.MALFORMED, "An amendment or a rider.")
-    if not text.strip() or (kind == Amendment.Kind.AMENDMENT and not new_wording.strip()):
-        raise Refused(errors.MALFORMED, "An amendment needs its text and the motion's wording as amended.")
+    if kind == Amendment.Kind.AMENDMENT and not new_wording.strip():
+        raise Refused(errors.MALFORMED, "An amendment needs the motion's wording as amended.")
+    if kind == Amendment.Kind.RIDER and not text.strip():
+        raise Refused(errors.MALFORMED, "A rider needs its words.")
     if proposer is not None and proposer.conference_id != motion.conference_id:
         raise Refused(errors.MALFORMED, "That LMC is not at this conference.")
     with transaction.atomic():
         motion = _lock_motion(motion)
         if motion.outcome:
             raise Refused(errors.INVALID_STATE, "This motion is decided.")
+        if kind == Amendment.Kind.AMENDMENT:
+            if " ".join(new_wording.split()) == " ".join(motion.wording.split()):
+                raise Refused(errors.MALFORMED, "The wording as amended is the same as the motion's.")
+            # The chair edits the wording; what the amendment does is read off the change.
+            text = text.strip() or diff.describe(motion.wording, new_wording)
         amendment = Amendment.objects.create(
             motion=motion,
             kind=kind,
@@ -168,11 +176,10 @@ def decide_amendment(amendment: Amendment, carried: bool, by: Representative | N
     amendment.outcome = Outcome.CARRIED if carried else Outcome.LOST
     amendment.save(update_fields=["outcome"])
     motion = amendment.motion
-    if carried:
-        if amendment.kind == Amendment.Kind.AMENDMENT:
-            motion.text_as_amended = amendment.new_wording
-        else:  # a rider adds to the wording as it then stands
-            motion.text_as_amended = f"{motion.wording}\n{amendment.text}"
+    if carried:  # an amendment replaces the wording; a rider adds to it as it then stands
+        motion.text_as_amended = wording_if_carried(
+            amendment.kind, motion.wording, amendment.text, amendment.new_wording
+        )
         motion.save(update_fields=["text_as_amended"])
     audit(
         motion.conference_id,

@@ -48,6 +48,8 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
         poll.result = result.as_dict()
+        if poll.kind == Poll.Kind.SCALE:
+            poll.result |= rules.scale_summary(result.counts)
         poll.save(update_fields=["status", "closed_at", "result"])
         audit(poll.conference, by, "poll.closed", poll, poll_id=poll.pk, result=poll.result)
         publish(poll.conference, events.POLL_CLOSED, {"poll_id": poll.pk})

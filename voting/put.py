@@ -60,7 +60,12 @@ def create_motion_poll(
         raise Refused(errors.MALFORMED, "That part belongs to another motion.")
     if procedure.undecided_amendments(motion):
         raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
-    question = f"Motion {motion.number}" + (f", part ({part.label})" if part else "") + f": {motion.title}"
+    question = (
+        f"Motion {motion.number}"
+        + (f", part ({part.label})" if part else "")
+        + (" as amended" if motion.text_as_amended else "")
+        + f": {motion.title}"
+    )
     return new_poll(
         motion.conference_id,
         question,
@@ -174,9 +179,11 @@ def create_live_poll(
     scale_max: int | None = None,
     allow_change: bool = True,
     motion: Motion | None = None,
+    scale_labels: tuple[str, str] = ("", ""),
 ) -> Poll:
-    """A free live poll: its own options, or a 1-to-N scale."""
+    """A free live poll: its own options, or a 1-to-N scale with what its two ends mean."""
     choices: list[Choice]
+    low, high = (label.strip()[:60] for label in scale_labels)
     if scale_max is not None:
         if not 2 <= scale_max <= 10:
             raise Refused(errors.MALFORMED, "A scale runs from 1 to between 2 and 10.")
@@ -196,6 +203,8 @@ def create_live_poll(
         options=choices,
         allow_change=allow_change,
         motion=motion,
+        scale_low_label=low if kind == Poll.Kind.SCALE else "",
+        scale_high_label=high if kind == Poll.Kind.SCALE else "",
     )
 
 

@@ -11,13 +11,54 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conference.models import Conference, Representative
-from motions.models import Motion
-from motions.payloads import motion_payload, procedure_snapshot
+from motions import procedure
+from motions.models import Outcome
+from motions.payloads import amendments_payload, labels, load_motion, motion_payload, procedure_snapshot
 
+from . import rules
 from .models import Ballot, Poll, voter_tag
 from .turnout import count_turnout
+
+
+def client_labels() -> dict[str, Any]:
+    """Every name a client shows for a value: the models' choices, and what voting adds."""
+    outcome = labels()["outcome"] | {rules.TIE_AWAITING_CHAIR: _("Tie: awaiting the chair's casting vote")}
+    declared = sorted(procedure.DECLARED_OUTCOMES, key=list(Outcome.values).index)
+    return labels() | {
+        "outcome": outcome,
+        "declared": {o: outcome[o] for o in declared},
+        "poll_status": {v: str(label) for v, label in Poll.Status.choices},
+        "poll_kind": {v: str(label) for v, label in Poll.Kind.choices},
+    }
+
+
+def under_vote(poll: Poll) -> dict[str, Any]:
+    """The exact words the hall votes on: a motion's wording (as amended), one part within
+    its motion, an amendment or rider with the motion as it would read if carried, the
+    block's motions by number and title, or a procedural motion."""
+    motion = poll.motion
+    if poll.amendment_id is not None and motion is not None:
+        moved = next(a for a in amendments_payload(motion) if a["id"] == poll.amendment_id)
+        return {"kind": moved["kind"], "text": moved["text"]} | {
+            k: moved[k] for k in ("wording_if_carried", "diff", "proposer")
+        }
+    if poll.procedural_id is not None:
+        return {"kind": "procedural", "text": poll.procedural.get_kind_display()}
+    if motion is None and poll.kind == Poll.Kind.MOTION:
+        return {
+            "kind": "block",
+            "motions": [{"id": m.pk, "number": m.number, "title": m.title} for m in poll.block_motions.all()],
+        }
+    if motion is None:
+        return {"kind": poll.kind}
+    words: dict[str, Any] = {"kind": "motion", "as_amended": bool(motion.text_as_amended), "text": motion.wording}
+    if poll.part_id is not None:
+        words |= {"kind": "part", "part": poll.part.label, "part_text": poll.part.text}
+        words["parts"] = [{"label": p.label, "text": p.text} for p in motion.parts.all()]
+    return words
 
 
 def poll_payload(poll: Poll) -> dict[str, Any]:
@@ -38,8 +79,10 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "allow_change": poll.allow_change,
         "max_choices": poll.max_choices,
         "secret": poll.secret,
+        "scale_labels": [poll.scale_low_label, poll.scale_high_label] if poll.kind == Poll.Kind.SCALE else None,
         "opened_at": poll.opened_at.isoformat() if poll.opened_at else None,
         "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
+        "words": under_vote(poll),
     }
 
 
@@ -109,10 +152,15 @@ def _shared_part(conference: Conference, audience: str) -> dict[str, Any]:
     """What every viewer of this audience sees alike: the item, the open poll, the results."""
     current = conference.current_motion
     if current is not None:
-        current = Motion.objects.select_related("section", "proposer").prefetch_related("parts").get(pk=current.pk)
-    polls = Poll.objects.filter(conference=conference).select_related("part").prefetch_related("options")
+        current = load_motion(current.pk)
+    polls = (
+        Poll.objects.filter(conference=conference)
+        .select_related("part", "motion", "procedural")
+        .prefetch_related("options")
+    )
     active = polls.filter(status=Poll.Status.OPEN).first()
     return {
+        "labels": client_labels(),
         "item": motion_payload(current),
         "poll": poll_payload(active) if active else None,
         "published": [

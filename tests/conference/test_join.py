@@ -90,3 +90,10 @@ def test_the_state_endpoint_gives_a_signed_in_phone_its_snapshot(client):
     client.get(reverse("join-link", args=[conf.slug, rep.access_code]))
     snapshot = client.get(reverse("state", args=[conf.slug])).json()
     assert snapshot["type"] == "snapshot" and snapshot["me"]["id"] == rep.pk and "now" in snapshot
+
+
+def test_a_wrong_code_stays_in_the_box_to_be_corrected(client):
+    conf = make_conference()
+    make_rep(conf)
+    response = client.post(reverse("join", args=[conf.slug]), {"code": "ABCD-EFGH-JKLN"})
+    assert 'value="ABCD-EFGH-JKLN"' in response.content.decode()
