@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin
 
 CHOICES = ("for", "against", "abstain")
 
@@ -56,10 +57,11 @@ async def http(
 
 
 async def ws_connect(url: str, cookies: dict[str, str] | None, origin: str) -> ClientConnection:
+    """A websocket as a phone opens it (the Origin header is the page's)."""
     headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
     return await connect(
         url,
-        origin=origin,
+        origin=Origin(origin),
         additional_headers=headers,
         compression=None,
         proxy=None,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 
 class Refused(Exception):
@@ -27,6 +27,10 @@ INVALID_STATE = "invalid_state"
 RATE_LIMITED = "rate_limited"  # too many requests: wait and try again
 
 
+@overload
+def whole_number(message: dict[str, Any], name: str, *, optional: Literal[False] = False) -> int: ...
+@overload
+def whole_number(message: dict[str, Any], name: str, *, optional: bool) -> int | None: ...
 def whole_number(message: dict[str, Any], name: str, *, optional: bool = False) -> int | None:
     """A message's id or count: a positive whole number that fits the database, or Refused."""
     value = message.get(name)

@@ -16,11 +16,13 @@ import asyncio
 import json
 import logging
 import time
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from channels.layers import get_channel_layer
+from django.core.exceptions import ImproperlyConfigured
 
 from .loops import PerLoop
+from .wire import FrameWriter, text_frame
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,30 @@ def group_name(conference_id: int) -> str:
     return f"conference.{conference_id}"
 
 
+class Layer(Protocol):
+    """What the hub uses of a channel layer: the in-memory and the Redis layer both have it."""
+
+    async def new_channel(self, prefix: str = ...) -> str: ...
+
+    async def group_add(self, group: str, channel: str) -> None: ...
+
+    async def receive(self, channel: str) -> dict[str, Any]: ...
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None: ...
+
+
+def channel_layer() -> Layer:
+    layer = get_channel_layer()
+    if layer is None:
+        raise ImproperlyConfigured("CHANNEL_LAYERS has no default layer: the hub needs one.")
+    # channels' BaseChannelLayer declares new_channel() without the prefix both real layers take.
+    return cast(Layer, layer)
+
+
 class Socket(Protocol):
     audiences: frozenset[str]
+    # Set when the socket's connection takes pre-built frames (conference.wire); None: push.
+    frame_writer: FrameWriter | None
 
     async def push(self, text: str) -> None: ...
 
@@ -44,7 +68,7 @@ class Socket(Protocol):
 
 class Hub(PerLoop):
     def __init__(self) -> None:
-        self.layer = get_channel_layer()
+        self.layer = channel_layer()
         self.sockets: dict[int, set[Socket]] = {}
         self.channel: str | None = None
         self._joined: dict[int, float] = {}
@@ -137,7 +161,24 @@ class Hub(PerLoop):
             await asyncio.gather(*(s.kick(4001) for s in targets), return_exceptions=True)
             return
         text = message["text"]
-        await asyncio.gather(*(s.push(text) for s in targets), return_exceptions=True)
+        # The fast path: one frame for the event, the same bytes written to every socket that
+        # takes them, in one synchronous loop (no task or coroutine per socket). The rest
+        # (tests' communicators, another server) send through their consumer as before.
+        frame: bytes | None = None
+        slow: list[Socket] = []
+        for s in targets:
+            writer = s.frame_writer
+            if writer is None:
+                slow.append(s)
+                continue
+            if frame is None:
+                frame = text_frame(text)
+            try:
+                writer.write(frame)
+            except Exception:  # one broken connection must not stop the others' copies
+                log.debug("hub: writing to a socket failed", exc_info=True)
+        if slow:
+            await asyncio.gather(*(s.push(text) for s in slow), return_exceptions=True)
 
     async def stop(self) -> None:
         tasks = [t for t in (self._listener, self._refresher) if t is not None]
@@ -175,7 +216,7 @@ async def abroadcast(conference_id: int, event: dict[str, Any], audience: str = 
 
 
 async def _group_send(group: str, message: dict[str, Any]) -> None:
-    layer = get_channel_layer()
+    layer = channel_layer()
     try:
         await layer.group_send(group, message)
     except (asyncio.CancelledError, TypeError, ValueError):

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "conference",
     "motions",
     "voting",
+    "elections",
     "desk",
 ]
 

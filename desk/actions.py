@@ -69,7 +69,7 @@ def _import_reps(
     conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], by: Representative | None
 ) -> None:
     lmcs = {lmc.name: lmc for lmc in conference.lmcs.all()}
-    existing = {(r.lmc.name if r.lmc_id else "", r.name): r for r in conference.representatives.select_related("lmc")}
+    existing = {(r.lmc.name if r.lmc else "", r.name): r for r in conference.representatives.select_related("lmc")}
     for row in rows:
         rep = existing.get((row["lmc"], row["name"]))
         fields = {"email": row["email"], "role": row["role"], "is_active": row["active"]}
@@ -181,7 +181,8 @@ def seat_deputy(absent: Representative, deputy: Representative, by: Representati
         reps = Representative.objects.select_for_update(of=("self",)).select_related("conference", "lmc")
         absent, deputy = reps.get(pk=absent.pk), reps.get(pk=deputy.pk)
         conference = absent.conference
-        if deputy.conference_id != conference.pk or deputy.lmc_id is None or deputy.lmc_id != absent.lmc_id:
+        lmc = absent.lmc
+        if deputy.conference_id != conference.pk or lmc is None or deputy.lmc_id != lmc.pk:
             raise Refused(errors.MALFORMED, _("A deputy must be of the same LMC at the same conference."))
         if absent.role != Representative.Role.REPRESENTATIVE or deputy.role != Representative.Role.REPRESENTATIVE:
             raise Refused(errors.MALFORMED, _("Only a representative's seat can be taken, by a representative."))
@@ -192,7 +193,7 @@ def seat_deputy(absent: Representative, deputy: Representative, by: Representati
         deputy.is_active, deputy.checked_in = True, True
         absent.save(update_fields=["is_active", "checked_in"])
         deputy.save(update_fields=["is_active", "checked_in"])
-        seat = Deputisation.objects.create(conference=conference, lmc=absent.lmc, absent=absent, deputy=deputy)
+        seat = Deputisation.objects.create(conference=conference, lmc=lmc, absent=absent, deputy=deputy)
         audit(conference, by, "deputy.seated", deputy, deputy_id=deputy.pk, absent_id=absent.pk)
         kick_on_commit(conference.pk, f"rep:{absent.pk}")
         _send_turnout(conference)
@@ -232,18 +233,16 @@ def _require_reason(reason: str) -> str:
     return reason[:2000]
 
 
-def _on_motion_itself(poll: Poll) -> bool:
-    """A vote on a motion or one of its parts: its outcome can follow a changed result.
+def _motion_itself(poll: Poll) -> Motion | None:
+    """The motion of a vote on a motion or one of its parts: its outcome can follow a
+    changed result. None for any other vote.
 
     An amendment, a procedural motion or an A/AR block has already acted (a text amended,
     the question put, motions decided together); a changed outcome there cannot be
     replayed safely, so it is annulled and re-run instead."""
-    return (
-        poll.kind == Poll.Kind.MOTION
-        and poll.motion_id is not None
-        and poll.amendment_id is None
-        and poll.procedural_id is None
-    )
+    if poll.kind == Poll.Kind.MOTION and poll.amendment_id is None and poll.procedural_id is None:
+        return poll.motion
+    return None
 
 
 def correct_result(
@@ -266,7 +265,8 @@ def correct_result(
         result = _corrected(poll, counts, outcome)
         previous = poll.result
         changes_outcome = (previous or {}).get("outcome") != result["outcome"]
-        if poll.status == Poll.Status.PUBLISHED and changes_outcome and not _on_motion_itself(poll):
+        motion = _motion_itself(poll)
+        if poll.status == Poll.Status.PUBLISHED and changes_outcome and motion is None:
             raise Refused(
                 errors.INVALID_STATE,
                 _("This vote has already acted (an amendment, a procedural motion or a block): annul and re-run it."),
@@ -289,8 +289,8 @@ def correct_result(
         )  # fmt: skip
         if poll.status == Poll.Status.PUBLISHED:
             send_published(poll)
-            if changes_outcome:
-                procedure.follow_corrected_result(poll.motion, poll.part, poll.result["outcome"], by, reason)
+            if changes_outcome and motion is not None:
+                procedure.follow_corrected_result(motion, poll.part, result["outcome"], by, reason)
     return poll
 
 
@@ -331,7 +331,8 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
         if poll.status not in (Poll.Status.OPEN, Poll.Status.CLOSED, Poll.Status.PUBLISHED):
             raise Refused(errors.INVALID_STATE, _("Only a vote that has been opened can be annulled."))
         previous_status = poll.status
-        if previous_status == Poll.Status.PUBLISHED and not _on_motion_itself(poll):
+        motion = _motion_itself(poll)
+        if previous_status == Poll.Status.PUBLISHED and motion is None:
             raise Refused(
                 errors.INVALID_STATE,
                 _("This vote has already acted (an amendment, a procedural motion or a block): "
@@ -340,8 +341,8 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
         poll.status = Poll.Status.ANNULLED
         poll.closed_at = poll.closed_at or timezone.now()
         poll.save(update_fields=["status", "closed_at"])
-        if previous_status == Poll.Status.PUBLISHED:
-            procedure.undecide(poll.motion, poll.part, by, reason)
+        if previous_status == Poll.Status.PUBLISHED and motion is not None:
+            procedure.undecide(motion, poll.part, by, reason)
         rerun = _rerun(poll)
         ResultRevision.objects.create(
             poll=poll,
@@ -373,7 +374,7 @@ def _rerun(poll: Poll) -> Poll:
         poll.question,
         kind=poll.kind,
         majority=poll.majority,
-        options=[(o.key, o.label, o.motion) if o.motion_id else (o.key, o.label) for o in poll.options.all()],
+        options=[(o.key, o.label, o.motion) if o.motion else (o.key, o.label) for o in poll.options.all()],
         motion_id=poll.motion_id,
         part_id=poll.part_id,
         amendment_id=poll.amendment_id,

@@ -82,7 +82,7 @@ def _card(c: canvas.Canvas, x: float, y: float, conference: Conference, rep: Rep
     size = _fit(c, rep.name, bold, 12, text_w)
     c.setFont(bold, size)
     c.drawString(x + pad, top - 22, rep.name)
-    lmc = rep.lmc.name if rep.lmc_id else rep.get_role_display()
+    lmc = rep.lmc.name if rep.lmc else rep.get_role_display()
     size = _fit(c, lmc, regular, 9, text_w)
     c.setFont(regular, size)
     c.drawString(x + pad, top - 35, lmc)

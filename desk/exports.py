@@ -41,7 +41,7 @@ def setup_dataset(conference: Conference, kind: str) -> tablib.Dataset:
         # Access codes are credentials: they never leave through an export.
         reps = conference.representatives.select_related("lmc").order_by("lmc__name", "name", "pk")
         for rep in reps:
-            data.append([rep.name, rep.lmc.name if rep.lmc_id else "", rep.email, rep.role, _yes_no(rep.is_active)])
+            data.append([rep.name, rep.lmc.name if rep.lmc else "", rep.email, rep.role, _yes_no(rep.is_active)])
     else:
         motions = conference.motions.select_related("section", "proposer").prefetch_related("parts")
         for m in motions.order_by("number"):
@@ -54,7 +54,7 @@ def setup_dataset(conference: Conference, kind: str) -> tablib.Dataset:
                     m.text,
                     m.category,
                     parts,
-                    m.proposer.name if m.proposer_id else "",
+                    m.proposer.name if m.proposer else "",
                     _yes_no(m.requires_two_thirds),
                 ]
             )
@@ -124,9 +124,9 @@ def results_records(conference: Conference, published_only: bool = False) -> lis
         records.append(
             {
                 "poll_id": poll.pk,
-                "motion": poll.motion.number if poll.motion_id else None,
-                "part": poll.part.label if poll.part_id else "",
-                "section": poll.motion.section.title if poll.motion_id else "",
+                "motion": poll.motion.number if poll.motion else None,
+                "part": poll.part.label if poll.part else "",
+                "section": poll.motion.section.title if poll.motion else "",
                 "question": poll.question,
                 "kind": poll.kind,
                 "majority": poll.majority,
@@ -224,7 +224,7 @@ def resolutions(conference: Conference) -> list[dict[str, Any]]:
                 "number": m.number,
                 "title": m.title,
                 "text": m.text,
-                "proposer": m.proposer.name if m.proposer_id else "",
+                "proposer": m.proposer.name if m.proposer else "",
                 "outcome": m.outcome,
                 "outcome_label": str(Outcome(m.outcome).label),
                 "as_reference": m.outcome == Outcome.CARRIED_AS_REFERENCE,

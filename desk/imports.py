@@ -105,27 +105,14 @@ def _table(fmt: str, content: bytes, report: ImportReport) -> Iterator[tuple[int
 
 
 def _records(kind: str, fmt: str, content: bytes, report: ImportReport) -> list[tuple[int, dict[str, str]]]:
-    required, optional = COLUMNS[kind]
     rows = iter(_table(fmt, content, report))
     first = next(rows, None)
     if first is None:
         if report.ok:
             report.add(1, "", _("The file is empty."))
         return []
-    header = [h.lower().replace(" ", "_") for h in first[1]]
-    while header and not header[-1]:
-        header.pop()  # trailing empty columns of a spreadsheet
-    unknown = [h for h in header if h not in required + optional]
-    missing = [c for c in required if c not in header]
-    duplicated = [h for h, n in Counter(header).items() if n > 1]
-    if unknown or missing or duplicated:
-        expected = ", ".join(required + optional)
-        for name in missing:
-            report.add(1, name, _("The column “%(c)s” is missing (expected: %(e)s).") % {"c": name, "e": expected})
-        for name in unknown:
-            report.add(1, name, _("Unknown column “%(c)s” (expected: %(e)s).") % {"c": name, "e": expected})
-        for name in duplicated:
-            report.add(1, name, _("The column “%(c)s” appears twice.") % {"c": name})
+    header = _header(kind, first[1], report)
+    if header is None:
         return []
     records = []
     for number, cells in rows:
@@ -134,14 +121,35 @@ def _records(kind: str, fmt: str, content: bytes, report: ImportReport) -> list[
         if len(cells) > len(header) and any(cells[len(header) :]):
             report.add(number, "", _("This row has more cells than the header has columns."))
             continue
-        cells = cells + [""] * (len(header) - len(cells))
-        records.append((number, dict(zip(header, cells, strict=False))))
+        cells = (cells + [""] * len(header))[: len(header)]
+        records.append((number, dict(zip(header, cells, strict=True))))
         if len(records) > MAX_ROWS:
             report.add(number, "", _("A file may have at most %(n)s rows.") % {"n": MAX_ROWS})
             return []
     if not records and report.ok:
         report.add(2, "", _("The file has a header but no rows."))
     return records
+
+
+def _header(kind: str, cells: list[str], report: ImportReport) -> list[str] | None:
+    """The header row's column names, or None (and the problems reported) if they are wrong."""
+    required, optional = COLUMNS[kind]
+    header = [h.lower().replace(" ", "_") for h in cells]
+    while header and not header[-1]:
+        header.pop()  # trailing empty columns of a spreadsheet
+    unknown = [h for h in header if h not in required + optional]
+    missing = [c for c in required if c not in header]
+    duplicated = [h for h, n in Counter(header).items() if n > 1]
+    if not (unknown or missing or duplicated):
+        return header
+    expected = ", ".join(required + optional)
+    for name in missing:
+        report.add(1, name, _("The column “%(c)s” is missing (expected: %(e)s).") % {"c": name, "e": expected})
+    for name in unknown:
+        report.add(1, name, _("Unknown column “%(c)s” (expected: %(e)s).") % {"c": name, "e": expected})
+    for name in duplicated:
+        report.add(1, name, _("The column “%(c)s” appears twice.") % {"c": name})
+    return None
 
 
 def _flag(value: str, default: bool) -> bool | None:
@@ -220,135 +228,135 @@ def _check_lmcs(conference: Conference, records: list[tuple[int, dict[str, str]]
 
 def _check_reps(conference: Conference, records: list[tuple[int, dict[str, str]]], report: ImportReport) -> None:
     lmcs = {lmc.name: lmc for lmc in conference.lmcs.all()}
-    roles = {value for value, _label in Representative.Role.choices}
     seen: dict[tuple[str, str], int] = {}
     filled: dict[str, set[str]] = defaultdict(set)
-    for rep in conference.representatives.filter(
+    for name, lmc_name in conference.representatives.filter(
         role=Representative.Role.REPRESENTATIVE, is_active=True, lmc__isnull=False
-    ).select_related("lmc"):
-        filled[rep.lmc.name].add(rep.name)
+    ).values_list("name", "lmc__name"):
+        filled[lmc_name].add(name)
     last_row: dict[str, int] = {}
     for number, rec in records:
-        name, lmc_name, email = rec["name"], rec["lmc"], rec.get("email", "")
-        role = (rec.get("role") or Representative.Role.REPRESENTATIVE).lower()
-        active = _flag(rec.get("active", ""), True)
-        bad = False
-        if not name:
-            report.add(number, "name", _("The representative has no name."))
-            bad = True
-        if role not in roles:
-            report.add(
-                number,
-                "role",
-                _("Unknown role “%(r)s” (one of: %(all)s).") % {"r": role, "all": ", ".join(sorted(roles))},
-            )
-            bad = True
-        if active is None:
-            report.add(number, "active", _("Active must be yes or no."))
-            bad = True
-        if lmc_name and lmc_name not in lmcs:
-            report.add(number, "lmc", _("Unknown LMC “%(n)s”: import the LMCs first.") % {"n": lmc_name})
-            bad = True
-        elif not lmc_name and role == Representative.Role.REPRESENTATIVE:
-            report.add(number, "lmc", _("A representative needs an LMC."))
-            bad = True
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                report.add(number, "email", _("“%(e)s” is not an email address.") % {"e": email})
-                bad = True
-        key = (lmc_name, name)
+        row = _rep_row(number, rec, set(lmcs), report)
+        key = (rec["lmc"], rec["name"])
         if key in seen:
             report.add(
                 number,
                 "name",
-                _("%(n)s of %(l)s is already on row %(r)s.") % {"n": name, "l": lmc_name or "-", "r": seen[key]},
+                _("%(n)s of %(l)s is already on row %(r)s.")
+                % {"n": rec["name"], "l": rec["lmc"] or "-", "r": seen[key]},
             )
-            bad = True
+            row = None
         seen[key] = number
-        if bad:
+        if row is None:
             continue
-        if role == Representative.Role.REPRESENTATIVE and lmc_name:
-            if active:
-                filled[lmc_name].add(name)
-                last_row[lmc_name] = number
+        if row["role"] == Representative.Role.REPRESENTATIVE and row["lmc"]:
+            if row["active"]:
+                filled[row["lmc"]].add(row["name"])
+                last_row[row["lmc"]] = number
             else:
-                filled[lmc_name].discard(name)
-        report.rows.append({"name": name, "lmc": lmc_name, "email": email, "role": role, "active": active})
-    for lmc_name, row in sorted(last_row.items(), key=lambda item: item[1]):
+                filled[row["lmc"]].discard(row["name"])
+        report.rows.append(row)
+    for lmc_name, number in sorted(last_row.items(), key=lambda item: item[1]):
         if len(filled[lmc_name]) > lmcs[lmc_name].seats:
             report.add(
-                row,
+                number,
                 "lmc",
                 _("%(l)s has %(s)s seats; with this file it would have %(n)s active representatives.")
                 % {"l": lmc_name, "s": lmcs[lmc_name].seats, "n": len(filled[lmc_name])},
             )
 
 
+def _rep_row(number: int, rec: dict[str, str], lmcs: set[str], report: ImportReport) -> dict[str, Any] | None:
+    """One representative's row checked on its own, or None (and its problems reported)."""
+    name, lmc_name, email = rec["name"], rec["lmc"], rec.get("email", "")
+    roles = {value for value, _label in Representative.Role.choices}
+    role = (rec.get("role") or Representative.Role.REPRESENTATIVE).lower()
+    active = _flag(rec.get("active", ""), True)
+    before = len(report.problems)
+    if not name:
+        report.add(number, "name", _("The representative has no name."))
+    if role not in roles:
+        report.add(
+            number,
+            "role",
+            _("Unknown role “%(r)s” (one of: %(all)s).") % {"r": role, "all": ", ".join(sorted(roles))},
+        )
+    if active is None:
+        report.add(number, "active", _("Active must be yes or no."))
+    if lmc_name and lmc_name not in lmcs:
+        report.add(number, "lmc", _("Unknown LMC “%(n)s”: import the LMCs first.") % {"n": lmc_name})
+    elif not lmc_name and role == Representative.Role.REPRESENTATIVE:
+        report.add(number, "lmc", _("A representative needs an LMC."))
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            report.add(number, "email", _("“%(e)s” is not an email address.") % {"e": email})
+    if len(report.problems) > before:
+        return None
+    return {"name": name, "lmc": lmc_name, "email": email, "role": role, "active": active}
+
+
 def _check_motions(conference: Conference, records: list[tuple[int, dict[str, str]]], report: ImportReport) -> None:
     lmcs = set(conference.lmcs.values_list("name", flat=True))
-    categories = {value.lower(): value for value, _label in Motion.Category.choices}
     seen: dict[int, int] = {}
     for number, rec in records:
-        bad = False
+        before = len(report.problems)
         motion_number = _positive_int(rec["number"], top=99999)
         if motion_number is None:
             report.add(
                 number, "number", _("The motion number must be a whole number, not “%(v)s”.") % {"v": rec["number"]}
             )
-            bad = True
         elif motion_number in seen:
             report.add(
                 number,
                 "number",
                 _("Motion %(n)s is already on row %(r)s.") % {"n": motion_number, "r": seen[motion_number]},
             )
-            bad = True
         else:
             seen[motion_number] = number
-        for column in ("section", "title", "text"):
-            if not rec[column]:
-                report.add(number, column, _("The %(c)s is empty.") % {"c": column})
-                bad = True
-        category = categories.get((rec.get("category") or Motion.Category.PRIORITISED).lower())
-        if category is None:
-            report.add(
-                number,
-                "category",
-                _("Unknown category “%(c)s” (one of: %(all)s).")
-                % {"c": rec["category"], "all": ", ".join(categories.values())},
-            )
-            bad = True
-        proposer = rec.get("proposer", "")
-        if proposer and proposer not in lmcs:
-            report.add(number, "proposer", _("Unknown LMC “%(n)s”: import the LMCs first.") % {"n": proposer})
-            bad = True
-        parts = parse_parts(rec.get("parts", ""))
-        if parts is None:
-            report.add(number, "parts", _("Write each part on its own line as “(i) text”."))
-            bad = True
-        elif len({label for label, _text in parts}) != len(parts):
-            report.add(number, "parts", _("Two parts have the same label."))
-            bad = True
-        two_thirds = _flag(rec.get("two_thirds", ""), False)
-        if two_thirds is None:
-            report.add(number, "two_thirds", _("Two-thirds must be yes or no."))
-            bad = True
-        if bad:
-            continue
-        report.rows.append(
-            {
-                "number": motion_number,
-                "section": rec["section"],
-                "title": rec["title"],
-                "text": rec["text"],
-                "category": category,
-                "parts": parts,
-                "proposer": proposer,
-                "two_thirds": two_thirds,
-            }
+        row = _motion_row(number, rec, lmcs, report)
+        if row is not None and len(report.problems) == before:
+            report.rows.append({"number": motion_number, **row})
+
+
+def _motion_row(number: int, rec: dict[str, str], lmcs: set[str], report: ImportReport) -> dict[str, Any] | None:
+    """A motion's row but its number, checked on its own, or None (and its problems reported)."""
+    categories = {value.lower(): value for value, _label in Motion.Category.choices}
+    before = len(report.problems)
+    for column in ("section", "title", "text"):
+        if not rec[column]:
+            report.add(number, column, _("The %(c)s is empty.") % {"c": column})
+    category = categories.get((rec.get("category") or Motion.Category.PRIORITISED).lower())
+    if category is None:
+        report.add(
+            number,
+            "category",
+            _("Unknown category “%(c)s” (one of: %(all)s).")
+            % {"c": rec["category"], "all": ", ".join(categories.values())},
         )
+    proposer = rec.get("proposer", "")
+    if proposer and proposer not in lmcs:
+        report.add(number, "proposer", _("Unknown LMC “%(n)s”: import the LMCs first.") % {"n": proposer})
+    parts = parse_parts(rec.get("parts", ""))
+    if parts is None:
+        report.add(number, "parts", _("Write each part on its own line as “(i) text”."))
+    elif len({label for label, _text in parts}) != len(parts):
+        report.add(number, "parts", _("Two parts have the same label."))
+    two_thirds = _flag(rec.get("two_thirds", ""), False)
+    if two_thirds is None:
+        report.add(number, "two_thirds", _("Two-thirds must be yes or no."))
+    if len(report.problems) > before:
+        return None
+    return {
+        "section": rec["section"],
+        "title": rec["title"],
+        "text": rec["text"],
+        "category": category,
+        "parts": parts,
+        "proposer": proposer,
+        "two_thirds": two_thirds,
+    }
 
 
 def _positive_int(value: str, top: int = 999) -> int | None:

@@ -58,12 +58,13 @@ def import_file(request: HttpRequest, conference: Conference, me: Representative
         upload = request.FILES.get("file")
         if kind not in imports.KINDS or upload is None:
             messages.error(request, _("Choose what to import and a file."))
-        elif upload.size > MAX_UPLOAD_BYTES:
+        elif (upload.size or 0) > MAX_UPLOAD_BYTES:
             messages.error(request, _("The file is larger than 5 MB."))
         else:
-            report = imports.check_file(conference, kind, upload.name, upload.read())
+            filename = upload.name or ""
+            report = imports.check_file(conference, kind, filename, upload.read())
             if report.ok:
-                counts = actions.apply_import(conference, report, me, upload.name)
+                counts = actions.apply_import(conference, report, me, filename)
                 messages.success(
                     request,
                     _("Imported %(rows)s rows: %(created)s new, %(updated)s changed.")

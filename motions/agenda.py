@@ -133,7 +133,7 @@ def switch_section_timer(conference: Conference, section: Section | None) -> dic
     """
     now = timezone.now()
     for other in Section.objects.select_for_update().filter(conference=conference, started_at__isnull=False):
-        if section is not None and other.pk == section.pk:
+        if (section is not None and other.pk == section.pk) or other.started_at is None:
             continue
         other.seconds_used += int((now - other.started_at).total_seconds())
         other.started_at = None

@@ -9,6 +9,9 @@ from __future__ import annotations
 import difflib
 import re
 
+from .models import Motion, Outcome
+from .wording import amended
+
 SAME, INSERTED, DELETED = "=", "+", "-"
 # A word (or a run of punctuation) with the space that follows it, so joining the pieces
 # gives the text back and a full stop is not part of the word before it.
@@ -67,3 +70,22 @@ def describe(before: str, after: str) -> str:
         elif op == DELETED:
             steps.append(f"Delete {_quote(text)}")
     return "; ".join(steps)
+
+
+def amendment_diffs(motion: Motion) -> dict[int, list[Piece]]:
+    """Each amendment's and rider's change to the wording it was moved against: the motion's
+    (or its part's) wording replayed in order, as ``wording.apply_amendments`` does, so an
+    amendment carried earlier changes what the next one amends."""
+    motion_text, part_texts = motion.text, {p.pk: p.text for p in motion.parts.all()}
+    changes: dict[int, list[Piece]] = {}
+    for amendment in motion.amendments.order_by("order", "pk"):
+        on_part = amendment.part_id is not None and amendment.part_id in part_texts
+        before = part_texts[amendment.part_id] if on_part else motion_text  # type: ignore[index]
+        after = amended(before, amendment)
+        changes[amendment.pk] = word_diff(before, after)
+        if amendment.outcome == Outcome.CARRIED:
+            if on_part:
+                part_texts[amendment.part_id] = after  # type: ignore[index]
+            else:
+                motion_text = after
+    return changes

@@ -12,7 +12,7 @@ from conference.models import Conference
 
 from . import diff
 from .models import Amendment, Motion, Outcome, ProceduralMotion, Section, SpeakRequest, StandingOrders
-from .rules import wording_if_carried
+from .wording import final_status, status_label, wording_if_carried, words_under_vote
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -23,13 +23,14 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
     """A motion as clients see it: its wording as amended, and how it stands."""
     if motion is None:
         return None
+    changes = diff.amendment_diffs(motion)
     return {
         "id": motion.pk,
         "number": motion.number,
         "title": motion.title,
         "section": motion.section.title,
         "category": motion.category,
-        "proposer": motion.proposer.name if motion.proposer_id else "",
+        "proposer": motion.proposer.name if motion.proposer else "",
         "requires_two_thirds": motion.requires_two_thirds,
         "status": motion.status,
         "outcome": motion.outcome,
@@ -44,8 +45,41 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
         "pulled_from_block": motion.pulled_from_block,
         "debate_requested_by": _asked_by(motion) if motion.pulled_from_block else None,
         "decided_at": _iso(motion.decided_at),
-        "parts": [{"id": p.pk, "label": p.label, "text": p.text, "outcome": p.outcome} for p in motion.parts.all()],
-        "amendments": amendments_payload(motion),
+        # The record's final status, in words ("Carried in part (i, iii)", "Referred to ...").
+        "final_status": final_status(motion),
+        "status_label": status_label(motion),
+        "referred_to": motion.referred_to,
+        # The exact words a vote on the whole motion would put, parts as they now stand.
+        "wording": words_under_vote(motion),
+        "parts": [
+            {
+                "id": p.pk,
+                "label": p.label,
+                "text": p.wording,  # as amended, if an amendment to this part was carried
+                "original_text": p.text,
+                "amended": bool(p.text_as_amended),
+                "outcome": p.outcome,
+            }
+            for p in motion.parts.all()
+        ],
+        "amendments": [  # changes: diff.amendment_diffs, computed once per payload
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "text": a.text,
+                "new_wording": a.new_wording,
+                # The part it targets ("amend part (ii)"), or None for the whole motion.
+                "part_id": a.part_id,
+                "part": a.part.label if a.part else None,
+                # What the motion (or the part) would read if it were carried now.
+                "wording_if_carried": wording_if_carried(a),
+                # What it changes, word by word, in the wording it was moved against.
+                "diff": changes.get(a.pk, []),
+                "proposer": a.proposer.name if a.proposer else "",
+                "outcome": a.outcome,
+            }
+            for a in motion.amendments.select_related("proposer", "part", "motion")
+        ],
         "procedural": [
             {
                 "id": p.pk,
@@ -63,32 +97,7 @@ def _asked_by(motion: Motion) -> dict[str, str] | None:
     rep = motion.debate_requested_by
     if rep is None:
         return None
-    return {"name": rep.name, "lmc": rep.lmc.name if rep.lmc_id else ""}
-
-
-def amendments_payload(motion: Motion) -> list[dict[str, Any]]:
-    """Each amendment and rider with the wording it was moved against, the motion as it
-    would read if carried, and the word diff between them (the wording replayed in order:
-    an amendment decided earlier changes what the next one amends)."""
-    wording = motion.text
-    out = []
-    for a in motion.amendments.select_related("proposer"):
-        after = wording_if_carried(a.kind, wording, a.text, a.new_wording)
-        out.append(
-            {
-                "id": a.pk,
-                "kind": a.kind,
-                "text": a.text,
-                "new_wording": a.new_wording,
-                "wording_if_carried": after,
-                "diff": diff.word_diff(wording, after),
-                "proposer": a.proposer.name if a.proposer_id else "",
-                "outcome": a.outcome,
-            }
-        )
-        if a.outcome == Outcome.CARRIED:
-            wording = after
-    return out
+    return {"name": rep.name, "lmc": rep.lmc.name if rep.lmc else ""}
 
 
 def labels() -> dict[str, dict[str, str]]:
@@ -147,7 +156,7 @@ def speech_payload(request: SpeakRequest | None) -> dict[str, Any] | None:
         "motion_id": request.motion_id,
         "representative_id": rep.pk,
         "name": rep.name,
-        "lmc": rep.lmc.name if rep.lmc_id else "",
+        "lmc": rep.lmc.name if rep.lmc else "",
         "side": request.side,
         "role": request.role,
         "started_at": _iso(request.started_at),
@@ -183,7 +192,7 @@ def speakers_payload(motion: Motion | None) -> list[dict[str, Any]]:
             "id": r.pk,
             "representative_id": r.representative_id,
             "name": r.representative.name,
-            "lmc": r.representative.lmc.name if r.representative.lmc_id else "",
+            "lmc": r.representative.lmc.name if r.representative.lmc else "",
             "side": r.side,
             "spoken_today": r.representative_id in spoken,
         }

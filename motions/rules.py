@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .models import Amendment, Outcome
+from .models import Outcome
 
 
 def overall_outcome(part_outcomes: Sequence[str]) -> str:
@@ -14,10 +14,3 @@ def overall_outcome(part_outcomes: Sequence[str]) -> str:
     if any(o == Outcome.CARRIED for o in part_outcomes):
         return Outcome.CARRIED_IN_PART
     return Outcome.LOST
-
-
-def wording_if_carried(kind: str, wording: str, text: str, new_wording: str) -> str:
-    """The motion as it would read if this amendment (its new wording) or rider (added) is carried."""
-    if kind == Amendment.Kind.AMENDMENT:
-        return new_wording
-    return f"{wording}\n{text}"

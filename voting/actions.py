@@ -137,7 +137,7 @@ class _Decision:
 
 
 def _choice_of(ballot: Ballot) -> str | list[str]:
-    pending = getattr(ballot, "pending_choice", None)  # decided earlier in this batch, not stored yet
+    pending = ballot.pending_choice  # decided earlier in this batch, not stored yet
     return pending if pending is not None else ballot_choice(ballot)
 
 

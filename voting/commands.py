@@ -7,15 +7,16 @@ action and answers "ok" (or the action's refusal becomes an error with the same 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
+from django.db import models
 
 from conference import errors
 from conference.errors import Refused, whole_number
 from conference.models import LMC, Conference, Representative
 from motions import agenda, debate, procedure
-from motions.models import Amendment, Motion, Section, SpeakRequest
+from motions.models import Amendment, Motion, MotionPart, Section, SpeakRequest
 
 from . import put
 from .models import Poll
@@ -51,8 +52,11 @@ def _text(message: dict[str, Any], name: str, *, optional: bool = False) -> str:
     return value
 
 
-def _get(model: type, pk: int | None, what: str, **lookup: Any) -> Any:
-    found = model.objects.filter(pk=pk, **lookup).first()
+M = TypeVar("M", bound=models.Model)
+
+
+def _get(model: type[M], pk: int, what: str, **lookup: Any) -> M:
+    found = model._default_manager.filter(pk=pk, **lookup).first()
     if found is None:
         raise Refused(errors.MALFORMED, f"There is no such {what} at this conference.")
     return found
@@ -102,7 +106,7 @@ class ProcedureCommands:
             return None
         if not isinstance(value, list) or len(value) > 200:
             raise Refused(errors.MALFORMED, f'"{name}" must be a list of ids.')
-        return [whole_number({name: v}, name) for v in value]  # type: ignore[misc]
+        return [whole_number({name: v}, name) for v in value]
 
     # --- the chosen-motions ballot -----------------------------------------------------------
 
@@ -157,13 +161,17 @@ class ProcedureCommands:
     def _do_amend(self, message: dict[str, Any]) -> dict[str, Any]:
         lmc_id = whole_number(message, "lmc", optional=True)
         lmc = _get(LMC, lmc_id, "LMC", conference=self.conference) if lmc_id else None
+        motion = self._motion(message)
+        part_id = whole_number(message, "part", optional=True)  # "amend part (ii)"
+        part = _get(MotionPart, part_id, "part of that motion", motion=motion) if part_id else None
         amendment = procedure.propose_amendment(
-            self._motion(message),
+            motion,
             _text(message, "kind"),
             _text(message, "text"),
             self.representative,
             new_wording=_text(message, "new_wording", optional=True),
             proposer=lmc,
+            part=part,
         )
         return {"amendment_id": amendment.pk}
 

@@ -15,10 +15,16 @@ import logging
 import uuid
 from typing import Any
 
+from asgiref.typing import (
+    ASGIReceiveCallable,
+    ASGISendCallable,
+    WebSocketConnectEvent,
+    WebSocketDisconnectEvent,
+    WebSocketReceiveEvent,
+)
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.utils import await_many_dispatch
 from django.conf import settings
 
 from conference import errors
@@ -26,6 +32,7 @@ from conference.errors import Refused, whole_number
 from conference.events import error
 from conference.hub import Hub
 from conference.models import Conference, Representative
+from conference.wire import FrameWriter, text_frame, writer_for
 from motions.agenda import call_motion
 from motions.models import Motion, MotionPart
 
@@ -43,17 +50,41 @@ CLOSE_NOT_LOGGED_IN = 4401
 CLOSE_UNKNOWN_CONFERENCE = 4404
 
 
+def _parts(message: dict[str, Any], motion: Motion) -> list[MotionPart]:
+    """The parts a vote takes together, from "parts": a list of part ids of this motion."""
+    ids = message.get("parts")
+    if ids is None:
+        return []
+    if (
+        not isinstance(ids, list)
+        or not 2 <= len(ids) <= 50
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+    ):
+        raise Refused(errors.MALFORMED, '"parts" must be a list of at least two part ids.')
+    found = {p.pk: p for p in MotionPart.objects.filter(pk__in=ids, motion=motion)}
+    if len(found) != len(set(ids)):
+        raise Refused(errors.MALFORMED, "That motion has no such part.")
+    return [found[i] for i in ids]
+
+
 class BaseHallConsumer(AsyncWebsocketConsumer):
     audiences: frozenset[str] = frozenset()
     snapshot_audience = "screen"
 
-    async def __call__(self, scope, receive, send):  # type: ignore[override]
-        # Like the base class, minus the per-socket channel: the hub does the fan-out.
+    frame_writer: FrameWriter | None = None
+
+    async def __call__(self, scope: Any, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+        # Like the base class, minus the per-socket channel (the hub does the fan-out, so no
+        # channel_layer and no groups here) and minus await_many_dispatch: with one source to
+        # read there is nothing to wait on but ``receive``, so no task and asyncio.wait per
+        # message (CPU) or per idle socket (memory).
         self.scope = scope
-        self.channel_layer = None
         self.base_send = send
+        # Under uvicorn, frames go straight to the connection (conference.wire).
+        self.frame_writer = writer_for(receive)
         try:
-            await await_many_dispatch([receive], self.dispatch)
+            while True:
+                await self.dispatch(await receive())  # type: ignore[arg-type]
         except StopConsumer:
             pass
 
@@ -66,13 +97,13 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    async def handler_websocket_connect(self, message: dict[str, Any]) -> None:
+    async def handler_websocket_connect(self, message: WebSocketConnectEvent) -> None:
         await self.websocket_connect(message)
 
-    async def handler_websocket_receive(self, message: dict[str, Any]) -> None:
+    async def handler_websocket_receive(self, message: WebSocketReceiveEvent) -> None:
         await self.websocket_receive(message)
 
-    async def handler_websocket_disconnect(self, message: dict[str, Any]) -> None:
+    async def handler_websocket_disconnect(self, message: WebSocketDisconnectEvent) -> None:
         await self.disconnect(message.get("code", 1000))
         raise StopConsumer()
 
@@ -118,7 +149,13 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     # --- messages from the client -----------------------------------------------------
 
     async def send_json(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(event, separators=(",", ":")))
+        text = json.dumps(event, separators=(",", ":"))
+        if self.frame_writer is not None:
+            # Below the session middleware's wrapper and uvicorn's send: an acknowledgement
+            # is one frame written to the connection, in order with the hub's frames.
+            self.frame_writer.write(text_frame(text))
+        else:
+            await self.send(text_data=text)
 
     async def send_snapshot(self) -> None:
         snapshot = await Door.current().snapshot(self.conference, self.representative, self.snapshot_audience)
@@ -284,8 +321,21 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
                     part = MotionPart.objects.filter(pk=part_id, motion=motion).first()
                     if part is None:
                         raise Refused(errors.MALFORMED, "That motion has no such part.")
+                # Parts taken together: "parts": [id, id]; a decided question again: "reput" + "reason".
+                parts = _parts(message, motion)
+                reason = message.get("reason", "")
+                if not isinstance(reason, str) or len(reason) > 2000:
+                    raise Refused(errors.MALFORMED, '"reason" must be text of at most 2000 characters.')
                 return put.put_motion(
-                    motion, part, self.representative, countdown=countdown, allow_change=allow_change, secret=secret
+                    motion,
+                    part,
+                    self.representative,
+                    countdown=countdown,
+                    allow_change=allow_change,
+                    secret=secret,
+                    parts=parts,
+                    reput=message.get("reput") is True,
+                    reason=reason,
                 ).pk
             return actions.open_poll(poll, self.representative, countdown).pk
 
@@ -309,5 +359,6 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
         carried = message.get("carried")
         if not isinstance(carried, bool):
             raise Refused(errors.MALFORMED, '"carried" must be true or false.')
+        assert self.representative is not None  # on_casting is a staff handler
         await database_sync_to_async(closing.resolve_tie)(poll, carried, self.representative)
         await self._ok(message, poll_id=poll.pk)

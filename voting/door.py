@@ -73,7 +73,7 @@ class Batcher(Generic[Request, Answer]):
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            for (_, future), answer in zip(batch, answers):
+            for (_, future), answer in zip(batch, answers, strict=True):
                 if not future.done():
                     future.set_result(answer)
 

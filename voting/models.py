@@ -9,6 +9,7 @@ used to line the two up.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import secrets
@@ -58,6 +59,10 @@ class Poll(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="polls")
     motion = models.ForeignKey(Motion, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
     part = models.ForeignKey(MotionPart, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
+    # Parts taken together ("(i) and (iii) together"): one vote deciding each of them.
+    parts = models.ManyToManyField(MotionPart, blank=True, related_name="group_polls")
+    # A decided question put again on purpose: the chair's reason, kept with the new vote.
+    reput_reason = models.TextField(blank=True)
     # Put before the motion itself: an amendment or rider, or a procedural motion on it.
     amendment = models.ForeignKey(Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
     procedural = models.ForeignKey(
@@ -90,7 +95,7 @@ class Poll(models.Model):
     def __str__(self) -> str:
         return self.question
 
-    def is_accepting_votes(self, now: timezone.datetime | None = None) -> bool:
+    def is_accepting_votes(self, now: datetime.datetime | None = None) -> bool:
         if self.status != self.Status.OPEN:
             return False
         return self.closes_at is None or (now or timezone.now()) < self.closes_at
@@ -122,6 +127,9 @@ class Participation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["poll", "representative"], name="one_participation_per_voter")]
 
+    def __str__(self) -> str:
+        return f"Voted in poll #{self.poll_id}"
+
 
 class Ballot(models.Model):
     """What was voted, with the receipt the voter can find on the published result."""
@@ -131,6 +139,8 @@ class Ballot(models.Model):
     # One option; or, on a pick ballot, none here and the options in ``picks``.
     option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.RESTRICT, related_name="ballots")
     picks = models.ManyToManyField(Option, blank=True, related_name="picked_in")
+    # Not stored: what a ballot decided earlier in the same batch of votes chose (voting.actions).
+    pending_choice: str | list[str] | None = None
     voter_tag = models.CharField(max_length=64)
     receipt = models.CharField(max_length=9)
     # The client's idempotency key of the vote as last accepted: a resend returns the same receipt.
@@ -145,3 +155,7 @@ class Ballot(models.Model):
             models.UniqueConstraint(fields=["poll", "voter_tag"], name="one_ballot_per_voter"),
             models.UniqueConstraint(fields=["poll", "receipt"], name="unique_receipt"),
         ]
+
+    def __str__(self) -> str:
+        # The receipt only: never the choice, never who voted.
+        return f"Ballot {self.receipt} in poll #{self.poll_id}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from conference import errors
 from conference.actions import audit
@@ -42,7 +43,7 @@ def new_poll(
             conference_id=conference_id, kind=kind, question=question[:500], majority=majority, **fields
         )
         Option.objects.bulk_create(
-            Option(poll=poll, key=c[0], label=c[1][:200], order=i, motion=c[2] if len(c) > 2 else None)  # type: ignore[misc]
+            Option(poll=poll, key=c[0], label=c[1][:200], order=i, motion=c[2] if len(c) > 2 else None)
             for i, c in enumerate(options)
         )
     return poll
@@ -51,30 +52,74 @@ def new_poll(
 # --- Motions and their parts ---------------------------------------------------------
 
 
+def _check_not_decided(motion: Motion, parts: Sequence[MotionPart], reput: bool, reason: str) -> str:
+    """One result per decision: a decided motion or part is put again only on purpose,
+    with the chair's reason (the first result stays in the history)."""
+    decided: list[Motion | MotionPart]
+    if parts:
+        decided_parts = [p for p in parts if p.outcome]
+        decided = list(decided_parts)
+        what = _("Part %(parts)s is decided") % {"parts": ", ".join(f"({p.label})" for p in decided_parts)}
+    else:
+        decided = [motion] if motion.outcome else list(motion.parts.exclude(outcome=Outcome.NONE))
+        what = _("This motion is decided") if motion.outcome else _("Parts of this motion are decided")
+    if not decided:
+        return ""
+    if not reput:
+        raise Refused(errors.INVALID_STATE, f"{what}: to put it again, re-put it deliberately with a reason.")
+    if not reason.strip():
+        raise Refused(errors.MALFORMED, _("Re-putting a decided question needs the chair's reason for the record."))
+    return reason.strip()[:2000]
+
+
 def create_motion_poll(
-    motion: Motion, part: MotionPart | None = None, *, allow_change: bool = False, secret: bool = True
+    motion: Motion,
+    part: MotionPart | None = None,
+    *,
+    allow_change: bool = False,
+    secret: bool = True,
+    parts: Sequence[MotionPart] = (),
+    reput: bool = False,
+    reason: str = "",
+    by: Representative | None = None,
 ) -> Poll:
+    """A vote on the motion, on one part, or on several parts taken together."""
     if not motion.can_be_put:
         raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
-    if part is not None and part.motion_id != motion.pk:
+    voted = list(parts) or ([part] if part is not None else [])
+    # Their state as it is now, not as the caller last read it.
+    motion = Motion.objects.select_related("conference").get(pk=motion.pk)
+    fresh = MotionPart.objects.in_bulk([p.pk for p in voted])
+    voted = [fresh[p.pk] for p in voted]
+    if any(p.motion_id != motion.pk for p in voted):
         raise Refused(errors.MALFORMED, "That part belongs to another motion.")
+    if len({p.pk for p in voted}) != len(voted):
+        raise Refused(errors.MALFORMED, "A part is named twice.")
     if procedure.undecided_amendments(motion):
         raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
-    question = (
-        f"Motion {motion.number}"
-        + (f", part ({part.label})" if part else "")
-        + (" as amended" if motion.text_as_amended else "")
-        + f": {motion.title}"
-    )
-    return new_poll(
+    reason = _check_not_decided(motion, voted, reput, reason)
+    amended = " as amended" if motion.text_as_amended or any(p.text_as_amended for p in voted) else ""
+    if len(voted) > 1:
+        labels = " and ".join(f"({p.label})" for p in voted)
+        question = f"Motion {motion.number}, parts {labels} together{amended}: {motion.title}"
+    else:
+        part_label = f", part ({voted[0].label})" if voted else ""
+        question = f"Motion {motion.number}{part_label}{amended}: {motion.title}"
+    poll = new_poll(
         motion.conference_id,
         question,
         majority=Poll.Majority.TWO_THIRDS if motion.requires_two_thirds else Poll.Majority.SIMPLE,
         motion=motion,
-        part=part,
+        part=voted[0] if len(voted) == 1 else None,
         allow_change=allow_change,
         secret=secret,
+        reput_reason=reason,
     )
+    if len(voted) > 1:
+        poll.parts.set(voted)
+    if reason:
+        audit(motion.conference_id, by, "motion.reput", motion, motion_id=motion.pk, poll_id=poll.pk, reason=reason)
+    return poll
 
 
 def put_motion(
@@ -85,10 +130,17 @@ def put_motion(
     countdown: int | None = None,
     allow_change: bool = False,
     secret: bool = True,
+    parts: Sequence[MotionPart] = (),
+    reput: bool = False,
+    reason: str = "",
 ) -> Poll:
-    """Put a motion (or one part) to the vote; a refused open leaves no draft behind."""
+    """Put a motion (one part, or parts taken together) to the vote; a refused open leaves
+    no draft behind. A decided question is refused unless ``reput`` with a ``reason``."""
     with transaction.atomic():
-        return open_poll(create_motion_poll(motion, part, allow_change=allow_change, secret=secret), by, countdown)
+        poll = create_motion_poll(
+            motion, part, allow_change=allow_change, secret=secret, parts=parts, reput=reput, reason=reason, by=by
+        )
+        return open_poll(poll, by, countdown)
 
 
 def put_question(motion: Motion, by: Representative | None) -> Poll | None:
@@ -109,13 +161,16 @@ def put_question(motion: Motion, by: Representative | None) -> Poll | None:
 
 def put_amendment(amendment: Amendment, by: Representative | None, countdown: int | None = None) -> Poll:
     with transaction.atomic():
-        amendment = Amendment.objects.select_for_update().select_related("motion", "proposer").get(pk=amendment.pk)
+        amendment = (
+            Amendment.objects.select_for_update(of=("self",)).select_related("motion", "proposer").get(pk=amendment.pk)
+        )
         if amendment.outcome:
             raise Refused(errors.INVALID_STATE, "This amendment is decided.")
         if amendment.polls.exclude(status=Poll.Status.DRAFT).exists():
             raise Refused(errors.INVALID_STATE, "This amendment has been put already.")
         motion = amendment.motion
-        question = f"{amendment.get_kind_display()} to motion {motion.number} ({amendment.proposer or 'chair'}): {amendment.text}"
+        proposer = amendment.proposer or "chair"
+        question = f"{amendment.get_kind_display()} to motion {motion.number} ({proposer}): {amendment.text}"
         poll = new_poll(motion.conference_id, question, motion=motion, amendment=amendment)
         return open_poll(poll, by, countdown)
 
@@ -245,7 +300,7 @@ def open_chosen_ballot(
 def _ballot_counts(poll: Poll) -> list[tuple[Motion, int]]:
     if poll.kind != Poll.Kind.PICK or poll.result is None:
         raise Refused(errors.INVALID_STATE, "Close the chosen-motions ballot first.")
-    motions = {o.key: o.motion for o in poll.options.select_related("motion")}
+    motions = {o.key: o.motion for o in poll.options.select_related("motion") if o.motion is not None}
     return [(motions[row["key"]], row["count"]) for row in poll.result["counts"]]
 
 
@@ -276,7 +331,9 @@ def record_poll_outcome(poll: Poll, by: Representative | None) -> None:
     elif poll.motion_id is None:
         procedure.decide_block(list(poll.block_motions.all()), carried, by, poll.pk)
     else:
-        assert poll.result is not None
-        procedure.decide_motion(poll.motion, poll.part, poll.result["outcome"], by, poll.pk)
-    if poll.motion_id is not None:
+        assert poll.result is not None and poll.motion is not None
+        procedure.decide_motion(
+            poll.motion, poll.part, poll.result["outcome"], by, poll.pk, poll.reput_reason, list(poll.parts.all())
+        )
+    if poll.motion is not None:
         poll.motion.refresh_from_db()  # the caller holds the poll with its motion

@@ -29,7 +29,9 @@ def publish_result(poll: Poll, by: Representative | None) -> Poll:
             return poll
         if poll.status != Poll.Status.CLOSED:
             raise Refused(errors.INVALID_STATE, "Close the vote before publishing its result.")
-        if poll.result and poll.result["outcome"] == rules.TIE_AWAITING_CHAIR:
+        if poll.result is None:
+            raise Refused(errors.INVALID_STATE, "This vote has no result to publish.")
+        if poll.result["outcome"] == rules.TIE_AWAITING_CHAIR:
             raise Refused(errors.INVALID_STATE, "A tie awaits the chair's casting vote.")
         poll.status = Poll.Status.PUBLISHED
         poll.published_at = timezone.now()

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 
 from conference.models import Conference, Representative
 from motions import procedure
+from motions.diff import word_diff
 from motions.models import Outcome
-from motions.payloads import amendments_payload, labels, load_motion, motion_payload, procedure_snapshot
+from motions.payloads import labels, load_motion, motion_payload, procedure_snapshot
+from motions.wording import wording_if_carried, words_under_vote
 
 from . import rules
 from .models import Ballot, Poll, voter_tag
@@ -36,29 +38,46 @@ def client_labels() -> dict[str, Any]:
 
 
 def under_vote(poll: Poll) -> dict[str, Any]:
-    """The exact words the hall votes on: a motion's wording (as amended), one part within
-    its motion, an amendment or rider with the motion as it would read if carried, the
-    block's motions by number and title, or a procedural motion."""
-    motion = poll.motion
-    if poll.amendment_id is not None and motion is not None:
-        moved = next(a for a in amendments_payload(motion) if a["id"] == poll.amendment_id)
-        return {"kind": moved["kind"], "text": moved["text"]} | {
-            k: moved[k] for k in ("wording_if_carried", "diff", "proposer")
+    """The exact words under vote (``text``), and what the phone and the projector need to
+    show them: a part highlighted within its motion, an amendment's change marked word by
+    word with the wording it would give if carried, or the block's motions."""
+    if poll.amendment_id is not None:
+        amendment = poll.amendment
+        assert amendment is not None
+        target = amendment.part if amendment.part is not None else amendment.motion
+        after = wording_if_carried(amendment)
+        return {
+            "kind": amendment.kind,
+            "text": amendment.text,
+            "part": amendment.part.label if amendment.part else None,
+            "proposer": amendment.proposer.name if amendment.proposer else "",
+            "wording_if_carried": after,
+            "diff": word_diff(target.wording, after),
         }
     if poll.procedural_id is not None:
-        return {"kind": "procedural", "text": poll.procedural.get_kind_display()}
-    if motion is None and poll.kind == Poll.Kind.MOTION:
+        return {"kind": "procedural", "text": str(poll.procedural.get_kind_display()) if poll.procedural else ""}
+    if poll.motion_id is not None:
+        motion = poll.motion
+        assert motion is not None
+        parts = list(poll.parts.all()) or ([poll.part] if poll.part is not None else [])
+        text = "\n".join(words_under_vote(motion, p) for p in parts) if parts else words_under_vote(motion)
+        every = list(motion.parts.all())
+        return {
+            "kind": "part" if parts else "motion",
+            "text": text,
+            "as_amended": bool(motion.text_as_amended) or any(p.text_as_amended for p in (parts or every)),
+            "stem": motion.wording,
+            "parts_under_vote": [p.label for p in parts],
+            "motion_parts": [{"label": p.label, "text": p.wording} for p in every],
+        }
+    if poll.kind == Poll.Kind.MOTION:
+        motions = poll.block_motions.order_by("number")
         return {
             "kind": "block",
-            "motions": [{"id": m.pk, "number": m.number, "title": m.title} for m in poll.block_motions.all()],
+            "text": "\n".join(f"{m.number}. {m.title}" for m in motions),
+            "motions": [{"id": m.pk, "number": m.number, "title": m.title} for m in motions],
         }
-    if motion is None:
-        return {"kind": poll.kind}
-    words: dict[str, Any] = {"kind": "motion", "as_amended": bool(motion.text_as_amended), "text": motion.wording}
-    if poll.part_id is not None:
-        words |= {"kind": "part", "part": poll.part.label, "part_text": poll.part.text}
-        words["parts"] = [{"label": p.label, "text": p.text} for p in motion.parts.all()]
-    return words
+    return {"kind": poll.kind, "text": poll.question}
 
 
 def poll_payload(poll: Poll) -> dict[str, Any]:
@@ -67,7 +86,12 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "question": poll.question,
         "kind": poll.kind,
         "motion_id": poll.motion_id,
-        "part": poll.part.label if poll.part_id else None,
+        "part": poll.part.label if poll.part else None,
+        # Parts taken together, by label; and the exact words the hall is voting on.
+        "parts": [p.label for p in poll.parts.all()],
+        "under_vote": under_vote(poll),
+        "reput": bool(poll.reput_reason),
+        "reput_reason": poll.reput_reason,
         "amendment_id": poll.amendment_id,
         "procedural_id": poll.procedural_id,
         "block": list(poll.block_motions.values_list("pk", flat=True))
@@ -82,7 +106,6 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "scale_labels": [poll.scale_low_label, poll.scale_high_label] if poll.kind == Poll.Kind.SCALE else None,
         "opened_at": poll.opened_at.isoformat() if poll.opened_at else None,
         "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
-        "words": under_vote(poll),
     }
 
 
@@ -100,14 +123,14 @@ def published_payload(poll: Poll) -> dict[str, Any]:
 
 def ballot_label(ballot: Ballot) -> str:
     """What a ballot chose, for people: one option, or a pick ballot's options."""
-    if ballot.option_id is not None:
+    if ballot.option is not None:
         return ballot.option.label
     return "; ".join(o.label for o in sorted(ballot.picks.all(), key=lambda o: o.order))
 
 
 def ballot_choice(ballot: Ballot) -> str | list[str]:
     """What a ballot chose, as the client sends it."""
-    if ballot.option_id is not None:
+    if ballot.option is not None:
         return ballot.option.key
     return sorted(o.key for o in ballot.picks.all())
 
@@ -127,7 +150,7 @@ def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
         .select_related("option", "representative")
         .prefetch_related("picks")
     )
-    return sorted((b.representative.name, ballot_label(b)) for b in ballots)
+    return sorted((b.representative.name if b.representative else "", ballot_label(b)) for b in ballots)
 
 
 def my_vote(poll: Poll, representative: Representative) -> dict[str, Any] | None:
@@ -223,11 +246,11 @@ def build_snapshots(
             shared = shared_of[key]
         assembled.append((_snapshot(conference, viewer, audience, shared), viewer, audience))
     voters_by_poll: dict[int, list[Representative]] = {}
-    for snapshot, viewer, audience in assembled:
+    for snapshot, viewer, _audience in assembled:
         if "my_vote" in snapshot and viewer is not None:
             voters_by_poll.setdefault(snapshot["poll"]["id"], []).append(viewer)
     found = {poll_id: my_votes(poll_id, voters) for poll_id, voters in voters_by_poll.items()}
-    for snapshot, viewer, audience in assembled:
+    for snapshot, viewer, _audience in assembled:
         if "my_vote" in snapshot and viewer is not None:
             snapshot["my_vote"] = found[snapshot["poll"]["id"]].get(viewer.pk)
     return [snapshot for snapshot, _, _ in assembled]
@@ -248,7 +271,7 @@ def _snapshot(
         snapshot["me"] = {
             "id": viewer.pk,
             "name": viewer.name,
-            "lmc": viewer.lmc.name if viewer.lmc_id else "",
+            "lmc": viewer.lmc.name if viewer.lmc else "",
             "role": viewer.role,
             "can_vote": viewer.can_vote,
         }

@@ -14,7 +14,7 @@ import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import OperationalError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -68,31 +68,41 @@ def cast(request: HttpRequest, slug: str) -> JsonResponse:
         )
 
 
+def _rate_limited(rep: Representative) -> JsonResponse | None:
+    verdict = ratelimit.hit("vote-http", str(rep.pk))
+    if verdict.allowed:
+        return None
+    response = JsonResponse(
+        error(errors.RATE_LIMITED, _("Too many votes sent too quickly. Wait a moment and try again.")), status=429
+    )
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+def _vote_body(body: bytes) -> tuple[int, str | tuple[str, ...], uuid.UUID]:
+    message = json.loads(body)
+    poll_id, choice, key = message["poll"], message["choice"], uuid.UUID(str(message["key"]))
+    if isinstance(poll_id, bool) or not isinstance(poll_id, int):
+        raise TypeError
+    if isinstance(choice, list) and 0 < len(choice) <= 50 and all(isinstance(c, str) for c in choice):
+        return poll_id, tuple(c[:40] for c in choice), key  # a pick ballot
+    if isinstance(choice, str):
+        return poll_id, choice[:40], key
+    raise TypeError
+
+
 def _cast(request: HttpRequest, slug: str) -> JsonResponse:
     conference = _conference(slug)
     rep = representative_from_session(request.session, conference)
     if rep is None:
         return JsonResponse(error(errors.NOT_LOGGED_IN, "Sign in with your code first."), status=401)
-    verdict = ratelimit.hit("vote-http", str(rep.pk))
-    if not verdict.allowed:
-        response = JsonResponse(
-            error(errors.RATE_LIMITED, _("Too many votes sent too quickly. Wait a moment and try again.")), status=429
-        )
-        response["Retry-After"] = str(verdict.retry_after)
-        return response
+    refusal = _rate_limited(rep)
+    if refusal is not None:
+        return refusal
     if len(request.body) > settings.MAX_CLIENT_MESSAGE_BYTES:
         return JsonResponse(error(errors.TOO_LARGE, "That message is too large."), status=413)
     try:
-        message = json.loads(request.body)
-        poll_id, choice, key = message["poll"], message["choice"], uuid.UUID(str(message["key"]))
-        if isinstance(poll_id, bool) or not isinstance(poll_id, int):
-            raise TypeError
-        if isinstance(choice, list) and 0 < len(choice) <= 50 and all(isinstance(c, str) for c in choice):
-            choice = tuple(c[:40] for c in choice)  # a pick ballot
-        elif isinstance(choice, str):
-            choice = choice[:40]
-        else:
-            raise TypeError
+        poll_id, choice, key = _vote_body(request.body)
     except (ValueError, KeyError, TypeError):
         return JsonResponse(error(errors.MALFORMED, 'Send {"poll": id, "choice": key, "key": uuid}.'), status=400)
     if rep.role != Representative.Role.REPRESENTATIVE:
@@ -175,7 +185,7 @@ def screen(request: HttpRequest, slug: str) -> HttpResponse:
 RESULT_OUTCOMES = ["carried", "lost", "carried_as_reference", "annulled"]
 
 
-def _filter_results(request: HttpRequest, polls):  # type: ignore[no-untyped-def]
+def _filter_results(request: HttpRequest, polls: QuerySet[Poll]) -> tuple[QuerySet[Poll], dict[str, str]]:
     """The results page's search and filters: text, section, outcome, proposing LMC."""
     q, section, outcome, lmc = (request.GET.get(k, "").strip() for k in ("q", "section", "outcome", "lmc"))
     if q:

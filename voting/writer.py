@@ -61,7 +61,7 @@ class VoteWriter(PerLoop):
                         for r, _ in batch
                     ]
                 self.batches += 1
-                for (_, future), outcome in zip(batch, outcomes):
+                for (_, future), outcome in zip(batch, outcomes, strict=True):
                     if not future.done():
                         future.set_result(outcome)
 

@@ -57,8 +57,8 @@ def demo(app_server: str, transactional_db: None) -> dict[str, Any]:
     def load() -> dict[str, Any]:
         from django.core.management import call_command
 
-        from desk import demo_data
         from conference.models import Representative
+        from desk import demo_data
 
         with open(os.devnull, "w") as quiet:
             call_command("load_demo", quiet=True, stdout=quiet)

@@ -54,7 +54,7 @@ def test_a_representative_votes_and_the_hall_sees_the_published_result(
     expect(turnout(console)).to_have_attribute("data-voted", "1")
     expect(turnout(screen)).to_have_attribute("data-voted", "1")
     # Two more representatives vote, one each way: the turnout rises with each.
-    for voted, (code, choice) in enumerate(zip(demo["codes"][1:3], ("for", "against")), start=2):
+    for voted, (code, choice) in enumerate(zip(demo["codes"][1:3], ("for", "against"), strict=True), start=2):
         other = join(browser.new_context(**PHONE), app_server, code)
         other.get_by_test_id(f"choice-{choice}").click()
         expect(other.get_by_test_id("counted")).to_be_visible()

@@ -26,7 +26,8 @@ REPS = (
 )
 MOTIONS = (
     "number,section,title,text,category,parts,proposer,two_thirds\n"
-    '1,The GP contract,A new contract,"That conference demands:",prioritised,"(i) more money\n(ii) fewer targets",Avon LMC,\n'
+    '1,The GP contract,A new contract,"That conference demands:",prioritised,'
+    '"(i) more money\n(ii) fewer targets",Avon LMC,\n'
     "2,Workload,Safe working,That conference insists on safe working limits.,AR,,Kent LMC,no\n"
     "3,The GP contract,Standing orders,That standing order 12 be amended.,chosen,,,yes\n"
 )

@@ -160,7 +160,8 @@ def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
     poll = voting.open_poll(put.create_motion_poll(motion), chair)
     voters = [make_rep(conf, name=f"Dr Hidden Voter {i}") for i in range(3)]
     receipts = [
-        voting.cast_vote(v, poll.pk, c, uuid.uuid4()).receipt for v, c in zip(voters, ["for", "against", "for"])
+        voting.cast_vote(v, poll.pk, c, uuid.uuid4()).receipt
+        for v, c in zip(voters, ["for", "against", "for"], strict=True)
     ]
     results.publish_result(closing.close_poll(poll.pk, chair), chair)
     actions.correct_result(poll, {"for": 3, "against": 1, "abstain": 0}, "Recount", secretariat)
@@ -178,7 +179,7 @@ def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
         for e in entries
         if e.action != "rep.checked_in" and e.action != "rep.checked_out"
     )
-    for voter, receipt in zip(voters, receipts):
+    for voter, receipt in zip(voters, receipts, strict=True):
         assert voter.name not in log and receipt not in log and voter.access_code not in log
     from voting.models import voter_tag
 

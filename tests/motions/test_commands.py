@@ -75,7 +75,7 @@ async def command(ws, message: dict) -> dict:
 
 
 async def vote(chair_ws, rep_sockets, poll_id: int, choices: list[str]) -> dict:
-    for ws, choice in zip(rep_sockets, choices):
+    for ws, choice in zip(rep_sockets, choices, strict=True):
         await ws.send_json_to({"type": "vote", "poll": poll_id, "choice": choice, "key": str(uuid.uuid4())})
         answer = await ws.receive_json_from(timeout=5)
         while answer["type"] not in {"vote.accepted", "error"}:
@@ -151,7 +151,7 @@ async def test_a_demo_session_runs_from_the_console_and_the_record_shows_it_in_o
 
     # The motion in parts.
     part_ids = [p["id"] for p in updated["item"]["parts"]]
-    for part_id, choices in zip(part_ids, [["for", "for", "for"], ["against", "against", "for"]]):
+    for part_id, choices in zip(part_ids, [["for", "for", "for"], ["against", "against", "for"]], strict=True):
         opened = await command(chair_ws, {"type": "open", "motion": in_parts.pk, "part": part_id})
         await vote(chair_ws, rep_sockets, opened["poll_id"], choices)
     await command(chair_ws, {"type": "next"})
@@ -182,7 +182,7 @@ async def test_a_demo_session_runs_from_the_console_and_the_record_shows_it_in_o
     outcomes, log, still_pulled, floor, amendment_outcome, mover = await record()
     assert outcomes == {
         in_parts.pk: Outcome.CARRIED_IN_PART,
-        debated.pk: Outcome.NOT_REACHED,
+        debated.pk: Outcome.MOVED_TO_NEXT_BUSINESS,
         a.pk: Outcome.CARRIED,
         ar.pk: Outcome.CARRIED_AS_REFERENCE,
         pulled.pk: "",
@@ -223,7 +223,7 @@ async def test_a_demo_session_runs_from_the_console_and_the_record_shows_it_in_o
         ("poll.opened", None),
         ("result.published", "carried"),
         ("procedural.decided", "carried"),
-        ("motion.outcome", "not_reached"),
+        ("motion.outcome", "next_business"),
         ("item.called", None),
         ("block.debate_requested", None),
         ("block.put", None),

@@ -54,18 +54,32 @@ def test_the_vote_after_a_carried_amendment_is_as_amended_and_carries_that_wordi
     motion = make_motion(conf, text=BEFORE, title="Registration")
     amendment = procedure.propose_amendment(motion, "amendment", "", chair, new_wording=AFTER)
     poll = put.put_amendment(amendment, chair)
-    words = poll_payload(poll)["words"]
-    assert words["kind"] == "amendment" and words["wording_if_carried"] == AFTER and words["diff"]
+    words = poll_payload(poll)["under_vote"]
+    assert words["kind"] == "amendment" and words["wording_if_carried"] == AFTER
+    assert ["+", "within two years"] in [list(p) for p in words["diff"]]
     vote_and_publish(poll, chair, reps, 4, 1)
     motion.refresh_from_db()
     final = put.create_motion_poll(motion)
     assert final.question == f"Motion {motion.number} as amended: Registration"
-    assert poll_payload(final)["words"] == {"kind": "motion", "as_amended": True, "text": AFTER}
+    words = poll_payload(final)["under_vote"]
+    assert (words["kind"], words["as_amended"], words["text"]) == ("motion", True, AFTER)
 
 
 @pytest.mark.django_db
 def test_a_part_under_vote_carries_its_own_words_and_its_place_in_the_motion(conf, chair):
     motion = make_motion(conf, text="That conference:", parts=["demands funding", "rejects cuts"])
-    words = poll_payload(put.create_motion_poll(motion, motion.parts.get(label="ii")))["words"]
-    assert words["kind"] == "part" and words["part"] == "ii" and words["part_text"] == "rejects cuts"
-    assert [p["label"] for p in words["parts"]] == ["i", "ii"]
+    words = poll_payload(put.create_motion_poll(motion, motion.parts.get(label="ii")))["under_vote"]
+    assert words["kind"] == "part" and words["parts_under_vote"] == ["ii"] and words["text"] == "(ii) rejects cuts"
+    assert words["stem"] == "That conference:"
+    assert [p["label"] for p in words["motion_parts"]] == ["i", "ii"]
+
+
+@pytest.mark.django_db
+def test_a_second_amendment_is_diffed_against_the_wording_the_first_carried(conf, chair, reps):
+    motion = make_motion(conf, text=BEFORE)
+    first = procedure.propose_amendment(motion, "amendment", "", chair, new_wording=AFTER)
+    vote_and_publish(put.put_amendment(first, chair), chair, reps, 4, 1)
+    second = procedure.propose_amendment(motion, "amendment", "", chair, new_wording=AFTER.replace("two", "three"))
+    diffs = {a["id"]: a["diff"] for a in motion_payload(load_motion(motion.pk))["amendments"]}
+    assert [list(p) for p in diffs[second.pk] if p[0] != "="] == [["-", "two "], ["+", "three "]]
+    assert ["+", "within two years"] in [list(p) for p in diffs[first.pk]]

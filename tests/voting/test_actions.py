@@ -194,9 +194,10 @@ def test_publishing_records_the_motion_outcome(conf, chair):
 def test_a_motion_in_parts_is_carried_in_part(conf, chair):
     motion = make_motion(conf, parts=["uplifts above inflation", "multi-year deals", "index-linked services"])
     reps = [make_rep(conf) for _ in range(3)]
-    for part, choices in zip(motion.parts.all(), [["for"] * 3, ["against"] * 3, ["for", "for", "against"]]):
+    all_choices = [["for"] * 3, ["against"] * 3, ["for", "for", "against"]]
+    for part, choices in zip(motion.parts.all(), all_choices, strict=True):
         poll = open_motion_poll(motion, chair, part=part)
-        for rep, choice in zip(reps, choices):
+        for rep, choice in zip(reps, choices, strict=True):
             assert vote(rep, poll, choice).ok
         closing.close_poll(poll.pk)
         results.publish_result(poll, chair)

@@ -20,7 +20,7 @@ def test_the_ballot_table_names_no_representative_and_cannot_be_joined_to_who_vo
     chair = make_staff(conf)
     poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
     reps = [make_rep(conf) for _ in range(6)]
-    for rep, choice in zip(reps, ["for", "against", "for", "abstain", "for", "against"]):
+    for rep, choice in zip(reps, ["for", "against", "for", "abstain", "for", "against"], strict=True):
         assert actions.cast_vote(rep, poll.pk, choice, uuid.uuid4()).ok
 
     with connection.cursor() as cursor:

@@ -120,7 +120,7 @@ def test_the_console_agenda_shows_each_session_above_its_sections(client):
     from motions.models import Section
 
     conf = make_conference()
-    start = timezone.make_aware(datetime.datetime(2026, 11, 12, 9, 30))
+    start = datetime.datetime(2026, 11, 12, 9, 30, tzinfo=timezone.get_current_timezone())
     morning = Session.objects.create(
         conference=conf, title="Thursday morning", order=1, starts_at=start, ends_at=start + datetime.timedelta(hours=3)
     )

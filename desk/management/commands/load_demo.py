@@ -205,4 +205,4 @@ class Command(BaseCommand):
                 break
         for rep in shown:
             path = reverse("join-link", kwargs={"slug": conference.slug, "code": rep.access_code})
-            out.write(f"  {rep.name}, {rep.lmc.name}: {format_code(rep.access_code)}  {path}")
+            out.write(f"  {rep.name}, {rep.lmc.name if rep.lmc else '-'}: {format_code(rep.access_code)}  {path}")

@@ -50,16 +50,21 @@
     return n;
   }
 
-  /* Putting a decided motion or part again needs the chair's yes and a reason for the record. */
+  /* Putting a decided motion or part again needs the chair's yes and a reason for the record
+   * (the server refuses it otherwise). The rows' data-status and data-outcome follow the
+   * motions' payloads (syncRow), so this reads the same state the agenda shows. */
   function reputReason(b) {
-    var motion = S.motions[Number(b.getAttribute("data-motion"))] || {};
-    var partId = b.hasAttribute("data-part") ? Number(b.getAttribute("data-part")) : null;
-    var part = partId ? (motion.parts || []).filter(function (p) { return p.id === partId; })[0] : null;
-    var row = b.closest("li.motion");
-    var outcome = part ? part.outcome : motion.outcome || (row && row.getAttribute("data-status") === "decided" ? "decided" : "");
-    if (!outcome) return "";
-    var what = part ? "Part (" + part.label + ") of motion " + motion.number : "Motion " + (motion.number || "");
-    if (!window.confirm(what + " is already decided (" + MH.label("outcome", outcome) + "). Put it to the vote again?")) return null;
+    var row = b.closest("li.motion"), number = row.getAttribute("data-number");
+    var partRow = b.hasAttribute("data-part") ? row.querySelector('li[data-part="' + b.getAttribute("data-part") + '"]') : null;
+    var what;
+    if (partRow && partRow.getAttribute("data-outcome")) {
+      what = "Part (" + partRow.getAttribute("data-label") + ") of motion " + number + " is already decided (" + MH.label("outcome", partRow.getAttribute("data-outcome")) + ")";
+    } else if (!partRow && row.getAttribute("data-status") === "decided") {
+      what = "Motion " + number + " is already decided";
+    } else if (!partRow && row.querySelector("li[data-part][data-outcome]:not([data-outcome=''])")) {
+      what = "Some parts of motion " + number + " are already decided";
+    } else return "";
+    if (!window.confirm(what + ". Put it to the vote again?")) return null;
     var reason = window.prompt("Why is it put again? The reason is kept in the record.");
     return reason && reason.trim() ? reason.trim() : null;
   }
@@ -85,7 +90,7 @@
       var reason = a === "open" ? reputReason(b) : "";
       if (reason === null) return;
       msg = a === "open-poll" ? { type: "open", poll: id("poll") } : { type: "open", motion: id("motion") };
-      if (reason) msg.reason = reason;
+      if (reason) { msg.reput = true; msg.reason = reason; }
       if (a === "open" && b.hasAttribute("data-part")) msg.part = id("part");
       if (a === "open" && $("recorded").checked) msg.secret = false;
       if (a === "open" && $("allow-change").checked) msg.allow_change = true;

@@ -155,7 +155,7 @@
    * stands (as amended), one part highlighted within its motion, an amendment with its
    * change marked and the motion as it would read, a rider, or the block's motions. */
   function wordsView(p, opts) {
-    var w = p && p.words, h = MH.h;
+    var w = p && p.under_vote, h = MH.h;
     opts = opts || {};
     if (!w || ["motion", "part", "amendment", "rider", "block", "procedural"].indexOf(w.kind) < 0) return null;
     var body;
@@ -163,17 +163,19 @@
       body = [h("p", { class: "kicker", text: w.as_amended ? "The motion as amended" : "The motion" }),
         h("p", { class: "words-text", text: w.text })];
     } else if (w.kind === "part") {
-      body = [h("p", { class: "kicker", text: "Part (" + w.part + ") of the motion" + (w.as_amended ? ", as amended" : "") }),
-        h("p", { class: "words-text muted", text: w.text }),
-        h("ul", { class: "plain words-parts" }, (w.parts || []).map(function (part) {
-          var current = part.label === w.part;
+      var under = w.parts_under_vote || [];
+      body = [h("p", { class: "kicker", text: (under.length > 1 ? "Parts " : "Part ") + under.map(function (l) { return "(" + l + ")"; }).join(" and ") +
+          " of the motion" + (w.as_amended ? ", as amended" : "") }),
+        h("p", { class: "words-text muted", text: w.stem }),
+        h("ul", { class: "plain words-parts" }, (w.motion_parts || []).map(function (part) {
+          var current = under.indexOf(part.label) >= 0;
           return h("li", { class: current ? "current" : "muted", "aria-current": current ? "true" : null },
             h("strong", { text: "(" + part.label + ") " }), current ? h("mark", { text: part.text }) : part.text);
         }))];
     } else if (w.kind === "amendment" || w.kind === "rider") {
-      body = [h("p", { class: "kicker", text: label("amendment_kind", w.kind) + (w.proposer ? " (" + w.proposer + ")" : "") }),
+      body = [h("p", { class: "kicker", text: label("amendment_kind", w.kind) + (w.part ? " to part (" + w.part + ")" : "") + (w.proposer ? " (" + w.proposer + ")" : "") }),
         h("p", { class: "words-text" }, w.text),
-        h("p", { class: "kicker", text: "The motion if it is carried" }),
+        h("p", { class: "kicker", text: w.part ? "Part (" + w.part + ") if it is carried" : "The motion if it is carried" }),
         h("p", { class: "words-text diff-text", "data-testid": "words-diff" }, diffView(w.diff))];
     } else if (w.kind === "block") {
       body = [h("p", { class: "kicker", text: "Taken together, without debate" }),

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("voting", "0005_pick_ballots"),
+        ("voting", "0006_poll_parts_reput_reason"),
     ]
 
     operations = [
