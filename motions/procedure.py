@@ -279,6 +279,35 @@ def decide_procedural(procedural: ProceduralMotion, carried: bool, by: Represent
     return ""
 
 
+def redecide_procedural(
+    procedural: ProceduralMotion, carried: bool | None, by: Representative | None, reason: str
+) -> None:
+    """A procedural vote corrected (or annulled, ``carried`` None) after it acted: an effect
+    it had on the motion (referred, moved to next business, fell, a reference) is undone,
+    and a newly carried one takes effect. A closure's question already put stays put: the
+    chair annuls that vote too if it must go."""
+    motion = _lock_motion(procedural.motion)
+    previous = procedural.outcome
+    procedural.outcome = Outcome.NONE if carried is None else Outcome.CARRIED if carried else Outcome.LOST
+    procedural.save(update_fields=["outcome"])
+    audit(
+        motion.conference_id, by, "procedural.redecided", procedural, motion_id=motion.pk,
+        procedural_id=procedural.pk, previous=previous, outcome=procedural.outcome, reason=reason,
+    )  # fmt: skip
+    has_effect = procedural.kind != ProceduralMotion.Kind.CLOSURE
+    if previous == Outcome.CARRIED and has_effect and motion.outcome:
+        undecide(motion, None, by, reason)
+        motion = _lock_motion(motion)
+    if carried and has_effect and not motion.outcome:
+        so = StandingOrders.of(motion.conference_id)
+        _, outcome = so.procedural_rule(procedural.kind)
+        if procedural.kind == ProceduralMotion.Kind.REFER:
+            motion.referred_to = so.refer_to
+            motion.save(update_fields=["referred_to"])
+        _set_outcome(motion, outcome, by, reason, procedural_id=procedural.pk)
+    send_motion_updated(motion)
+
+
 # --- The A/AR block ------------------------------------------------------------------
 
 
@@ -339,6 +368,21 @@ def decide_block(motions: list[Motion], carried: bool, by: Representative | None
     for motion in motions:
         won = Outcome.CARRIED_AS_REFERENCE if motion.category == Motion.Category.AR else Outcome.CARRIED
         _set_outcome(_lock_motion(motion), won if carried else Outcome.LOST, by, poll_id=poll_id)
+
+
+def redecide_block(motions: list[Motion], carried: bool | None, by: Representative | None, reason: str) -> None:
+    """A block vote corrected (or annulled, ``carried`` None): each of its motions follows."""
+    for motion in motions:
+        if carried is None:
+            undecide(motion, None, by, reason)
+            continue
+        won = Outcome.CARRIED_AS_REFERENCE if motion.category == Motion.Category.AR else Outcome.CARRIED
+        outcome = won if carried else Outcome.LOST
+        motion = _lock_motion(motion)
+        if not motion.outcome:
+            _set_outcome(motion, outcome, by, reason)
+        elif motion.outcome != outcome:
+            correct_outcome(motion, outcome, by, reason)
 
 
 def decide_motion(

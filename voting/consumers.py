@@ -10,6 +10,7 @@ event once and writes it to its local sockets (see conference.hub).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -27,11 +28,12 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from conference import errors
+from conference import close_codes, errors
 from conference.errors import Refused, whole_number
 from conference.events import error
 from conference.hub import Hub
 from conference.models import Conference, Representative
+from conference.ratelimit import Bucket
 from conference.wire import FrameWriter, text_frame, writer_for
 from motions.agenda import call_motion
 from motions.models import Motion, MotionPart
@@ -41,13 +43,33 @@ from .actions import VoteRequest
 from .commands import ProcedureCommands
 from .door import Door
 from .models import Poll
-from .turnout import TurnoutTicker
+from .turnout import SCREEN_AUDIENCE as SCREEN_TURNOUT
+from .turnout import ScreenTurnout, TurnoutTicker
 from .writer import VoteWriter
 
 log = logging.getLogger(__name__)
 
-CLOSE_NOT_LOGGED_IN = 4401
-CLOSE_UNKNOWN_CONFERENCE = 4404
+# Message types with a rate limit of their own (settings.SOCKET_RATE_LIMITS); the rest share "other".
+LIMITED_KINDS = frozenset({"vote", "sync", "ping"})
+
+CLOSE_NOT_LOGGED_IN = close_codes.NOT_SIGNED_IN
+CLOSE_UNKNOWN_CONFERENCE = close_codes.UNKNOWN_CONFERENCE
+
+
+def parse(text_data: str | None, bytes_data: bytes | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(the message, None), or (the message if it is an object, the error event to answer)."""
+    size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+    if size > settings.MAX_CLIENT_MESSAGE_BYTES:
+        return None, error(errors.TOO_LARGE, "That message is too large.")
+    if text_data is None:
+        return None, error(errors.MALFORMED, "Send JSON text, not binary.")
+    try:
+        message = json.loads(text_data)
+    except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
+        return None, error(errors.MALFORMED, "That message is not valid JSON.")
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        return None, error(errors.MALFORMED, 'A message is a JSON object with a "type".')
+    return message, None
 
 
 def _parts(message: dict[str, Any], motion: Motion) -> list[MotionPart]:
@@ -87,6 +109,12 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
                 await self.dispatch(await receive())  # type: ignore[arg-type]
         except StopConsumer:
             pass
+        except OSError:  # the client went away mid-answer (uvicorn's ClientDisconnected), or a restart closed it
+            log.info("websocket closed under its consumer", exc_info=True)
+        except Exception:  # a bug: end this socket, not the process
+            log.exception("websocket consumer failed")
+        finally:  # however the socket ends (close, error, cancel at shutdown), it leaves the hub
+            self.leave_hub()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels 4.2+ closes old database connections before every handler, a thread hop
@@ -118,16 +146,22 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         # One batched trip for the conference, the session and the representative (voting.door).
         conference, rep = await Door.current().admit(slug, self.scope.get("session") if self.signed_in else None)
         if conference is None:
-            await self.close(CLOSE_UNKNOWN_CONFERENCE)
+            await self.refuse(CLOSE_UNKNOWN_CONFERENCE)
             return
         self.conference = conference
         if not self.authorise(rep):
-            await self.close(CLOSE_NOT_LOGGED_IN)
+            await self.refuse(CLOSE_NOT_LOGGED_IN)
             return
         await self.accept()
         await Hub.current().join(conference.pk, self)
         self.joined = True
         await self.send_snapshot()
+
+    async def refuse(self, code: int) -> None:
+        # Accept, then close: a handshake refused with HTTP 403 reaches the page as a bare
+        # 1006, which it cannot tell from a network fault, so it would retry for ever.
+        await self.accept()
+        await self.close(code)
 
     signed_in = False  # whether the socket needs a signed-in session
 
@@ -135,7 +169,11 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         return True
 
     async def disconnect(self, code: int) -> None:
+        self.leave_hub()
+
+    def leave_hub(self) -> None:
         if self.joined:
+            self.joined = False
             Hub.current().leave(self.conference.pk, self)
 
     # --- the hub's side --------------------------------------------------------------
@@ -161,22 +199,51 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         snapshot = await Door.current().snapshot(self.conference, self.representative, self.snapshot_audience)
         await self.send_json(snapshot)
 
+    buckets: dict[str, Bucket]
+    flooded = False
+
+    def bucket(self, kind: str) -> Bucket:
+        if not hasattr(self, "buckets"):
+            self.buckets = {name: Bucket(*rule) for name, rule in settings.SOCKET_RATE_LIMITS.items()}
+        return self.buckets.get(kind, self.buckets["other"])
+
+    def within_limit(self, kind: str) -> bool:
+        return self.bucket(kind).take()
+
+    async def rate_limited(self, message: Any, kind: str = "other") -> None:
+        """Refuse one message over the limit; a socket that keeps on is closed (4429: reconnect later)."""
+        if not self.within_limit("refused"):
+            self.flooded = True
+            await self.close(close_codes.RATE_LIMITED)
+            return
+        ref = message.get("ref", message.get("key")) if isinstance(message, dict) else None
+        await self.send_json(
+            error(
+                errors.RATE_LIMITED,
+                "Too many messages from this device. Wait a few seconds and try again.",
+                ref=ref if isinstance(ref, (str, int)) else None,
+            )
+        )
+        # Read this socket's next message only when it may be served: a refusal costs next to
+        # nothing, so without the pause a flooder is read as fast as it can write, and parsing
+        # its frames takes the process from everyone else. Paused, TCP holds the flooder back.
+        await asyncio.sleep(min(self.bucket(kind).wait(), 0.5))
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
-        if size > settings.MAX_CLIENT_MESSAGE_BYTES:
-            await self.send_json(error(errors.TOO_LARGE, "That message is too large."))
+        if self.flooded:  # closed for flooding: what was already on the wire is dropped unread
             return
-        if text_data is None:
-            await self.send_json(error(errors.MALFORMED, "Send JSON text, not binary."))
-            return
-        try:
-            message = json.loads(text_data)
-        except ValueError:
-            await self.send_json(error(errors.MALFORMED, "That message is not valid JSON."))
-            return
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            await self.send_json(error(errors.MALFORMED, 'A message is a JSON object with a "type".'))
-            return
+        message, problem = parse(text_data, bytes_data)
+        kind = message.get("type") if message is not None else None
+        kind = kind if kind in LIMITED_KINDS else "other"
+        if not self.within_limit(kind):
+            await self.rate_limited(message, kind)
+        elif problem is not None:
+            await self.send_json(problem)
+        else:
+            assert message is not None
+            await self.handle(message)
+
+    async def handle(self, message: dict[str, Any]) -> None:
         handler = self.handlers().get(message["type"])
         if handler is None:
             await self.send_json(error(errors.MALFORMED, f"Unknown message type {message['type'][:40]!r}."))
@@ -186,6 +253,8 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             await handler(message)
         except Refused as refused:
             await self.send_json(error(refused.code, refused.message, ref=ref))
+        except OSError:  # the socket is gone (uvicorn's ClientDisconnected): nobody to answer
+            raise
         except Exception:  # the socket stays usable for the next good message
             log.exception("websocket handler failed for %s", message["type"])
             await self.send_json(
@@ -203,10 +272,25 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
 
 
 class ScreenConsumer(BaseHallConsumer):
-    """The projector and the public results page: no sign-in, nothing to send but sync."""
+    """The projector and the public results page: no sign-in, nothing to send but sync.
 
-    audiences = frozenset({"all", "screen", "turnout"})
+    Its turnout comes paced, on a fixed clock (voting.turnout.ScreenTurnout)."""
+
+    audiences = frozenset({"all", "screen", SCREEN_TURNOUT})
     snapshot_audience = "screen"
+    watching = False
+
+    async def connect(self) -> None:
+        await super().connect()
+        if self.joined:
+            await ScreenTurnout.current().watch(self.conference.pk)
+            self.watching = True
+
+    def leave_hub(self) -> None:
+        if self.watching:
+            self.watching = False
+            ScreenTurnout.current().unwatch(self.conference.pk)
+        super().leave_hub()
 
 
 class HallConsumer(ProcedureCommands, BaseHallConsumer):

@@ -337,3 +337,22 @@ def record_poll_outcome(poll: Poll, by: Representative | None) -> None:
         )
     if poll.motion is not None:
         poll.motion.refresh_from_db()  # the caller holds the poll with its motion
+
+
+def follow_changed_result(poll: Poll, outcome: str | None, by: Representative | None, reason: str) -> None:
+    """A published vote's outcome changed by a correction (or, ``outcome`` None, set aside by
+    an annulment): whatever it decided follows, with the reason in the record. One path for
+    every kind of vote: a motion or its parts, an amendment or rider, a procedural motion, a block."""
+    carried = None if outcome is None else outcome == Outcome.CARRIED
+    if poll.amendment_id is not None:
+        amendment = Amendment.objects.select_related("motion", "part").get(pk=poll.amendment_id)
+        procedure.decide_amendment(amendment, carried, by, reason)
+    elif poll.procedural_id is not None:
+        procedural = ProceduralMotion.objects.select_related("motion").get(pk=poll.procedural_id)
+        procedure.redecide_procedural(procedural, carried, by, reason)
+    elif poll.motion is None:
+        procedure.redecide_block(list(poll.block_motions.all()), carried, by, reason)
+    elif outcome is None:
+        procedure.undecide(poll.motion, poll.part, by, reason, list(poll.parts.all()))
+    else:
+        procedure.follow_corrected_result(poll.motion, poll.part, outcome, by, reason, list(poll.parts.all()))

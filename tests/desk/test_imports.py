@@ -220,3 +220,23 @@ def test_the_management_command_imports_a_good_file_and_refuses_a_bad_one(tmp_pa
         call_command("desk_import", conf.slug, "representatives", str(bad), stdout=io.StringIO(), stderr=err)
     assert "row 2 lmc" in err.getvalue()
     assert not conf.representatives.exists()
+
+
+def test_a_decided_motion_cannot_change_by_import_and_the_audit_lists_each_change():
+    conf = make_conference()
+    load(conf, "lmcs", LMCS)
+    load(conf, "motions", MOTIONS)
+    Motion.objects.filter(conference=conf, number=2).update(outcome="carried", status="decided")
+    changed = MOTIONS.replace("insists on safe working limits", "asks for limits").replace(
+        "Standing orders", "Standing orders changed"
+    )
+    report = check(conf, "motions", changed)
+    assert problems(report) == [(3, "number")]
+    assert "Motion 2 is decided (Carried): it cannot change by import" in report.problems[0].message
+    assert Motion.objects.get(conference=conf, number=2).text == "That conference insists on safe working limits."
+    # The same file with the decided motion left as it is imports; the audit says what changed.
+    load(conf, "motions", MOTIONS.replace("Standing orders", "Standing orders changed"))
+    entry = AuditEntry.objects.filter(action="import.motions").last()
+    assert entry.details["changes"] == [
+        {"row": "motion 3", "field": "title", "from": "Standing orders", "to": "Standing orders changed"}
+    ]
