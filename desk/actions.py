@@ -22,9 +22,10 @@ from conference.events import kick_on_commit, publish, send_on_commit
 from conference.models import LMC, Conference, Representative
 from motions.models import Motion, MotionPart, Outcome, Section
 from voting import events as voting_events
-from voting import rules
+from voting import rules, secrecy
 from voting.closing import thresholds
 from voting.models import Poll
+from voting.put import close_business as close_business_of
 from voting.put import follow_changed_result, new_poll
 from voting.results import send_published
 from voting.turnout import send_turnout_on_commit
@@ -328,9 +329,17 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
         if poll.status not in (Poll.Status.OPEN, Poll.Status.CLOSED, Poll.Status.PUBLISHED):
             raise Refused(errors.INVALID_STATE, _("Only a vote that has been opened can be annulled."))
         previous_status = poll.status
+        unreadable = 0
+        if previous_status == Poll.Status.OPEN:
+            # Its ballots stay in the record, unsealed and shuffled as at a close; if the
+            # ballot key is lost they can never be read, and only then are they discarded.
+            try:
+                secrecy.unseal_ballots(poll)
+            except secrecy.BallotKeyLost:
+                unreadable = secrecy.discard_sealed_ballots(poll)
         poll.status = Poll.Status.ANNULLED
         poll.closed_at = poll.closed_at or timezone.now()
-        poll.save(update_fields=["status", "closed_at"])
+        poll.save(update_fields=["status", "closed_at", "sealed_key"])
         if previous_status == Poll.Status.PUBLISHED:
             follow_changed_result(poll, None, by, reason)
         rerun = _rerun(poll)
@@ -345,7 +354,7 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
         )
         audit(
             poll.conference, by, "poll.annulled", poll, poll_id=poll.pk, rerun_poll_id=rerun.pk, reason=reason,
-            previous_status=previous_status,
+            previous_status=previous_status, **({"unreadable_ballots_discarded": unreadable} if unreadable else {}),
         )  # fmt: skip
         # What everyone sees changes (an open vote stops, a published result is set aside):
         # a new seq, so no snapshot cached before it is served after it.
@@ -376,6 +385,27 @@ def _rerun(poll: Poll) -> Poll:
     rerun.block_motions.set(poll.block_motions.all())
     rerun.parts.set(poll.parts.all())
     return rerun
+
+
+# --- The close and the published record ---------------------------------------------
+
+
+def close_business(conference: Conference, by: Representative | None) -> int:
+    """At the close: every motion still open is marked not reached, in one action."""
+    with transaction.atomic():
+        marked = close_business_of(conference, by)
+        audit(conference, by, "business.closed", conference, not_reached=[m.number for m in marked])
+    return len(marked)
+
+
+def publish_record(conference: Conference, by: Representative | None, base_url: str = "") -> Job:
+    """The secretariat has checked the draft: the resolutions go public (PDF, CSV, JSON)."""
+    with transaction.atomic():
+        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        conference.record_published_at = timezone.now()
+        conference.save(update_fields=["record_published_at"])
+        audit(conference, by, "record.published", conference)
+        return request_job(conference, Job.Kind.RESOLUTIONS, by, base_url=base_url)
 
 
 # --- Documents and mail --------------------------------------------------------------

@@ -430,8 +430,10 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
         poll = await self._poll(message)
         if poll.status == Poll.Status.DRAFT:  # closing again is harmless; closing what never opened is a mistake
             raise Refused(errors.INVALID_STATE, "That vote has not been opened.")
-        await database_sync_to_async(closing.close_poll)(poll.pk, self.representative)
-        await self._ok(message, poll_id=poll.pk)
+        closed = await database_sync_to_async(closing.close_poll)(poll.pk, self.representative)
+        # "no_ballots": nobody voted; the console warns the chair before it is published.
+        no_ballots = bool(closed and closed.result and closed.result.get("no_ballots"))
+        await self._ok(message, poll_id=poll.pk, no_ballots=no_ballots)
 
     async def on_publish(self, message: dict[str, Any]) -> None:
         poll = await self._poll(message)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("voting", "0006_poll_parts_reput_reason"),
+        ("voting", "0007_sealed_ballots"),
     ]
 
     operations = [
