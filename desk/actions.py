@@ -126,7 +126,7 @@ def _import_motions(
             "proposer": lmcs.get(row["proposer"]),
             "requires_two_thirds": row["two_thirds"],
         }
-        motion = Motion.objects.filter(conference=conference, number=row["number"]).first()
+        motion = Motion.objects.filter(conference=conference, number=row["number"], emergency=False).first()
         created = motion is None
         if motion is None:
             motion = Motion.objects.create(conference=conference, number=row["number"], **fields)
