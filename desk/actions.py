@@ -28,7 +28,7 @@ from voting.closing import thresholds
 from voting.models import Poll
 from voting.put import new_poll
 from voting.results import send_published
-from voting.turnout import send_turnout_on_commit
+from voting.turnout import send_open_poll_turnout
 
 from .imports import ImportReport
 from .models import Deputisation, Job, ResultRevision
@@ -156,12 +156,6 @@ def _no_open_poll(conference: Conference) -> None:
         raise Refused(errors.INVALID_STATE, _("A vote is open: change seats after it closes."))
 
 
-def _send_turnout(conference: Conference) -> None:
-    poll = Poll.objects.filter(conference=conference, status=Poll.Status.OPEN).first()
-    if poll is not None:
-        send_turnout_on_commit(poll)
-
-
 def set_checked_in(rep: Representative, present: bool, by: Representative | None) -> Representative:
     """The desk checks a representative in (present) or out; turnout follows."""
     with transaction.atomic():
@@ -171,7 +165,7 @@ def set_checked_in(rep: Representative, present: bool, by: Representative | None
         rep.checked_in = present
         rep.save(update_fields=["checked_in"])
         audit(rep.conference, by, "rep.checked_in" if present else "rep.checked_out", rep, representative_id=rep.pk)
-        _send_turnout(rep.conference)
+        send_open_poll_turnout(rep.conference.pk)
     return rep
 
 
@@ -196,7 +190,7 @@ def seat_deputy(absent: Representative, deputy: Representative, by: Representati
         seat = Deputisation.objects.create(conference=conference, lmc=lmc, absent=absent, deputy=deputy)
         audit(conference, by, "deputy.seated", deputy, deputy_id=deputy.pk, absent_id=absent.pk)
         kick_on_commit(conference.pk, f"rep:{absent.pk}")
-        _send_turnout(conference)
+        send_open_poll_turnout(conference.pk)
     return seat
 
 
@@ -217,7 +211,7 @@ def end_deputisation(seat: Deputisation, by: Representative | None) -> Deputisat
         seat.save(update_fields=["ended_at"])
         audit(seat.conference, by, "deputy.stood_down", seat.deputy, deputy_id=seat.deputy_id, absent_id=seat.absent_id)
         kick_on_commit(seat.conference_id, f"rep:{seat.deputy_id}")
-        _send_turnout(seat.conference)
+        send_open_poll_turnout(seat.conference.pk)
     return seat
 
 

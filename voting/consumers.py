@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from typing import Any
 
 from asgiref.typing import (
@@ -28,18 +27,18 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.utils import await_many_dispatch
 from django.conf import settings
 
-from conference import errors
-from conference.errors import Refused, whole_number
+from conference import errors, protocol
+from conference.errors import Refused
 from conference.events import error
 from conference.hub import Hub
 from conference.models import Conference, Representative
+from conference.protocol import ANYONE, REPS, SIGNED_IN, STAFF, command
 from motions.agenda import call_motion
 from motions.models import Motion, MotionPart
 
 from . import actions, closing, put, results
-from .actions import VoteRequest
-from .commands import ProcedureCommands
 from .door import Door
+from .messages import Call, Casting, Close, Open, Ping, Publish, Sync, Vote
 from .models import Poll
 from .turnout import TurnoutTicker
 from .writer import VoteWriter
@@ -53,6 +52,7 @@ CLOSE_UNKNOWN_CONFERENCE = 4404
 class BaseHallConsumer(AsyncWebsocketConsumer):
     audiences: frozenset[str] = frozenset()
     snapshot_audience = "screen"
+    may_send: frozenset[str] = frozenset({ANYONE})  # which messages (conference.protocol.WHO)
 
     async def __call__(self, scope: Any, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
         # Like the base class, minus the per-socket channel: the hub does the fan-out (so
@@ -102,9 +102,17 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             await self.close(CLOSE_NOT_LOGGED_IN)
             return
         await self.accept()
+        # Joined before the snapshot is read, so no event falls between the two; one that
+        # arrives meanwhile is held and sent after it, so the snapshot always comes first.
+        self._held = []
         await Hub.current().join(conference.pk, self)
         self.joined = True
-        await self.send_snapshot()
+        try:
+            await self.send_snapshot()
+        finally:
+            held, self._held = self._held, None
+        for text in held:
+            await self.send(text_data=text)
 
     signed_in = False  # whether the socket needs a signed-in session
 
@@ -117,7 +125,12 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
 
     # --- the hub's side --------------------------------------------------------------
 
+    _held: list[str] | None = None  # events that came before the first snapshot went out
+
     async def push(self, text: str) -> None:
+        if self._held is not None:
+            self._held.append(text)
+            return
         await self.send(text_data=text)
 
     async def kick(self, code: int) -> None:
@@ -141,36 +154,39 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             await self.send_json(error(errors.MALFORMED, "Send JSON text, not binary."))
             return
         try:
-            message = json.loads(text_data)
-        except ValueError:
-            await self.send_json(error(errors.MALFORMED, "That message is not valid JSON."))
-            return
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            await self.send_json(error(errors.MALFORMED, 'A message is a JSON object with a "type".'))
-            return
-        handler = self.handlers().get(message["type"])
-        if handler is None:
-            await self.send_json(error(errors.MALFORMED, f"Unknown message type {message['type'][:40]!r}."))
-            return
-        ref = message.get("ref") if isinstance(message.get("ref"), (str, int)) else None
-        try:
-            await handler(message)
+            found, message = protocol.decode(text_data, self.may_send, self.signed_in)
         except Refused as refused:
-            await self.send_json(error(refused.code, refused.message, ref=ref))
+            await self.send_json(error(refused.code, refused.message, ref=protocol.ref_of(text_data)))
+            return
+        try:
+            extra: dict[str, Any] | None
+            if found.in_thread:
+                extra = await database_sync_to_async(found.handler)(self, message)
+            else:
+                extra = await found.handler(self, message)
+            if found.answers_ok:
+                await self.send_json({"type": "ok", "of": found.type, "ref": message.ref, **(extra or {})})
+        except Refused as refused:
+            await self.send_json(error(refused.code, refused.message, ref=message.ref))
         except Exception:  # the socket stays usable for the next good message
-            log.exception("websocket handler failed for %s", message["type"])
+            log.exception("websocket handler failed for %s", found.type)
             await self.send_json(
-                error("server_error", "Something went wrong on the server. Check the state and try again.", ref=ref)
+                error(
+                    "server_error",
+                    "Something went wrong on the server. Check the state and try again.",
+                    ref=message.ref,
+                )
             )
 
-    def handlers(self) -> dict[str, Any]:
-        return {"sync": self.on_sync, "ping": self.on_ping}
 
-    async def on_sync(self, message: dict[str, Any]) -> None:
-        await self.send_snapshot()
+@command(Sync, who=ANYONE, answers_ok=False)
+async def on_sync(client: BaseHallConsumer, message: Sync) -> None:
+    await client.send_snapshot()
 
-    async def on_ping(self, message: dict[str, Any]) -> None:
-        await self.send_json({"type": "pong"})
+
+@command(Ping, who=ANYONE, answers_ok=False)
+async def on_ping(client: BaseHallConsumer, message: Ping) -> None:
+    await client.send_json({"type": "pong"})
 
 
 class ScreenConsumer(BaseHallConsumer):
@@ -180,7 +196,7 @@ class ScreenConsumer(BaseHallConsumer):
     snapshot_audience = "screen"
 
 
-class HallConsumer(ProcedureCommands, BaseHallConsumer):
+class HallConsumer(BaseHallConsumer):
     """Signed-in people: representatives, chair, secretariat, observers."""
 
     signed_in = True
@@ -192,131 +208,88 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
         if rep.is_staff_role:
             self.audiences = frozenset({"all", "staff", "turnout", f"rep:{rep.pk}"})
             self.snapshot_audience = "staff"
+            self.may_send = frozenset({ANYONE, SIGNED_IN, STAFF})
         else:
             self.audiences = frozenset({"all", "reps", f"rep:{rep.pk}"})
             self.snapshot_audience = "reps"
+            self.may_send = frozenset({ANYONE, SIGNED_IN, REPS})
         return True
 
-    def handlers(self) -> dict[str, Any]:
-        handlers = super().handlers() | {"vote": self.on_vote}
-        if self.representative is not None and self.representative.is_staff_role:
-            handlers |= {
-                "call": self.on_call,
-                "open": self.on_open,
-                "close": self.on_close,
-                "publish": self.on_publish,
-                "casting": self.on_casting,
-            }
-        else:
-            handlers |= {t: self.on_forbidden for t in ("call", "open", "close", "publish", "casting")}
-        return handlers | self.procedure_handlers(self.representative is not None and self.representative.is_staff_role)
 
-    async def on_forbidden(self, message: dict[str, Any]) -> None:
-        raise Refused(errors.FORBIDDEN, "Only the chair or the secretariat can do that.")
+# --- The messages' handlers (registered in conference.protocol; voting.apps imports this) ---
 
-    # --- representatives -----------------------------------------------------------------
 
-    async def on_vote(self, message: dict[str, Any]) -> None:
-        rep = self.representative
-        assert rep is not None
-        raw_key = message.get("key")
-        try:
-            key = uuid.UUID(raw_key) if isinstance(raw_key, str) and len(raw_key) <= 40 else None
-        except ValueError:
-            key = None
-        if key is None:
-            raise Refused(errors.MALFORMED, 'A vote needs a "key": a UUID made by the phone.')
-        poll_id = whole_number(message, "poll")
-        assert poll_id is not None
-        choice = message.get("choice")
-        if (
-            isinstance(choice, list)
-            and 0 < len(choice) <= 50
-            and all(isinstance(c, str) and 0 < len(c) <= 40 for c in choice)
-        ):
-            choice = tuple(choice)  # a pick ballot: several options
-        elif not isinstance(choice, str) or not 0 < len(choice) <= 40:
-            raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote.")
-        if rep.role != Representative.Role.REPRESENTATIVE:
-            raise Refused(errors.NOT_ELIGIBLE, "Only representatives vote.")
-        outcome = await VoteWriter.current().submit(VoteRequest(rep.pk, poll_id, choice, key))
-        await self.send_json(outcome.as_event())
-        if outcome.ok and not outcome.changed:
-            TurnoutTicker.current().mark(self.conference.pk, poll_id)
+@command(Vote, who=SIGNED_IN, answers_ok=False)
+async def on_vote(client: HallConsumer, vote: Vote) -> None:
+    """Whether the sender may vote is the writer's to say (Representative.may_vote)."""
+    rep = client.representative
+    assert rep is not None
+    outcome = await VoteWriter.current().submit(vote.request(rep.pk))
+    await client.send_json(outcome.as_event())
+    if outcome.ok and not outcome.changed:
+        TurnoutTicker.current().mark(client.conference.pk, vote.poll)
 
-    # --- chair and secretariat ---------------------------------------------------------
 
-    async def _poll(self, message: dict[str, Any]) -> Poll:
-        poll_id = whole_number(message, "poll")
-        poll = await database_sync_to_async(Poll.objects.filter(pk=poll_id, conference=self.conference).first)()
-        if poll is None:
-            raise Refused(errors.UNKNOWN_POLL, "There is no such poll at this conference.")
-        return poll
+# --- chair and secretariat ---------------------------------------------------------
 
-    async def _ok(self, message: dict[str, Any], **extra: Any) -> None:
-        ref = message.get("ref") if isinstance(message.get("ref"), (str, int)) else None
-        await self.send_json({"type": "ok", "of": message["type"], "ref": ref, **extra})
 
-    async def on_call(self, message: dict[str, Any]) -> None:
-        motion_id = whole_number(message, "motion", optional=True)
+def _poll(client: HallConsumer, poll_id: int) -> Poll:
+    poll = Poll.objects.filter(pk=poll_id, conference=client.conference).first()
+    if poll is None:
+        raise Refused(errors.UNKNOWN_POLL, "There is no such poll at this conference.")
+    return poll
 
-        def call() -> None:
-            motion = None
-            if motion_id is not None:
-                motion = Motion.objects.filter(pk=motion_id, conference=self.conference).first()
-                if motion is None:
-                    raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
-            call_motion(self.conference, motion, self.representative)
 
-        await database_sync_to_async(call)()
-        await self._ok(message)
+@command(Call, who=STAFF)
+def on_call(client: HallConsumer, m: Call) -> None:
+    motion = None
+    if m.motion is not None:
+        motion = Motion.objects.filter(pk=m.motion, conference=client.conference).first()
+        if motion is None:
+            raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
+    call_motion(client.conference, motion, client.representative)
 
-    async def on_open(self, message: dict[str, Any]) -> None:
-        """Open a prepared poll ("poll"), or put a motion or one of its parts ("motion", "part")."""
-        countdown = whole_number(message, "countdown", optional=True)
-        allow_change = message.get("allow_change", False) is True
-        secret = message.get("secret", True) is not False
 
-        def open_() -> int:
-            if message.get("poll") is not None:
-                poll = Poll.objects.filter(pk=whole_number(message, "poll"), conference=self.conference).first()
-                if poll is None:
-                    raise Refused(errors.UNKNOWN_POLL, "There is no such poll at this conference.")
-            else:
-                motion = Motion.objects.filter(pk=whole_number(message, "motion"), conference=self.conference).first()
-                if motion is None:
-                    raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
-                part = None
-                part_id = whole_number(message, "part", optional=True)
-                if part_id is not None:
-                    part = MotionPart.objects.filter(pk=part_id, motion=motion).first()
-                    if part is None:
-                        raise Refused(errors.MALFORMED, "That motion has no such part.")
-                return put.put_motion(
-                    motion, part, self.representative, countdown=countdown, allow_change=allow_change, secret=secret
-                ).pk
-            return actions.open_poll(poll, self.representative, countdown).pk
+@command(Open, who=STAFF)
+def on_open(client: HallConsumer, m: Open) -> dict[str, Any]:
+    """Open a prepared poll ("poll"), or put a motion or one of its parts ("motion", "part")."""
+    if m.poll is not None:
+        return {"poll_id": actions.open_poll(_poll(client, m.poll), client.representative, m.countdown).pk}
+    if m.motion is None:
+        raise Refused(errors.MALFORMED, '"motion" must be a positive whole number.')
+    motion = Motion.objects.filter(pk=m.motion, conference=client.conference).first()
+    if motion is None:
+        raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
+    part = None
+    if m.part is not None:
+        part = MotionPart.objects.filter(pk=m.part, motion=motion).first()
+        if part is None:
+            raise Refused(errors.MALFORMED, "That motion has no such part.")
+    poll = put.put_motion(
+        motion, part, client.representative, countdown=m.countdown, allow_change=m.allow_change, secret=m.secret
+    )
+    return {"poll_id": poll.pk}
 
-        poll_id = await database_sync_to_async(open_)()
-        await self._ok(message, poll_id=poll_id)
 
-    async def on_close(self, message: dict[str, Any]) -> None:
-        poll = await self._poll(message)
-        if poll.status == Poll.Status.DRAFT:  # closing again is harmless; closing what never opened is a mistake
-            raise Refused(errors.INVALID_STATE, "That vote has not been opened.")
-        await database_sync_to_async(closing.close_poll)(poll.pk, self.representative)
-        await self._ok(message, poll_id=poll.pk)
+@command(Close, who=STAFF)
+def on_close(client: HallConsumer, m: Close) -> dict[str, Any]:
+    poll = _poll(client, m.poll)
+    if poll.status == Poll.Status.DRAFT:  # closing again is harmless; closing what never opened is a mistake
+        raise Refused(errors.INVALID_STATE, "That vote has not been opened.")
+    closing.close_poll(poll.pk, client.representative)
+    return {"poll_id": poll.pk}
 
-    async def on_publish(self, message: dict[str, Any]) -> None:
-        poll = await self._poll(message)
-        await database_sync_to_async(results.publish_result)(poll, self.representative)
-        await self._ok(message, poll_id=poll.pk)
 
-    async def on_casting(self, message: dict[str, Any]) -> None:
-        poll = await self._poll(message)
-        carried = message.get("carried")
-        if not isinstance(carried, bool):
-            raise Refused(errors.MALFORMED, '"carried" must be true or false.')
-        assert self.representative is not None  # on_casting is a staff handler
-        await database_sync_to_async(closing.resolve_tie)(poll, carried, self.representative)
-        await self._ok(message, poll_id=poll.pk)
+@command(Publish, who=STAFF)
+def on_publish(client: HallConsumer, m: Publish) -> dict[str, Any]:
+    poll = _poll(client, m.poll)
+    results.publish_result(poll, client.representative)
+    return {"poll_id": poll.pk}
+
+
+@command(Casting, who=STAFF)
+def on_casting(client: HallConsumer, m: Casting) -> dict[str, Any]:
+    poll = _poll(client, m.poll)
+    assert client.representative is not None  # a staff command comes from a signed-in socket
+    closing.resolve_tie(poll, m.carried, client.representative)
+    return {"poll_id": poll.pk}
