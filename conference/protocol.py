@@ -62,9 +62,14 @@ Ref = Union[str, int, None]
 
 
 class Message(msgspec.Struct, tag_field="type", kw_only=True):
-    """What every message has: its ``type`` (the tag) and an optional ``ref`` echoed in the answer."""
+    """What every message has: its ``type`` (the tag) and an optional ``ref`` echoed in the
+    answer (text or a number; anything else is ignored, never refused)."""
 
-    ref: Ref = None
+    ref: Any = None
+
+    @property
+    def answer_ref(self) -> Ref:
+        return _clean_ref(self.ref)
 
     @classmethod
     def type_name(cls) -> str:
@@ -160,7 +165,10 @@ def ref_of(text: str | bytes) -> str | int | None:
         raw = json.loads(text)
     except ValueError:
         return None
-    ref = raw.get("ref") if isinstance(raw, dict) else None
+    return _clean_ref(raw.get("ref") if isinstance(raw, dict) else None)
+
+
+def _clean_ref(ref: Any) -> Ref:
     return ref if isinstance(ref, (str, int)) and not isinstance(ref, bool) else None
 
 
@@ -205,16 +213,23 @@ def _check_who(found: Command, may_send: frozenset[str], signed_in: bool) -> Non
 
 def _field_refusal(message_type: type[Message], raw: dict[str, Any]) -> Refused:
     """The first field, in declaration order, that is missing or wrong: its refusal."""
-    for field in msgspec.structs.fields(message_type):
-        if field.name not in raw:
+    for field, decoder in _field_decoders(message_type):
+        if field.encode_name not in raw:
             if field.required:
                 return _refusal_of(field)
             continue
         try:
-            msgspec.convert(raw[field.name], field.type, strict=True)
+            decoder.decode(msgspec.json.encode(raw[field.encode_name]))
         except msgspec.ValidationError:
             return _refusal_of(field)
     return Refused(errors.MALFORMED, "That message is not in the right form.")
+
+
+@cache
+def _field_decoders(
+    message_type: type[Message],
+) -> list[tuple[msgspec.structs.FieldInfo, msgspec.json.Decoder[Any]]]:
+    return [(field, msgspec.json.Decoder(field.type)) for field in msgspec.structs.fields(message_type)]
 
 
 def _refusal_of(field: msgspec.structs.FieldInfo) -> Refused:

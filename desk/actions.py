@@ -94,6 +94,7 @@ def _import_motions(
     sections = {s.title: s for s in conference.sections.all()}
     next_order = (conference.sections.aggregate(n=Max("order"))["n"] or 0) + 1
     lmcs = {lmc.name: lmc for lmc in conference.lmcs.all()}
+    on_floor = Conference.objects.filter(pk=conference.pk).values_list("current_motion_id", flat=True).get()
     position: Counter[str] = Counter()
     for row in rows:
         section = sections.get(row["section"])
@@ -126,6 +127,9 @@ def _import_motions(
         parts_changed = _import_parts(motion, row["parts"])
         if not created and (changed or parts_changed):
             counts["updated"] += 1
+            if motion.pk == on_floor:
+                # The hall has this motion in front of it: its wording or parts change there too.
+                procedure.send_motion_updated(motion)
 
 
 def _import_parts(motion: Motion, parts: list[tuple[str, str]]) -> bool:

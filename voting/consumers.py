@@ -165,16 +165,16 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             else:
                 extra = await found.handler(self, message)
             if found.answers_ok:
-                await self.send_json({"type": "ok", "of": found.type, "ref": message.ref, **(extra or {})})
+                await self.send_json({"type": "ok", "of": found.type, "ref": message.answer_ref, **(extra or {})})
         except Refused as refused:
-            await self.send_json(error(refused.code, refused.message, ref=message.ref))
+            await self.send_json(error(refused.code, refused.message, ref=message.answer_ref))
         except Exception:  # the socket stays usable for the next good message
             log.exception("websocket handler failed for %s", found.type)
             await self.send_json(
                 error(
                     "server_error",
                     "Something went wrong on the server. Check the state and try again.",
-                    ref=message.ref,
+                    ref=message.answer_ref,
                 )
             )
 
