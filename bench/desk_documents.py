@@ -47,7 +47,7 @@ def main() -> None:
         batch = (reps * (n // len(reps) + 1))[:n]
         pdf = timed(f"login cards x{n}", partial(documents.login_cards_pdf, conf, batch, "https://hall.example.org"))
         print(f", {len(pdf) / 1024:.0f} KiB")
-    pdf = timed("resolutions", lambda: documents.resolutions_pdf(conf, exports.resolutions(conf)))
+    pdf = timed("resolutions", lambda: documents.conference_resolutions_pdf(conf))
     print(f", {len(pdf) / 1024:.0f} KiB")
     for kind in imports.KINDS:
         for fmt in imports.FORMATS:

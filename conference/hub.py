@@ -22,6 +22,7 @@ from channels.layers import get_channel_layer
 from django.core.exceptions import ImproperlyConfigured
 
 from .loops import PerLoop
+from .wire import FrameWriter, text_frame
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ def channel_layer() -> Layer:
 
 class Socket(Protocol):
     audiences: frozenset[str]
+    # Set when the socket's connection takes pre-built frames (conference.wire); None: push.
+    frame_writer: FrameWriter | None
 
     async def push(self, text: str) -> None: ...
 
@@ -158,7 +161,24 @@ class Hub(PerLoop):
             await asyncio.gather(*(s.kick(4001) for s in targets), return_exceptions=True)
             return
         text = message["text"]
-        await asyncio.gather(*(s.push(text) for s in targets), return_exceptions=True)
+        # The fast path: one frame for the event, the same bytes written to every socket that
+        # takes them, in one synchronous loop (no task or coroutine per socket). The rest
+        # (tests' communicators, another server) send through their consumer as before.
+        frame: bytes | None = None
+        slow: list[Socket] = []
+        for s in targets:
+            writer = s.frame_writer
+            if writer is None:
+                slow.append(s)
+                continue
+            if frame is None:
+                frame = text_frame(text)
+            try:
+                writer.write(frame)
+            except Exception:  # one broken connection must not stop the others' copies
+                log.debug("hub: writing to a socket failed", exc_info=True)
+        if slow:
+            await asyncio.gather(*(s.push(text) for s in slow), return_exceptions=True)
 
     async def stop(self) -> None:
         tasks = [t for t in (self._listener, self._refresher) if t is not None]

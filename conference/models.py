@@ -33,7 +33,11 @@ class Conference(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
+    # The secretariat publishes the record once it has checked the draft: until then the
+    # public resolutions (PDF, CSV, JSON) are not served.
+    record_published_at = models.DateTimeField(null=True, blank=True)
     # Standing orders (issue 3 grows these): a tie is lost unless the chair may cast.
     chair_casting_vote = models.BooleanField(
         default=False, help_text=_("On a tie the chair decides; otherwise a tie is lost.")

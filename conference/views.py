@@ -33,7 +33,11 @@ def join(request: HttpRequest, slug: str, code: str = "") -> HttpResponse:
             return _locked_out(request, conference, "code", address, normalised)
         rep = auth.find_by_code(conference, raw[:100])
         if rep is not None:
-            request.session.cycle_key()  # a new session id at sign-in
+            if request.session.session_key is not None:
+                request.session.cycle_key()  # a new session id at sign-in
+            # else a phone without a session (the QR link's usual case): the session is
+            # created with a fresh id when the response is saved, one write and one commit
+            # where cycle_key would write it twice (bench/signin.py prints the difference).
             auth.remember(request.session, rep)
             return redirect("phone", slug=conference.slug)
         if not ratelimit.hit("join-address", by_address).allowed:

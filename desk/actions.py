@@ -26,7 +26,7 @@ from voting import events as voting_events
 from voting import rules
 from voting.closing import thresholds
 from voting.models import Poll
-from voting.put import new_poll
+from voting.put import follow_changed_result, new_poll
 from voting.results import send_published
 from voting.turnout import send_open_poll_turnout
 
@@ -43,15 +43,28 @@ def apply_import(
     if not report.ok:
         raise Refused(errors.MALFORMED, _("The file has problems: nothing was imported."))
     counts: Counter[str] = Counter()
+    changes: list[dict[str, Any]] = []
     with transaction.atomic():
         writer = {"lmcs": _import_lmcs, "representatives": _import_reps, "motions": _import_motions}[report.kind]
-        writer(conference, report.rows, counts, by)
-        audit(conference, by, f"import.{report.kind}", filename or report.kind, rows=len(report.rows), **counts)
+        writer(conference, report.rows, counts, changes)
+        # The audit says what changed, field by field: {"row": key, "field", "from", "to"}.
+        audit(
+            conference, by, f"import.{report.kind}", filename or report.kind, rows=len(report.rows),
+            changes=changes[:500], **counts,
+        )  # fmt: skip
     return counts
 
 
+def _changed(key: object, obj: Any, fields: dict[str, Any], changes: list[dict[str, Any]]) -> list[str]:
+    """The fields whose value differs, each noted in ``changes`` with its old and new value."""
+    names = [name for name, value in fields.items() if getattr(obj, name) != value]
+    for name in names:
+        changes.append({"row": str(key), "field": name, "from": str(getattr(obj, name)), "to": str(fields[name])})
+    return names
+
+
 def _import_lmcs(
-    conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], by: Representative | None
+    conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], changes: list[dict[str, Any]]
 ) -> None:
     existing = {lmc.name: lmc for lmc in conference.lmcs.all()}
     for row in rows:
@@ -59,14 +72,14 @@ def _import_lmcs(
         if lmc is None:
             LMC.objects.create(conference=conference, name=row["name"], seats=row["seats"])
             counts["created"] += 1
-        elif lmc.seats != row["seats"]:
+        elif _changed(lmc.name, lmc, {"seats": row["seats"]}, changes):
             lmc.seats = row["seats"]
             lmc.save(update_fields=["seats"])
             counts["updated"] += 1
 
 
 def _import_reps(
-    conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], by: Representative | None
+    conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], changes: list[dict[str, Any]]
 ) -> None:
     lmcs = {lmc.name: lmc for lmc in conference.lmcs.all()}
     existing = {(r.lmc.name if r.lmc else "", r.name): r for r in conference.representatives.select_related("lmc")}
@@ -77,7 +90,7 @@ def _import_reps(
             Representative.objects.create(conference=conference, lmc=lmcs.get(row["lmc"]), name=row["name"], **fields)
             counts["created"] += 1
             continue
-        changed = [name for name, value in fields.items() if getattr(rep, name) != value]
+        changed = _changed(f"{row['lmc']}/{row['name']}", rep, fields, changes)
         if changed:
             was_active = rep.is_active
             for name in changed:
@@ -89,7 +102,7 @@ def _import_reps(
 
 
 def _import_motions(
-    conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], by: Representative | None
+    conference: Conference, rows: list[dict[str, Any]], counts: Counter[str], changes: list[dict[str, Any]]
 ) -> None:
     sections = {s.title: s for s in conference.sections.all()}
     next_order = (conference.sections.aggregate(n=Max("order"))["n"] or 0) + 1
@@ -119,12 +132,14 @@ def _import_motions(
         if motion is None:
             motion = Motion.objects.create(conference=conference, number=row["number"], **fields)
             counts["created"] += 1
-        changed = [name for name, value in fields.items() if getattr(motion, name) != value]
+        changed = [] if created else _changed(f"motion {motion.number}", motion, fields, changes)
         if changed:
             for name in changed:
                 setattr(motion, name, fields[name])
             motion.save(update_fields=changed)
         parts_changed = _import_parts(motion, row["parts"])
+        if parts_changed and not created:
+            changes.append({"row": f"motion {motion.number}", "field": "parts", "from": "", "to": str(row["parts"])})
         if not created and (changed or parts_changed):
             counts["updated"] += 1
             if motion.pk == on_floor:
@@ -231,18 +246,6 @@ def _require_reason(reason: str) -> str:
     return reason[:2000]
 
 
-def _motion_itself(poll: Poll) -> Motion | None:
-    """The motion of a vote on a motion or one of its parts: its outcome can follow a
-    changed result. None for any other vote.
-
-    An amendment, a procedural motion or an A/AR block has already acted (a text amended,
-    the question put, motions decided together); a changed outcome there cannot be
-    replayed safely, so it is annulled and re-run instead."""
-    if poll.kind == Poll.Kind.MOTION and poll.amendment_id is None and poll.procedural_id is None:
-        return poll.motion
-    return None
-
-
 def correct_result(
     poll: Poll, counts: dict[str, int], reason: str, by: Representative | None, outcome: str = ""
 ) -> Poll:
@@ -263,12 +266,6 @@ def correct_result(
         result = _corrected(poll, counts, outcome)
         previous = poll.result
         changes_outcome = (previous or {}).get("outcome") != result["outcome"]
-        motion = _motion_itself(poll)
-        if poll.status == Poll.Status.PUBLISHED and changes_outcome and motion is None:
-            raise Refused(
-                errors.INVALID_STATE,
-                _("This vote has already acted (an amendment, a procedural motion or a block): annul and re-run it."),
-            )
         poll.result = result
         poll.save(update_fields=["result"])
         ResultRevision.objects.create(
@@ -287,8 +284,9 @@ def correct_result(
         )  # fmt: skip
         if poll.status == Poll.Status.PUBLISHED:
             send_published(poll)
-            if changes_outcome and motion is not None:
-                procedure.follow_corrected_result(motion, poll.part, result["outcome"], by, reason)
+            if changes_outcome:
+                # Whatever the vote decided follows: a motion or parts, an amendment, a procedural motion, a block.
+                follow_changed_result(poll, result["outcome"], by, reason)
     return poll
 
 
@@ -329,18 +327,11 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
         if poll.status not in (Poll.Status.OPEN, Poll.Status.CLOSED, Poll.Status.PUBLISHED):
             raise Refused(errors.INVALID_STATE, _("Only a vote that has been opened can be annulled."))
         previous_status = poll.status
-        motion = _motion_itself(poll)
-        if previous_status == Poll.Status.PUBLISHED and motion is None:
-            raise Refused(
-                errors.INVALID_STATE,
-                _("This vote has already acted (an amendment, a procedural motion or a block): "
-                  "the chair corrects the motion's outcome instead."),
-            )  # fmt: skip
         poll.status = Poll.Status.ANNULLED
         poll.closed_at = poll.closed_at or timezone.now()
         poll.save(update_fields=["status", "closed_at"])
-        if previous_status == Poll.Status.PUBLISHED and motion is not None:
-            procedure.undecide(motion, poll.part, by, reason)
+        if previous_status == Poll.Status.PUBLISHED:
+            follow_changed_result(poll, None, by, reason)
         rerun = _rerun(poll)
         ResultRevision.objects.create(
             poll=poll,
@@ -382,6 +373,7 @@ def _rerun(poll: Poll) -> Poll:
         max_choices=poll.max_choices,
     )
     rerun.block_motions.set(poll.block_motions.all())
+    rerun.parts.set(poll.parts.all())
     return rerun
 
 

@@ -26,6 +26,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from conference.models import Conference, Representative, format_code
 
+from . import exports
+
 CARD_W, CARD_H = 85 * mm, 54 * mm  # a credit card: fits a lanyard badge holder
 COLUMNS, ROWS = 2, 5
 CARDS_PER_PAGE = COLUMNS * ROWS
@@ -129,18 +131,32 @@ def login_cards_pdf(
     return buffer.getvalue()
 
 
-def resolutions_pdf(conference: Conference, sections: list[dict]) -> bytes:
-    """Carried motions by section; references and the parts carried or lost are marked."""
+def _dates(conference: Conference) -> str:
+    start, end = conference.starts_on, conference.ends_on
+    if start and end and end != start:
+        return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+    return f"{start:%-d %B %Y}" if start else ""
+
+
+def resolutions_pdf(
+    conference: Conference, record: list[dict], counts: dict[str, int], *, draft: bool = False
+) -> bytes:
+    """The resolutions document: the conference's name, dates and venue; the counts; a
+    contents by section; each motion's wording as decided (as amended marked, the tabled
+    text beside it) with its final status and vote; page numbers on every page."""
     regular, bold = _fonts()
     styles = {
-        "title": ParagraphStyle("title", fontName=bold, fontSize=18, leading=22, spaceAfter=6),
+        "title": ParagraphStyle("title", fontName=bold, fontSize=18, leading=22, spaceAfter=4),
+        "sub": ParagraphStyle("sub", fontName=regular, fontSize=10.5, leading=14, spaceAfter=2),
         "h2": ParagraphStyle("h2", fontName=bold, fontSize=13, leading=16, spaceBefore=10, spaceAfter=4),
         "motion": ParagraphStyle("motion", fontName=regular, fontSize=10, leading=13, spaceAfter=2),
         "part": ParagraphStyle("part", fontName=regular, fontSize=10, leading=13, leftIndent=14),
+        "toc": ParagraphStyle("toc", fontName=regular, fontSize=10, leading=14, leftIndent=8),
         "note": ParagraphStyle(
             "note", fontName=regular, fontSize=8.5, leading=11, textColor=colors.dimgrey, spaceAfter=6
         ),
     }
+    title = _("Resolutions: %(name)s") % {"name": conference.name}
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -149,25 +165,74 @@ def resolutions_pdf(conference: Conference, sections: list[dict]) -> bytes:
         rightMargin=20 * mm,
         topMargin=18 * mm,
         bottomMargin=18 * mm,
-        title=_("Resolutions: %(name)s") % {"name": conference.name},
+        title=title,
     )
-    story: list = [Paragraph(escape(_("Resolutions: %(name)s") % {"name": conference.name}), styles["title"])]
-    if not sections:
+
+    def page_furniture(c: canvas.Canvas, doc_: SimpleDocTemplate) -> None:
+        c.saveState()
+        c.setFont(regular, 8)
+        c.setFillColor(colors.dimgrey)
+        c.drawCentredString(A4[0] / 2, 10 * mm, _("Page %(n)s") % {"n": c.getPageNumber()})
+        if draft:
+            c.drawString(20 * mm, A4[1] - 10 * mm, _("DRAFT: not yet published"))
+        c.restoreState()
+
+    story: list = [Paragraph(escape(title), styles["title"])]
+    when_where = " · ".join(x for x in (_dates(conference), conference.venue) if x)
+    if when_where:
+        story.append(Paragraph(escape(when_where), styles["sub"]))
+    summary = ", ".join(f"{n} {escape(str(k)).replace('_', ' ')}" for k, n in counts.items() if k != "motions")
+    story.append(Paragraph(escape(_("%(n)s motions on the agenda") % {"n": counts.get("motions", 0)}) + (
+        f": {summary}" if summary else ""), styles["sub"]))  # fmt: skip
+    story.append(Paragraph(escape(_("Contents")), styles["h2"]))
+    for n, section in enumerate(record, start=1):
+        story.append(Paragraph(f"{n}. {escape(section['section'])} ({len(section['motions'])})", styles["toc"]))
+    if not record:
         story.append(Paragraph(escape(_("No motion has been carried yet.")), styles["motion"]))
-    for section in sections:
-        story.append(Paragraph(escape(section["section"]), styles["h2"]))
+    for n, section in enumerate(record, start=1):
+        story.append(Paragraph(f"{n}. {escape(section['section'])}", styles["h2"]))
         for m in section["motions"]:
-            mark = f" <b>[{escape(_('carried as a reference'))}]</b>" if m["as_reference"] else ""
-            story.append(Paragraph(f"<b>{m['number']}.</b> {escape(m['text'])}{mark}", styles["motion"]))
-            for p in m["parts"]:
-                story.append(
-                    Paragraph(
-                        f"({escape(p['label'])}) {escape(p['text'])} <b>[{escape(p['outcome_label'])}]</b>",
-                        styles["part"],
-                    )
-                )
-            note = m["proposer"] + (" · " if m["proposer"] else "") + m["outcome_label"]
-            story.append(Paragraph(escape(note), styles["note"]))
+            story += _motion_paragraphs(m, styles)
         story.append(Spacer(1, 4))
-    doc.build(story)
+    doc.build(story, onFirstPage=page_furniture, onLaterPages=page_furniture)
     return buffer.getvalue()
+
+
+def _motion_paragraphs(m: dict, styles: dict[str, ParagraphStyle]) -> list:
+    """A motion in the resolutions: its wording as decided, its parts, what was tabled, its vote."""
+    out: list = []
+    mark = f" <i>[{escape(_('as amended'))}]</i>" if m["amended"] else ""
+    if m["as_reference"]:
+        mark += f" <b>[{escape(_('carried as a reference'))}]</b>"
+    out.append(Paragraph(f"<b>{escape(m['reference'])}.</b> {escape(m['text'])}{mark}", styles["motion"]))
+    for p in m["parts"]:
+        pmark = f" <i>[{escape(_('as amended'))}]</i>" if p["amended"] else ""
+        out.append(
+            Paragraph(
+                f"({escape(p['label'])}) {escape(p['text'])}{pmark} <b>[{escape(p['outcome_label'])}]</b>",
+                styles["part"],
+            )
+        )
+    tabled = [m["tabled_text"]] if m["amended"] else []
+    tabled += [f"({p['label']}) {p['tabled_text']}" for p in m["parts"] if p["amended"]]
+    if tabled:
+        out.append(Paragraph(escape(_("As tabled: %(t)s") % {"t": " ".join(tabled)}), styles["note"]))
+    bits = [m["proposer"], m["status_label"]]
+    bits += [v["summary"] for v in m["votes"] if not v["annulled"] and not v["parts"]]
+    bits += [
+        _("taken without debate in the block vote on %(n)s: %(s)s")
+        % {"n": ", ".join(map(str, v["motions"])), "s": v["summary"]}
+        for v in m["block_votes"]
+        if not v["annulled"]
+    ]
+    bits += [_("corrected: %(r)s") % {"r": c["reason"]} for c in m["corrections"]]
+    out.append(Paragraph(escape(" · ".join(b for b in bits if b)), styles["note"]))
+    return out
+
+
+def conference_resolutions_pdf(conference: Conference, *, draft: bool = False) -> bytes:
+    """The resolutions document of a conference, from its full record."""
+    record = exports.full_record(conference)
+    return resolutions_pdf(
+        conference, exports.resolutions(conference, record), exports.record_counts(record), draft=draft
+    )

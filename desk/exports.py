@@ -7,14 +7,17 @@ counts only, and names only for a recorded (named) vote.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import tablib
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 from conference.models import Conference, Representative
-from motions.models import Motion, Outcome
+from motions.models import Motion
 from voting.models import Poll
+from voting.record import motion_record, result_summary
 from voting.snapshot import recorded_votes
 
 from .imports import COLUMNS, format_parts
@@ -83,6 +86,7 @@ RESULT_COLUMNS = [
     "secret",
     "status",
     "outcome",
+    "summary",
     "option",
     "count",
     "percent",
@@ -113,7 +117,7 @@ def results_records(conference: Conference, published_only: bool = False) -> lis
         polls = polls.filter(published_at__isnull=False)
     polls = (
         polls.select_related("motion", "part", "motion__section")
-        .prefetch_related("revisions", "rerun_of")
+        .prefetch_related("revisions", "rerun_of", "block_motions")
         .order_by("opened_at", "pk")
     )
     records = []
@@ -121,10 +125,15 @@ def results_records(conference: Conference, published_only: bool = False) -> lis
         result = poll.result or {}
         revisions = list(poll.revisions.all())
         rerun_of = [r.poll_id for r in poll.rerun_of.all()]
+        block = sorted(m.number for m in poll.block_motions.all())
         records.append(
             {
                 "poll_id": poll.pk,
                 "motion": poll.motion.number if poll.motion else None,
+                # A block vote names each of its motions.
+                "motions": [poll.motion.number] if poll.motion else block,
+                "summary": result_summary(result),
+                "casting_vote": result.get("casting_vote", ""),
                 "part": poll.part.label if poll.part else "",
                 "section": poll.motion.section.title if poll.motion else "",
                 "question": poll.question,
@@ -172,11 +181,11 @@ def results_csv(conference: Conference, published_only: bool = False) -> bytes:
     """One line per option of each poll, so every count is its own cell."""
     data = tablib.Dataset(headers=RESULT_COLUMNS)
     for rec in results_records(conference, published_only):
-        for count in rec["counts"] or [{}]:
+        for motion, count in ((m, c) for m in rec["motions"] or [""] for c in rec["counts"] or [{}]):
             data.append(
                 [
                     rec["poll_id"],
-                    rec["motion"] or "",
+                    motion,
                     rec["part"],
                     rec["section"],
                     rec["question"],
@@ -185,6 +194,7 @@ def results_csv(conference: Conference, published_only: bool = False) -> bytes:
                     _yes_no(rec["secret"]),
                     rec["status"],
                     rec["outcome"],
+                    rec["summary"],
                     count.get("key", ""),
                     count.get("count", ""),
                     count.get("percent", ""),
@@ -202,61 +212,105 @@ def results_csv(conference: Conference, published_only: bool = False) -> bytes:
     return ("\ufeff" + data.export("csv")).encode("utf-8")
 
 
-# --- The resolutions: what the conference carried -----------------------------------
-
-CARRIED_OUTCOMES = {Outcome.CARRIED, Outcome.CARRIED_IN_PART, Outcome.CARRIED_AS_REFERENCE}
+# --- The resolutions: what the conference carried, and the full record -----------------
 
 
-def resolutions(conference: Conference) -> list[dict[str, Any]]:
-    """Carried motions by section, with references and the parts carried or lost."""
-    motions = (
-        Motion.objects.filter(conference=conference, outcome__in=CARRIED_OUTCOMES)
+def _motions(conference: Conference) -> Any:
+    return (
+        Motion.objects.filter(conference=conference)
         .select_related("section", "proposer")
         .prefetch_related("parts")
         .order_by("section__order", "section__pk", "order", "number")
     )
+
+
+def _by_section(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     sections: list[dict[str, Any]] = []
-    for m in motions:
-        if not sections or sections[-1]["section"] != m.section.title:
-            sections.append({"section": m.section.title, "motions": []})
-        sections[-1]["motions"].append(
-            {
-                "number": m.number,
-                "title": m.title,
-                "text": m.text,
-                "proposer": m.proposer.name if m.proposer else "",
-                "outcome": m.outcome,
-                "outcome_label": str(Outcome(m.outcome).label),
-                "as_reference": m.outcome == Outcome.CARRIED_AS_REFERENCE,
-                "parts": [
-                    {
-                        "label": p.label,
-                        "text": p.text,
-                        "outcome": p.outcome,
-                        "outcome_label": str(Outcome(p.outcome).label),
-                    }
-                    for p in m.parts.all()
-                ],
-                "decided_at": _stamp(m.decided_at),
-            }
-        )
+    for rec in records:
+        if not sections or sections[-1]["section"] != rec["section"]:
+            sections.append({"section": rec["section"], "motions": []})
+        sections[-1]["motions"].append(rec)
     return sections
 
 
+def _resolution(record: dict[str, Any]) -> dict[str, Any]:
+    """The record of a motion with the resolutions' own keys (kept stable for readers:
+    ``text`` and each part's ``text`` are the wording as decided)."""
+    return {**record, "outcome": record["status"], "outcome_label": record["status_label"]}
+
+
+def full_record(conference: Conference) -> list[dict[str, Any]]:
+    """Every motion on the agenda, by section, with its final status and its votes."""
+    return _by_section([_resolution(motion_record(m)) for m in _motions(conference)])
+
+
+def resolutions(conference: Conference, record: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Carried motions by section (references and the parts carried or lost marked), as decided."""
+    sections = record if record is not None else full_record(conference)
+    carried = [m for section in sections for m in section["motions"] if m["carried"]]
+    return _by_section(carried)
+
+
+def record_counts(sections: list[dict[str, Any]]) -> dict[str, int]:
+    """How many motions ended each way: the counts the resolutions document prints."""
+    counts: Counter[str] = Counter(m["status"] or "open" for s in sections for m in s["motions"])
+    return {"motions": sum(counts.values()), **dict(sorted(counts.items()))}
+
+
+def conference_header(conference: Conference) -> dict[str, Any]:
+    return {
+        "name": conference.name,
+        "slug": conference.slug,
+        "starts_on": conference.starts_on.isoformat() if conference.starts_on else None,
+        "ends_on": conference.ends_on.isoformat() if conference.ends_on else None,
+        "venue": conference.venue,
+    }
+
+
 def resolutions_json(conference: Conference) -> bytes:
-    body = {"conference": {"name": conference.name, "slug": conference.slug}, "sections": resolutions(conference)}
-    return json.dumps(body, indent=2).encode()
+    """The resolutions and the full record; the shape is documented in docs/record.md."""
+    record = full_record(conference)
+    body = {
+        "conference": conference_header(conference),
+        "counts": record_counts(record),
+        "sections": resolutions(conference, record),
+        "record": record,
+    }
+    return json.dumps(body, indent=2, cls=DjangoJSONEncoder).encode()
+
+
+RESOLUTION_COLUMNS = ["section", "motion", "part", "title", "text", "proposer", "outcome"]
+RECORD_COLUMNS = RESOLUTION_COLUMNS + ["as_amended", "tabled_text", "status", "vote", "block_vote", "correction"]
 
 
 def resolutions_csv(conference: Conference) -> bytes:
-    data = tablib.Dataset(headers=["section", "motion", "part", "title", "text", "proposer", "outcome"])
+    """The resolutions: one line per carried motion and one per part, the wording as
+    decided, the tabled text beside it where it was amended, and the votes."""
+    data = tablib.Dataset(headers=RECORD_COLUMNS)
     for section in resolutions(conference):
         for m in section["motions"]:
-            data.append([section["section"], m["number"], "", m["title"], m["text"], m["proposer"], m["outcome"]])
+            vote = "; ".join(v["summary"] for v in m["votes"] if not v["annulled"] and not v["parts"])
+            block = "; ".join(
+                _("Block vote on %(numbers)s: %(summary)s")
+                % {"numbers": ", ".join(map(str, v["motions"])), "summary": v["summary"]}
+                for v in m["block_votes"]
+                if not v["annulled"]
+            )
+            correction = "; ".join(c["reason"] for c in m["corrections"])
+            data.append(
+                [section["section"], m["reference"], "", m["title"], m["text"], m["proposer"], m["status"],
+                 _yes_no(m["amended"]), m["tabled_text"] if m["amended"] else "", m["status_label"], vote, block,
+                 correction]
+            )  # fmt: skip
             for p in m["parts"]:
-                data.append(
-                    [section["section"], m["number"], p["label"], m["title"], p["text"], m["proposer"], p["outcome"]]
+                part_vote = "; ".join(
+                    v["summary"] for v in m["votes"] if not v["annulled"] and p["label"] in v["parts"]
                 )
+                data.append(
+                    [section["section"], m["reference"], p["label"], m["title"], p["text"], m["proposer"],
+                     p["outcome"], _yes_no(p["amended"]), p["tabled_text"] if p["amended"] else "",
+                     p["outcome_label"], part_vote, "", ""]
+                )  # fmt: skip
     return ("\ufeff" + data.export("csv")).encode("utf-8")
 
 

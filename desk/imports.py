@@ -300,6 +300,10 @@ def _rep_row(number: int, rec: dict[str, str], lmcs: set[str], report: ImportRep
 def _check_motions(conference: Conference, records: list[tuple[int, dict[str, str]]], report: ImportReport) -> None:
     lmcs = set(conference.lmcs.values_list("name", flat=True))
     seen: dict[int, int] = {}
+    decided = {
+        m.number: m
+        for m in conference.motions.exclude(outcome="").select_related("section", "proposer").prefetch_related("parts")
+    }
     for number, rec in records:
         before = len(report.problems)
         motion_number = _positive_int(rec["number"], top=99999)
@@ -316,6 +320,14 @@ def _check_motions(conference: Conference, records: list[tuple[int, dict[str, st
         else:
             seen[motion_number] = number
         row = _motion_row(number, rec, lmcs, report)
+        motion = decided.get(motion_number) if motion_number is not None else None
+        if row is not None and motion is not None and _as_row(motion) != {"number": motion_number, **row}:
+            report.add(
+                number,
+                "number",
+                _("Motion %(n)s is decided (%(o)s): it cannot change by import. Leave its row as it is.")
+                % {"n": motion_number, "o": motion.get_outcome_display()},
+            )
         if row is not None and len(report.problems) == before:
             report.rows.append({"number": motion_number, **row})
 
@@ -356,6 +368,20 @@ def _motion_row(number: int, rec: dict[str, str], lmcs: set[str], report: Import
         "parts": parts,
         "proposer": proposer,
         "two_thirds": two_thirds,
+    }
+
+
+def _as_row(motion: Motion) -> dict[str, Any]:
+    """A motion as an import row would give it: to see whether a row would change it."""
+    return {
+        "number": motion.number,
+        "section": motion.section.title,
+        "title": motion.title,
+        "text": motion.text,
+        "category": motion.category,
+        "parts": [(p.label, p.text) for p in motion.parts.all()],
+        "proposer": motion.proposer.name if motion.proposer else "",
+        "two_thirds": motion.requires_two_thirds,
     }
 
 

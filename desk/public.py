@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from conference.models import Conference
 from motions.models import Motion
 from voting.models import Poll
+from voting.record import motion_record
 
 from . import exports
 from .models import Job
@@ -30,7 +31,8 @@ def motion_result(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         .prefetch_related("revisions")
         .order_by("published_at", "pk")
     )
-    return render(request, "desk/motion_result.html", {"conference": conference, "motion": motion, "polls": polls})
+    context = {"conference": conference, "motion": motion, "polls": polls, "record": motion_record(motion)}
+    return render(request, "desk/motion_result.html", context)
 
 
 @require_GET

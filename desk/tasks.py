@@ -98,9 +98,8 @@ def build_resolutions(job_id: int) -> str:
         return "nothing to do"
 
     def work() -> str:
-        sections = exports.resolutions(job.conference)
-        job.total = sum(len(s["motions"]) for s in sections)
-        pdf = documents.resolutions_pdf(job.conference, sections)
+        job.total = sum(len(s["motions"]) for s in exports.resolutions(job.conference))
+        pdf = documents.conference_resolutions_pdf(job.conference, draft=bool(job.params.get("draft")))
         return _finish(job, f"resolutions-{job.conference.slug}.pdf", "application/pdf", pdf, motions=job.total)
 
     return _run(job, work)
@@ -162,7 +161,7 @@ def email_resolutions(job_id: int) -> str:
     conference = job.conference
 
     def work() -> str:
-        pdf = documents.resolutions_pdf(conference, exports.resolutions(conference))
+        pdf = documents.conference_resolutions_pdf(conference)
 
         def build(rep: Representative) -> mail.EmailMessage:
             message = mail.EmailMessage(

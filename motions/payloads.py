@@ -10,6 +10,7 @@ from django.utils import timezone
 from conference.models import Conference
 
 from .models import Motion, Section, SpeakRequest, StandingOrders
+from .wording import final_status, status_label, wording_if_carried, words_under_vote
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -40,17 +41,38 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
         "group": [m.pk for m in motion.group_members.all() if not m.outcome],
         "pulled_from_block": motion.pulled_from_block,
         "decided_at": _iso(motion.decided_at),
-        "parts": [{"id": p.pk, "label": p.label, "text": p.text, "outcome": p.outcome} for p in motion.parts.all()],
+        # The record's final status, in words ("Carried in part (i, iii)", "Referred to ...").
+        "final_status": final_status(motion),
+        "status_label": status_label(motion),
+        "referred_to": motion.referred_to,
+        # The exact words a vote on the whole motion would put, parts as they now stand.
+        "wording": words_under_vote(motion),
+        "parts": [
+            {
+                "id": p.pk,
+                "label": p.label,
+                "text": p.wording,  # as amended, if an amendment to this part was carried
+                "original_text": p.text,
+                "amended": bool(p.text_as_amended),
+                "outcome": p.outcome,
+            }
+            for p in motion.parts.all()
+        ],
         "amendments": [
             {
                 "id": a.pk,
                 "kind": a.kind,
                 "text": a.text,
                 "new_wording": a.new_wording,
+                # The part it targets ("amend part (ii)"), or None for the whole motion.
+                "part_id": a.part_id,
+                "part": a.part.label if a.part else None,
+                # What the motion (or the part) would read if it were carried now.
+                "wording_if_carried": wording_if_carried(a),
                 "proposer": a.proposer.name if a.proposer else "",
                 "outcome": a.outcome,
             }
-            for a in motion.amendments.select_related("proposer")
+            for a in motion.amendments.select_related("proposer", "part", "motion")
         ],
         "procedural": [
             {

@@ -33,6 +33,7 @@ from .models import (
 )
 from .payloads import load_motion, motion_payload
 from .rules import overall_outcome
+from .wording import apply_amendments
 
 # What follows a decision, for the caller (voting) to do: the question put at once.
 PUT_QUESTION = "put_question"
@@ -130,19 +131,26 @@ def propose_amendment(
     *,
     new_wording: str = "",
     proposer: LMC | None = None,
+    part: MotionPart | None = None,
 ) -> Amendment:
+    """An amendment or rider to the motion, or to one of its parts ("amend part (ii)")."""
     if kind not in Amendment.Kind.values:
         raise Refused(errors.MALFORMED, "An amendment or a rider.")
     if not text.strip() or (kind == Amendment.Kind.AMENDMENT and not new_wording.strip()):
         raise Refused(errors.MALFORMED, "An amendment needs its text and the motion's wording as amended.")
     if proposer is not None and proposer.conference_id != motion.conference_id:
         raise Refused(errors.MALFORMED, "That LMC is not at this conference.")
+    if part is not None and part.motion_id != motion.pk:
+        raise Refused(errors.MALFORMED, "That part belongs to another motion.")
     with transaction.atomic():
         motion = _lock_motion(motion)
         if motion.outcome:
             raise Refused(errors.INVALID_STATE, "This motion is decided.")
+        if part is not None and part.outcome:
+            raise Refused(errors.INVALID_STATE, "That part is decided.")
         amendment = Amendment.objects.create(
             motion=motion,
+            part=part,
             kind=kind,
             text=text.strip(),
             new_wording=new_wording.strip(),
@@ -158,30 +166,35 @@ def propose_amendment(
             amendment_id=amendment.pk,
             kind=kind,
             text=amendment.text,
+            part=part.label if part is not None else "",
         )
         send_motion_updated(motion)
     return amendment
 
 
-def decide_amendment(amendment: Amendment, carried: bool, by: Representative | None) -> None:
-    """A published vote on an amendment or a rider: a carried one changes the wording."""
-    amendment.outcome = Outcome.CARRIED if carried else Outcome.LOST
+def decide_amendment(amendment: Amendment, carried: bool | None, by: Representative | None, reason: str = "") -> None:
+    """A published vote on an amendment or a rider (or its correction, or its annulment when
+    ``carried`` is None): the wording of the motion, or of the part it targets, follows."""
+    motion = _lock_motion(amendment.motion)
+    if reason and motion.outcome:
+        raise Refused(
+            errors.INVALID_STATE,
+            "The motion has been decided on its wording: annul or correct the motion's vote first.",
+        )
+    previous = amendment.outcome
+    amendment.outcome = Outcome.NONE if carried is None else Outcome.CARRIED if carried else Outcome.LOST
     amendment.save(update_fields=["outcome"])
-    motion = amendment.motion
-    if carried:
-        if amendment.kind == Amendment.Kind.AMENDMENT:
-            motion.text_as_amended = amendment.new_wording
-        else:  # a rider adds to the wording as it then stands
-            motion.text_as_amended = f"{motion.wording}\n{amendment.text}"
-        motion.save(update_fields=["text_as_amended"])
+    apply_amendments(motion)
     audit(
         motion.conference_id,
         by,
-        "amendment.decided",
+        "amendment.decided" if not reason else "amendment.redecided",
         amendment,
         motion_id=motion.pk,
         amendment_id=amendment.pk,
         outcome=amendment.outcome,
+        previous=previous,
+        reason=reason,
         wording=motion.wording,
     )
     send_motion_updated(motion)
@@ -246,11 +259,44 @@ def decide_procedural(procedural: ProceduralMotion, carried: bool, by: Represent
         send_motion_updated(motion)
         return PUT_QUESTION
     _, outcome = so.procedural_rule(procedural.kind)
-    details = {"referred_to": so.refer_to} if procedural.kind == ProceduralMotion.Kind.REFER else {}
+    details = {}
+    if procedural.kind == ProceduralMotion.Kind.REFER:
+        motion.referred_to = so.refer_to
+        motion.save(update_fields=["referred_to"])
+        details["referred_to"] = so.refer_to
     _set_outcome(motion, outcome, by, procedural_id=procedural.pk, **details)
     if procedural.kind == ProceduralMotion.Kind.NEXT_BUSINESS:
         call_next(motion.conference, by)
     return ""
+
+
+def redecide_procedural(
+    procedural: ProceduralMotion, carried: bool | None, by: Representative | None, reason: str
+) -> None:
+    """A procedural vote corrected (or annulled, ``carried`` None) after it acted: an effect
+    it had on the motion (referred, moved to next business, fell, a reference) is undone,
+    and a newly carried one takes effect. A closure's question already put stays put: the
+    chair annuls that vote too if it must go."""
+    motion = _lock_motion(procedural.motion)
+    previous = procedural.outcome
+    procedural.outcome = Outcome.NONE if carried is None else Outcome.CARRIED if carried else Outcome.LOST
+    procedural.save(update_fields=["outcome"])
+    audit(
+        motion.conference_id, by, "procedural.redecided", procedural, motion_id=motion.pk,
+        procedural_id=procedural.pk, previous=previous, outcome=procedural.outcome, reason=reason,
+    )  # fmt: skip
+    has_effect = procedural.kind != ProceduralMotion.Kind.CLOSURE
+    if previous == Outcome.CARRIED and has_effect and motion.outcome:
+        undecide(motion, None, by, reason)
+        motion = _lock_motion(motion)
+    if carried and has_effect and not motion.outcome:
+        so = StandingOrders.of(motion.conference_id)
+        _, outcome = so.procedural_rule(procedural.kind)
+        if procedural.kind == ProceduralMotion.Kind.REFER:
+            motion.referred_to = so.refer_to
+            motion.save(update_fields=["referred_to"])
+        _set_outcome(motion, outcome, by, reason, procedural_id=procedural.pk)
+    send_motion_updated(motion)
 
 
 # --- The A/AR block ------------------------------------------------------------------
@@ -315,43 +361,99 @@ def decide_block(motions: list[Motion], carried: bool, by: Representative | None
         _set_outcome(_lock_motion(motion), won if carried else Outcome.LOST, by, poll_id=poll_id)
 
 
+def redecide_block(motions: list[Motion], carried: bool | None, by: Representative | None, reason: str) -> None:
+    """A block vote corrected (or annulled, ``carried`` None): each of its motions follows."""
+    for motion in motions:
+        if carried is None:
+            undecide(motion, None, by, reason)
+            continue
+        won = Outcome.CARRIED_AS_REFERENCE if motion.category == Motion.Category.AR else Outcome.CARRIED
+        outcome = won if carried else Outcome.LOST
+        motion = _lock_motion(motion)
+        if not motion.outcome:
+            _set_outcome(motion, outcome, by, reason)
+        elif motion.outcome != outcome:
+            correct_outcome(motion, outcome, by, reason)
+
+
 def decide_motion(
-    motion: Motion, part: MotionPart | None, outcome: str, by: Representative | None, poll_id: int
+    motion: Motion,
+    part: MotionPart | None,
+    outcome: str,
+    by: Representative | None,
+    poll_id: int,
+    reason: str = "",
+    parts: list[MotionPart] | None = None,
 ) -> None:
-    """A published vote on a motion, or on one of its parts: the motion is decided when its last part is."""
+    """A published vote on a motion, or on one or more of its parts taken together: the
+    motion is decided when its last part is. A motion in parts taken as a whole decides
+    its parts with it. ``reason`` is the chair's, when a decided question was re-put."""
     motion = _lock_motion(motion)
-    if part is not None:
-        MotionPart.objects.filter(pk=part.pk).update(outcome=outcome)
+    voted = parts if parts else [part] if part is not None else []
+    if voted:
+        MotionPart.objects.filter(pk__in=[p.pk for p in voted]).update(outcome=outcome)
         outcomes = list(motion.parts.values_list("outcome", flat=True))
         if any(o == Outcome.NONE for o in outcomes):
             send_motion_updated(motion)
             return
         outcome = overall_outcome(outcomes)
-    _set_outcome(motion, outcome, by, poll_id=poll_id)
+    else:
+        motion.parts.update(outcome=outcome)
+    if motion.outcome == outcome:
+        send_motion_updated(motion)  # a re-put that confirmed the outcome
+        return
+    _set_outcome(motion, outcome, by, reason, poll_id=poll_id)
+
+
+def _parts_voted(motion: Motion, part: MotionPart | None, parts: list[MotionPart] | None) -> list[int]:
+    """The parts a vote decided: those taken together, the one part, or (a whole vote) all."""
+    if parts:
+        return [p.pk for p in parts]
+    if part is not None:
+        return [part.pk]
+    return list(motion.parts.values_list("pk", flat=True))
 
 
 def follow_corrected_result(
-    motion: Motion, part: MotionPart | None, outcome: str, by: Representative | None, reason: str
+    motion: Motion,
+    part: MotionPart | None,
+    outcome: str,
+    by: Representative | None,
+    reason: str,
+    parts: list[MotionPart] | None = None,
 ) -> None:
-    """A corrected result: the motion (or part) it decided takes the corrected outcome,
+    """A corrected result: the motion (or the parts) it decided take the corrected outcome,
     with the reason in its outcome history."""
     motion = _lock_motion(motion)
-    if part is not None:
-        MotionPart.objects.filter(pk=part.pk).update(outcome=outcome)
-        parts = list(motion.parts.values_list("outcome", flat=True))
-        if any(o == Outcome.NONE for o in parts):
+    voted = _parts_voted(motion, part, parts)
+    if voted:
+        MotionPart.objects.filter(pk__in=voted).update(outcome=outcome)
+        outcomes = list(motion.parts.values_list("outcome", flat=True))
+        if any(o == Outcome.NONE for o in outcomes):
+            send_motion_updated(motion)
             return  # the motion is decided when its last part is
-        outcome = overall_outcome(parts)
+        if part is not None or parts:
+            outcome = overall_outcome(outcomes)
     if motion.outcome and motion.outcome != outcome:
         correct_outcome(motion, outcome, by, reason)
+    else:
+        send_motion_updated(motion)
 
 
-def undecide(motion: Motion, part: MotionPart | None, by: Representative | None, reason: str) -> None:
+def undecide(
+    motion: Motion,
+    part: MotionPart | None,
+    by: Representative | None,
+    reason: str,
+    parts: list[MotionPart] | None = None,
+) -> None:
     """An annulled vote: the motion is open again; its outcome history keeps the outcome it had."""
     motion = _lock_motion(motion)
-    if part is not None:
-        MotionPart.objects.filter(pk=part.pk).update(outcome=Outcome.NONE)
+    MotionPart.objects.filter(pk__in=_parts_voted(motion, part, parts)).update(outcome=Outcome.NONE)
     if motion.outcome:
         OutcomeChange.objects.create(motion=motion, previous=motion.outcome, outcome=Outcome.NONE, by=by, reason=reason)
-    Motion.objects.filter(pk=motion.pk).update(outcome=Outcome.NONE, status=Motion.Status.UNDER_DEBATE, decided_at=None)
+        audit(motion.conference_id, by, "motion.undecided", motion, motion_id=motion.pk, reason=reason)
+    Motion.objects.filter(pk=motion.pk).update(
+        outcome=Outcome.NONE, status=Motion.Status.UNDER_DEBATE, decided_at=None, referred_to=""
+    )
     send_motion_updated(motion)

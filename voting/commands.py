@@ -17,7 +17,7 @@ from conference.errors import Refused
 from conference.models import LMC, Representative
 from conference.protocol import COMMANDS, REPS, STAFF, Client, command
 from motions import agenda, debate, procedure
-from motions.models import Amendment, Motion, Section, SpeakRequest
+from motions.models import Amendment, Motion, MotionPart, Section, SpeakRequest
 
 from . import put
 from .messages import (
@@ -131,8 +131,16 @@ def restore_block(client: Client, m: RestoreBlock) -> None:
 @command(Amend, who=STAFF)
 def amend(client: Client, m: Amend) -> dict[str, Any]:
     lmc = found(LMC, m.lmc, "LMC", conference=client.conference) if m.lmc else None
+    motion = _motion(client, m.motion)
+    part = found(MotionPart, m.part, "part of that motion", motion=motion) if m.part else None
     amendment = procedure.propose_amendment(
-        _motion(client, m.motion), m.kind, m.text, client.representative, new_wording=m.new_wording, proposer=lmc
+        motion,
+        m.kind,
+        m.text,
+        client.representative,
+        new_wording=m.new_wording,
+        proposer=lmc,
+        part=part,
     )
     return {"amendment_id": amendment.pk}
 

@@ -24,7 +24,6 @@ from asgiref.typing import (
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.utils import await_many_dispatch
 from django.conf import settings
 
 from conference import errors, protocol
@@ -33,6 +32,7 @@ from conference.events import error
 from conference.hub import Hub
 from conference.models import Conference, Representative
 from conference.protocol import ANYONE, REPS, SIGNED_IN, STAFF, command
+from conference.wire import FrameWriter, text_frame, writer_for
 from motions.agenda import call_motion
 from motions.models import Motion, MotionPart
 
@@ -54,14 +54,20 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     snapshot_audience = "screen"
     may_send: frozenset[str] = frozenset({ANYONE})  # which messages (conference.protocol.WHO)
 
+    frame_writer: FrameWriter | None = None
+
     async def __call__(self, scope: Any, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
-        # Like the base class, minus the per-socket channel: the hub does the fan-out (so
-        # no channel_layer and no groups here).
+        # Like the base class, minus the per-socket channel (the hub does the fan-out, so no
+        # channel_layer and no groups here) and minus await_many_dispatch: with one source to
+        # read there is nothing to wait on but ``receive``, so no task and asyncio.wait per
+        # message (CPU) or per idle socket (memory).
         self.scope = scope
         self.base_send = send
+        # Under uvicorn, frames go straight to the connection (conference.wire).
+        self.frame_writer = writer_for(receive)
         try:
-            # types-channels declares the callables as returning a receive callable, not an event.
-            await await_many_dispatch([receive], self.dispatch)  # type: ignore[list-item]
+            while True:
+                await self.dispatch(await receive())  # type: ignore[arg-type]
         except StopConsumer:
             pass
 
@@ -104,15 +110,16 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         await self.accept()
         # Joined before the snapshot is read, so no event falls between the two; one that
         # arrives meanwhile is held and sent after it, so the snapshot always comes first.
-        self._held = []
+        # (Meanwhile the hub's fast path is off for this socket: its events come to push.)
+        writer, self.frame_writer, self._held = self.frame_writer, None, []
         await Hub.current().join(conference.pk, self)
         self.joined = True
         try:
             await self.send_snapshot()
+            for text in self._held:
+                await self.send(text_data=text)
         finally:
-            held, self._held = self._held, None
-        for text in held:
-            await self.send(text_data=text)
+            self._held, self.frame_writer = None, writer
 
     signed_in = False  # whether the socket needs a signed-in session
 
@@ -139,7 +146,13 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     # --- messages from the client -----------------------------------------------------
 
     async def send_json(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(event, separators=(",", ":")))
+        text = json.dumps(event, separators=(",", ":"))
+        if self.frame_writer is not None:
+            # Below the session middleware's wrapper and uvicorn's send: an acknowledgement
+            # is one frame written to the connection, in order with the hub's frames.
+            self.frame_writer.write(text_frame(text))
+        else:
+            await self.send(text_data=text)
 
     async def send_snapshot(self) -> None:
         snapshot = await Door.current().snapshot(self.conference, self.representative, self.snapshot_audience)
@@ -266,9 +279,27 @@ def on_open(client: HallConsumer, m: Open) -> dict[str, Any]:
         if part is None:
             raise Refused(errors.MALFORMED, "That motion has no such part.")
     poll = put.put_motion(
-        motion, part, client.representative, countdown=m.countdown, allow_change=m.allow_change, secret=m.secret
+        motion,
+        part,
+        client.representative,
+        countdown=m.countdown,
+        allow_change=m.allow_change,
+        secret=m.secret,
+        parts=_parts(m.parts, motion),
+        reput=m.reput,
+        reason=m.reason,
     )
     return {"poll_id": poll.pk}
+
+
+def _parts(ids: list[int] | None, motion: Motion) -> list[MotionPart]:
+    """The parts a vote takes together: part ids of this motion."""
+    if ids is None:
+        return []
+    found = {p.pk: p for p in MotionPart.objects.filter(pk__in=ids, motion=motion)}
+    if len(found) != len(set(ids)):
+        raise Refused(errors.MALFORMED, "That motion has no such part.")
+    return [found[i] for i in ids]
 
 
 @command(Close, who=STAFF)

@@ -56,15 +56,29 @@ class Call(Message, tag="call"):
     motion: Id | None = None  # none: clear the floor
 
 
+PartIds = Annotated[
+    list[Id],
+    Meta(min_length=2, max_length=50),
+    refusal(errors.MALFORMED, '"parts" must be a list of at least two part ids.'),
+]
+Reason = Annotated[
+    str, Meta(max_length=2000), refusal(errors.MALFORMED, '"reason" must be text of at most 2000 characters.')
+]
+
+
 class Open(Message, tag="open"):
-    """Open a prepared poll, or put a motion (or one of its parts) to the vote."""
+    """Open a prepared poll, or put a motion (or one of its parts, or several parts
+    together) to the vote; a decided question again only with reput and a reason."""
 
     poll: Id | None = None
     motion: Id | None = None
     part: Id | None = None
+    parts: PartIds | None = None
     countdown: Id | None = None
     allow_change: Flag = False
     secret: Flag = True
+    reput: Flag = False
+    reason: Reason = ""
 
 
 class Close(Message, tag="close"):
@@ -127,6 +141,7 @@ class Amend(Message, tag="amend"):
     text: Text
     new_wording: Text = ""
     lmc: Id | None = None
+    part: Id | None = None  # "amend part (ii)"
 
 
 class PutAmendment(Message, tag="put_amendment"):

@@ -59,6 +59,10 @@ class Poll(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="polls")
     motion = models.ForeignKey(Motion, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
     part = models.ForeignKey(MotionPart, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
+    # Parts taken together ("(i) and (iii) together"): one vote deciding each of them.
+    parts = models.ManyToManyField(MotionPart, blank=True, related_name="group_polls")
+    # A decided question put again on purpose: the chair's reason, kept with the new vote.
+    reput_reason = models.TextField(blank=True)
     # Put before the motion itself: an amendment or rider, or a procedural motion on it.
     amendment = models.ForeignKey(Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
     procedural = models.ForeignKey(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from conference import errors
 from conference.actions import audit
@@ -51,25 +52,72 @@ def new_poll(
 # --- Motions and their parts ---------------------------------------------------------
 
 
+def _check_not_decided(motion: Motion, parts: Sequence[MotionPart], reput: bool, reason: str) -> str:
+    """One result per decision: a decided motion or part is put again only on purpose,
+    with the chair's reason (the first result stays in the history)."""
+    decided: list[Motion | MotionPart]
+    if parts:
+        decided_parts = [p for p in parts if p.outcome]
+        what = _("Part %(parts)s is decided") % {"parts": ", ".join(f"({p.label})" for p in decided_parts)}
+        decided = list(decided_parts)
+    else:
+        decided = [motion] if motion.outcome else list(motion.parts.exclude(outcome=Outcome.NONE))
+        what = _("This motion is decided") if motion.outcome else _("Parts of this motion are decided")
+    if not decided:
+        return ""
+    if not reput:
+        raise Refused(errors.INVALID_STATE, f"{what}: to put it again, re-put it deliberately with a reason.")
+    if not reason.strip():
+        raise Refused(errors.MALFORMED, _("Re-putting a decided question needs the chair's reason for the record."))
+    return reason.strip()[:2000]
+
+
 def create_motion_poll(
-    motion: Motion, part: MotionPart | None = None, *, allow_change: bool = False, secret: bool = True
+    motion: Motion,
+    part: MotionPart | None = None,
+    *,
+    allow_change: bool = False,
+    secret: bool = True,
+    parts: Sequence[MotionPart] = (),
+    reput: bool = False,
+    reason: str = "",
+    by: Representative | None = None,
 ) -> Poll:
+    """A vote on the motion, on one part, or on several parts taken together."""
     if not motion.can_be_put:
         raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
-    if part is not None and part.motion_id != motion.pk:
+    voted = list(parts) or ([part] if part is not None else [])
+    # Their state as it is now, not as the caller last read it.
+    motion = Motion.objects.select_related("conference").get(pk=motion.pk)
+    fresh = MotionPart.objects.in_bulk([p.pk for p in voted])
+    voted = [fresh[p.pk] for p in voted]
+    if any(p.motion_id != motion.pk for p in voted):
         raise Refused(errors.MALFORMED, "That part belongs to another motion.")
+    if len({p.pk for p in voted}) != len(voted):
+        raise Refused(errors.MALFORMED, "A part is named twice.")
     if procedure.undecided_amendments(motion):
         raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
-    question = f"Motion {motion.number}" + (f", part ({part.label})" if part else "") + f": {motion.title}"
-    return new_poll(
+    reason = _check_not_decided(motion, voted, reput, reason)
+    if len(voted) > 1:
+        labels = " and ".join(f"({p.label})" for p in voted)
+        question = f"Motion {motion.number}, parts {labels} together: {motion.title}"
+    else:
+        question = f"Motion {motion.number}" + (f", part ({voted[0].label})" if voted else "") + f": {motion.title}"
+    poll = new_poll(
         motion.conference_id,
         question,
         majority=Poll.Majority.TWO_THIRDS if motion.requires_two_thirds else Poll.Majority.SIMPLE,
         motion=motion,
-        part=part,
+        part=voted[0] if len(voted) == 1 else None,
         allow_change=allow_change,
         secret=secret,
+        reput_reason=reason,
     )
+    if len(voted) > 1:
+        poll.parts.set(voted)
+    if reason:
+        audit(motion.conference_id, by, "motion.reput", motion, motion_id=motion.pk, poll_id=poll.pk, reason=reason)
+    return poll
 
 
 def put_motion(
@@ -80,10 +128,17 @@ def put_motion(
     countdown: int | None = None,
     allow_change: bool = False,
     secret: bool = True,
+    parts: Sequence[MotionPart] = (),
+    reput: bool = False,
+    reason: str = "",
 ) -> Poll:
-    """Put a motion (or one part) to the vote; a refused open leaves no draft behind."""
+    """Put a motion (one part, or parts taken together) to the vote; a refused open leaves
+    no draft behind. A decided question is refused unless ``reput`` with a ``reason``."""
     with transaction.atomic():
-        return open_poll(create_motion_poll(motion, part, allow_change=allow_change, secret=secret), by, countdown)
+        poll = create_motion_poll(
+            motion, part, allow_change=allow_change, secret=secret, parts=parts, reput=reput, reason=reason, by=by
+        )
+        return open_poll(poll, by, countdown)
 
 
 def put_question(motion: Motion, by: Representative | None) -> Poll | None:
@@ -271,6 +326,27 @@ def record_poll_outcome(poll: Poll, by: Representative | None) -> None:
         procedure.decide_block(list(poll.block_motions.all()), carried, by, poll.pk)
     else:
         assert poll.result is not None and poll.motion is not None
-        procedure.decide_motion(poll.motion, poll.part, poll.result["outcome"], by, poll.pk)
+        procedure.decide_motion(
+            poll.motion, poll.part, poll.result["outcome"], by, poll.pk, poll.reput_reason, list(poll.parts.all())
+        )
     if poll.motion is not None:
         poll.motion.refresh_from_db()  # the caller holds the poll with its motion
+
+
+def follow_changed_result(poll: Poll, outcome: str | None, by: Representative | None, reason: str) -> None:
+    """A published vote's outcome changed by a correction (or, ``outcome`` None, set aside by
+    an annulment): whatever it decided follows, with the reason in the record. One path for
+    every kind of vote: a motion or its parts, an amendment or rider, a procedural motion, a block."""
+    carried = None if outcome is None else outcome == Outcome.CARRIED
+    if poll.amendment_id is not None:
+        amendment = Amendment.objects.select_related("motion", "part").get(pk=poll.amendment_id)
+        procedure.decide_amendment(amendment, carried, by, reason)
+    elif poll.procedural_id is not None:
+        procedural = ProceduralMotion.objects.select_related("motion").get(pk=poll.procedural_id)
+        procedure.redecide_procedural(procedural, carried, by, reason)
+    elif poll.motion is None:
+        procedure.redecide_block(list(poll.block_motions.all()), carried, by, reason)
+    elif outcome is None:
+        procedure.undecide(poll.motion, poll.part, by, reason, list(poll.parts.all()))
+    else:
+        procedure.follow_corrected_result(poll.motion, poll.part, outcome, by, reason, list(poll.parts.all()))

@@ -15,9 +15,33 @@ from django.utils import timezone
 from conference.models import Conference, Representative
 from motions.models import Motion
 from motions.payloads import motion_payload, procedure_snapshot
+from motions.wording import wording_if_carried, words_under_vote
 
 from .models import Ballot, Poll, voter_tag
 from .turnout import count_turnout
+
+
+def under_vote(poll: Poll) -> dict[str, Any]:
+    """The exact words under vote: the part(s) or the motion as they now stand, or the
+    amendment with the wording it would give if carried."""
+    if poll.amendment_id is not None:
+        amendment = poll.amendment
+        assert amendment is not None
+        return {
+            "text": amendment.text,
+            "part": amendment.part.label if amendment.part else None,
+            "wording_if_carried": wording_if_carried(amendment),
+        }
+    if poll.procedural_id is not None:
+        return {"text": str(poll.procedural.get_kind_display()) if poll.procedural else ""}
+    if poll.motion_id is not None:
+        assert poll.motion is not None
+        parts = list(poll.parts.all()) or ([poll.part] if poll.part is not None else [])
+        text = "\n".join(words_under_vote(poll.motion, p) for p in parts) if parts else words_under_vote(poll.motion)
+        return {"text": text}
+    if poll.kind == Poll.Kind.MOTION:
+        return {"text": "\n".join(f"{m.number}. {m.title}" for m in poll.block_motions.order_by("number"))}
+    return {"text": poll.question}
 
 
 def poll_payload(poll: Poll) -> dict[str, Any]:
@@ -27,6 +51,11 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "kind": poll.kind,
         "motion_id": poll.motion_id,
         "part": poll.part.label if poll.part else None,
+        # Parts taken together, by label; and the exact words the hall is voting on.
+        "parts": [p.label for p in poll.parts.all()],
+        "under_vote": under_vote(poll),
+        "reput": bool(poll.reput_reason),
+        "reput_reason": poll.reput_reason,
         "amendment_id": poll.amendment_id,
         "procedural_id": poll.procedural_id,
         "block": list(poll.block_motions.values_list("pk", flat=True))

@@ -12,6 +12,8 @@ from conference.hub import Hub, abroadcast, group_name
 
 
 class FakeSocket:
+    frame_writer = None
+
     def __init__(self, *audiences: str) -> None:
         self.audiences = frozenset(audiences)
         self.received: list[str] = []

@@ -244,3 +244,23 @@ def test_an_import_that_changes_the_motion_under_debate_sends_its_update(
     assert [p["text"] for p in sent[0]["item"]["parts"]] == ["more money", "far fewer targets"]
     conf.refresh_from_db()
     assert sent[0]["seq"] == conf.event_seq
+
+
+def test_a_decided_motion_cannot_change_by_import_and_the_audit_lists_each_change():
+    conf = make_conference()
+    load(conf, "lmcs", LMCS)
+    load(conf, "motions", MOTIONS)
+    Motion.objects.filter(conference=conf, number=2).update(outcome="carried", status="decided")
+    changed = MOTIONS.replace("insists on safe working limits", "asks for limits").replace(
+        "Standing orders", "Standing orders changed"
+    )
+    report = check(conf, "motions", changed)
+    assert problems(report) == [(3, "number")]
+    assert "Motion 2 is decided (Carried): it cannot change by import" in report.problems[0].message
+    assert Motion.objects.get(conference=conf, number=2).text == "That conference insists on safe working limits."
+    # The same file with the decided motion left as it is imports; the audit says what changed.
+    load(conf, "motions", MOTIONS.replace("Standing orders", "Standing orders changed"))
+    entry = AuditEntry.objects.filter(action="import.motions").last()
+    assert entry.details["changes"] == [
+        {"row": "motion 3", "field": "title", "from": "Standing orders", "to": "Standing orders changed"}
+    ]

@@ -113,7 +113,11 @@ def test_the_resolutions_pdf_has_carried_motions_by_section_with_references_and_
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == 1
     text = " ".join(reader.pages[0].extract_text().split())
-    assert text.index("The GP contract") < text.index("1. That conference demands") < text.index("Workload")
+    assert f"Resolutions: {conf.name}" in text and "Page 1" in text
+    assert "4 motions on the agenda: 1 carried, 1 carried as reference, 1 carried in part, 1 lost" in text
+    assert text.index("Contents 1. The GP contract (2) 2. Workload (1)") < text.index("1. That conference demands")
+    body = text[text.index("Workload (1)") + 12 :]
+    assert body.index("The GP contract") < body.index("1. That conference demands") < body.index("Workload")
     assert "2. That conference insists on safe working limits. [carried as a reference]" in text
     assert "(i) fair pay [Carried]" in text and "(ii) free parking [Lost]" in text
     assert "loses" not in text
@@ -129,7 +133,9 @@ def test_the_resolutions_csv_and_json_are_downloads_from_the_results_page(agenda
     assert [m["number"] for m in body["sections"][0]["motions"]] == [1, 4]
     assert body["sections"][1]["motions"][0]["as_reference"] is True
     rows = client.get(reverse("resolutions-download", args=[conf.slug, "csv"])).content.decode("utf-8-sig").splitlines()
-    assert rows[0] == "section,motion,part,title,text,proposer,outcome"
+    assert rows[0] == (
+        "section,motion,part,title,text,proposer,outcome,as_amended,tabled_text,status,vote,block_vote,correction"
+    )
     assert len(rows) == 1 + 3 + 2  # three motions and the two parts of motion 4
     assert Motion.objects.filter(outcome="lost").count() == 1
 

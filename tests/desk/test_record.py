@@ -132,24 +132,68 @@ def test_the_desk_pages_correct_and_annul_and_refuse_the_chair(published):
     assert rerun.status == Poll.Status.OPEN
 
 
-def test_an_amendment_vote_is_rerun_on_the_same_amendment_but_not_annulled_once_it_has_acted(published):
-    conf, secretariat, motion, _poll = published
+def _vote(poll, chair, choices):
+    if poll.status == Poll.Status.DRAFT:
+        voting.open_poll(poll, chair)
+    for choice in choices:
+        assert voting.cast_vote(make_rep(poll.conference), poll.pk, choice, uuid.uuid4()).ok
+    return results.publish_result(closing.close_poll(poll.pk, chair), chair)
+
+
+def test_a_published_amendment_vote_is_annulled_and_re_run_and_the_wording_follows(published):
+    conf, secretariat, _motion, _poll = published
     from motions.procedure import propose_amendment
     from voting.put import put_amendment
 
     chair = make_staff(conf)
-    other = make_motion(conf)
-    amendment = propose_amendment(other, "rider", "and soon", chair)
-    poll = put_amendment(amendment, chair)
+    other = make_motion(conf, text="That conference acts.")
+    amendment = propose_amendment(other, "rider", "And soon.", chair)
+    poll = _vote(put_amendment(amendment, chair), chair, ["for"])
+    other.refresh_from_db()
+    assert other.wording == "That conference acts.\nAnd soon."
     rerun = actions.annul_and_rerun(poll, "Wrong wording read out", secretariat)
     assert (rerun.amendment_id, rerun.motion_id, rerun.status) == (amendment.pk, other.pk, Poll.Status.DRAFT)
-    voting.open_poll(rerun, chair)
-    voting.cast_vote(make_rep(conf), rerun.pk, "for", uuid.uuid4())
-    results.publish_result(closing.close_poll(rerun.pk, chair), chair)
+    other.refresh_from_db()
+    amendment.refresh_from_db()
+    assert other.wording == "That conference acts." and amendment.outcome == ""
+    rerun = _vote(rerun, chair, ["for", "against", "against"])
+    other.refresh_from_db()
+    assert other.wording == "That conference acts." and rerun.result["outcome"] == "lost"
+    actions.correct_result(rerun, {"for": 3, "against": 2, "abstain": 0}, "Two cards were miscounted", secretariat)
+    other.refresh_from_db()
+    assert other.wording == "That conference acts.\nAnd soon."
+    # Once the motion is decided on that wording, its amendment's vote cannot move under it.
+    _vote(put.put_motion(other, None, chair), chair, ["for"])
     with pytest.raises(Refused):
         actions.annul_and_rerun(rerun, "Too late", secretariat)
-    with pytest.raises(Refused):
-        actions.correct_result(rerun, {"for": 0, "against": 1, "abstain": 0}, "Too late", secretariat)
+
+
+def test_a_published_block_vote_and_a_procedural_vote_are_corrected_or_annulled_and_their_motions_follow(published):
+    conf, secretariat, _motion, _poll = published
+    from motions.agenda import call_motion
+    from tests.factories import make_section
+
+    chair = make_staff(conf)
+    section = make_section(conf)
+    a = make_motion(conf, section=section, category="A")
+    ar = make_motion(conf, section=section, category="AR")
+    block = _vote(put.open_block_vote(section, chair), chair, ["for"])
+    actions.correct_result(block, {"for": 0, "against": 1, "abstain": 0}, "The block was lost", secretariat)
+    assert {m.outcome for m in Motion.objects.filter(pk__in=[a.pk, ar.pk])} == {"lost"}
+    actions.annul_and_rerun(block, "Taken again", secretariat)
+    assert {m.outcome for m in Motion.objects.filter(pk__in=[a.pk, ar.pk])} == {""}
+
+    referred = make_motion(conf)
+    call_motion(conf, referred, chair)
+    refer = _vote(put.put_procedural(referred, "refer", chair), chair, ["for"])
+    referred.refresh_from_db()
+    assert referred.outcome == "referred" and referred.referred_to == "GPC England"
+    actions.correct_result(refer, {"for": 0, "against": 1, "abstain": 0}, "Miscounted", secretariat)
+    referred.refresh_from_db()
+    assert referred.outcome == "" and referred.referred_to == ""
+    actions.correct_result(refer, {"for": 2, "against": 1, "abstain": 0}, "Recounted", secretariat)
+    referred.refresh_from_db()
+    assert referred.outcome == "referred"
 
 
 def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():

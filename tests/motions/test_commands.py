@@ -182,7 +182,7 @@ async def test_a_demo_session_runs_from_the_console_and_the_record_shows_it_in_o
     outcomes, log, still_pulled, floor, amendment_outcome, mover = await record()
     assert outcomes == {
         in_parts.pk: Outcome.CARRIED_IN_PART,
-        debated.pk: Outcome.NOT_REACHED,
+        debated.pk: Outcome.MOVED_TO_NEXT_BUSINESS,
         a.pk: Outcome.CARRIED,
         ar.pk: Outcome.CARRIED_AS_REFERENCE,
         pulled.pk: "",
@@ -223,7 +223,7 @@ async def test_a_demo_session_runs_from_the_console_and_the_record_shows_it_in_o
         ("poll.opened", None),
         ("result.published", "carried"),
         ("procedural.decided", "carried"),
-        ("motion.outcome", "not_reached"),
+        ("motion.outcome", "next_business"),
         ("item.called", None),
         ("block.debate_requested", None),
         ("block.put", None),

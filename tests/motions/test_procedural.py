@@ -62,7 +62,7 @@ def test_closure_carried_puts_the_next_amendment_first(conf, chair, reps):
     assert Poll.objects.get(status=Poll.Status.OPEN).amendment == rider
 
 
-def test_next_business_carried_records_the_configured_outcome_and_moves_on(conf, chair, reps):
+def test_next_business_carried_records_moved_to_next_business_not_not_reached_and_moves_on(conf, chair, reps):
     section = make_section(conf)
     first = make_motion(conf, section=section, order=0)
     second = make_motion(conf, section=section, order=1)
@@ -70,7 +70,7 @@ def test_next_business_carried_records_the_configured_outcome_and_moves_on(conf,
     vote_and_publish(put.put_procedural(first, "next_business", chair), chair, reps, 5, 1)
     first.refresh_from_db()
     conf.refresh_from_db()
-    assert first.outcome == Outcome.NOT_REACHED and first.decided_by == chair
+    assert first.outcome == Outcome.MOVED_TO_NEXT_BUSINESS and first.decided_by == chair
     assert conf.current_motion == second
 
 

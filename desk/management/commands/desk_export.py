@@ -42,7 +42,7 @@ class Command(BaseCommand):
             return exports.results_json(conference) if fmt == "json" else exports.results_csv(conference)
         if kind == "resolutions" and fmt in ("csv", "json", "pdf"):
             if fmt == "pdf":
-                return documents.resolutions_pdf(conference, exports.resolutions(conference))
+                return documents.conference_resolutions_pdf(conference)
             return exports.resolutions_json(conference) if fmt == "json" else exports.resolutions_csv(conference)
         if kind == "cards" and fmt == "pdf":
             reps = conference.representatives.filter(role=Representative.Role.REPRESENTATIVE).select_related("lmc")
