@@ -12,9 +12,10 @@ with ``@command(TheMessage, who=...)``. Adding a message type is three things, o
 An app above voting (elections, policy) registers its commands the same way from its
 ``AppConfig.ready``: the consumer asks this registry, it never imports the app.
 
-``decode`` reads a whole message in one pass (about 1.5 µs for a vote, see docs/protocol.md);
-only a message that fails is read again, slowly, to say which field is wrong, so a refusal
-names the field exactly as the hand-written checks did.
+``decode`` reads and checks a whole message in one pass: a vote in 9.9 µs against 42 µs for
+the ``json.loads`` and hand-written checks it replaced (timeit, best of 5 x 200,000, on the
+shared 2-core machine at load 8.8). Only a message that fails is read again (58 µs) to say
+which field is wrong, so a refusal names the field as the hand-written checks did.
 """
 
 from __future__ import annotations
