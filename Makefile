@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# The server's websocket frame limit: settings.MAX_CLIENT_MESSAGE_BYTES (tests/conference/test_deployment.py).
+WS_MAX_SIZE := 2048
 
 .PHONY: run test serve install clean
 
@@ -30,7 +32,7 @@ run: install
 
 serve: install
 	$(VENV)/bin/uvicorn conference.asgi:application --host $(HOST) --port $(PORT) \
-		--ws wsproto --ws-per-message-deflate false --no-access-log
+		--ws wsproto --ws-per-message-deflate false --ws-max-size $(WS_MAX_SIZE) --no-access-log
 
 # `make test`, in this order, stopping at the first that fails:
 #   ruff check        lint (pyproject.toml [tool.ruff.lint]): pyflakes and pycodestyle errors, import

@@ -83,6 +83,9 @@ def collect_static(env: dict[str, str]) -> None:
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 
 
+WS_MAX_SIZE = "2048"
+
+
 def start_servers(cfg: Config, kind: str) -> list[subprocess.Popen[bytes]]:
     env = server_environment(cfg.server_env)
     procs = []
@@ -102,6 +105,8 @@ def start_servers(cfg: Config, kind: str) -> list[subprocess.Popen[bytes]]:
                 "wsproto",
                 "--ws-per-message-deflate",
                 "false",
+                "--ws-max-size",  # settings.MAX_CLIENT_MESSAGE_BYTES (tests/conference/test_deployment.py)
+                WS_MAX_SIZE,
                 "--no-access-log",
                 "--log-level",
                 "warning",

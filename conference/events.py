@@ -15,6 +15,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.db import transaction
 
+from . import close_codes
 from .hub import abroadcast, akick
 from .models import Conference
 
@@ -66,12 +67,13 @@ def publish(
     return seq
 
 
-def kick_on_commit(conference_id: int, audience: str) -> None:
-    """After commit, close the sockets of an audience (for example ``rep:12``)."""
+def kick_on_commit(conference_id: int, audience: str, code: int = close_codes.SIGNED_OUT) -> None:
+    """After commit, close the sockets of an audience (for example ``rep:12``) with ``code``
+    (conference.close_codes: SIGNED_OUT is final, RECHECK makes the page reconnect)."""
 
     def kick() -> None:
         try:
-            async_to_sync(akick)(conference_id, audience)
+            async_to_sync(akick)(conference_id, audience, code)
         except Exception:
             log.warning("kick of %s failed", audience, exc_info=True)
 

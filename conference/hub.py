@@ -21,6 +21,7 @@ from typing import Any, Protocol, cast
 from channels.layers import get_channel_layer
 from django.core.exceptions import ImproperlyConfigured
 
+from . import close_codes
 from .loops import PerLoop
 from .wire import FrameWriter, text_frame
 
@@ -158,7 +159,8 @@ class Hub(PerLoop):
         if not targets:
             return
         if message["type"] == "hub.kick":
-            await asyncio.gather(*(s.kick(4001) for s in targets), return_exceptions=True)
+            code = message.get("code", close_codes.SIGNED_OUT)
+            await asyncio.gather(*(s.kick(code) for s in targets), return_exceptions=True)
             return
         text = message["text"]
         # The fast path: one frame for the event, the same bytes written to every socket that
@@ -227,8 +229,9 @@ async def _group_send(group: str, message: dict[str, Any]) -> None:
         await layer.group_send(group, message)
 
 
-async def akick(conference_id: int, audience: str) -> None:
+async def akick(conference_id: int, audience: str, code: int = close_codes.SIGNED_OUT) -> None:
     """Close the sockets of an audience (for example "rep:12" when a code is reissued)."""
     await _group_send(
-        group_name(conference_id), {"type": "hub.kick", "conference": conference_id, "audience": audience}
+        group_name(conference_id),
+        {"type": "hub.kick", "conference": conference_id, "audience": audience, "code": code},
     )

@@ -160,13 +160,25 @@ def decode_as(message_type: type[M], body: str | bytes) -> M:
         raise Refused(errors.MALFORMED, "That message is not valid JSON.") from None
 
 
-def ref_of(text: str | bytes) -> str | int | None:
-    """The ``ref`` of a message that was refused, if it can be read: the error carries it."""
+def _raw(text: str | bytes) -> dict[str, Any]:
     try:
         raw = json.loads(text)
-    except ValueError:
-        return None
-    return _clean_ref(raw.get("ref") if isinstance(raw, dict) else None)
+    except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
+        return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def ref_of(text: str | bytes, *, or_key: bool = False) -> str | int | None:
+    """The ``ref`` of a message that was refused, if it can be read: the error carries it
+    (or_key: a vote's key when it has no ref, as a vote's answers do)."""
+    raw = _raw(text)
+    return _clean_ref(raw.get("ref", raw.get("key")) if or_key else raw.get("ref"))
+
+
+def type_of(text: str | bytes) -> str | None:
+    """The ``type`` of a message that was refused, if it can be read (its rate limit's kind)."""
+    kind = _raw(text).get("type")
+    return kind if isinstance(kind, str) else None
 
 
 def _clean_ref(ref: Any) -> Ref:
@@ -179,7 +191,7 @@ def _clean_ref(ref: Any) -> Ref:
 def _loads(text: str | bytes) -> dict[str, Any]:
     try:
         raw = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
         raise Refused(errors.MALFORMED, "That message is not valid JSON.") from None
     if not isinstance(raw, dict):
         raise Refused(errors.MALFORMED, 'A message is a JSON object with a "type".')

@@ -80,6 +80,9 @@ BALLOT_KEY = env_str("BALLOT_KEY") or SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Pages that may open a websocket, exactly (scheme, host, port): see conference.origins.
+# Empty: the CSRF_TRUSTED_ORIGINS, http(s)://<each ALLOWED_HOSTS name>, and the socket's own origin.
+WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -233,6 +236,7 @@ STORAGES = {
     },
 }
 
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer asks over plain HTTP, from inside
 SESSION_COOKIE_AGE = 3 * 24 * 3600  # a conference lasts two days
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the pages' scripts send it back in a header
@@ -268,9 +272,14 @@ if DEBUG and not env_str("EMAIL_HOST"):
 VOTE_BATCH_MAX = 500
 # Turnout is broadcast at most this often per poll and process (DESIGN §4.5).
 TURNOUT_INTERVAL_SECONDS = 0.25
+# The public screen's turnout moves only on the ticks of a clock this many seconds apart
+# (voting.turnout.ScreenTurnout), so a quiet hall's projector does not time single votes.
+SCREEN_TURNOUT_SECONDS = env_float("SCREEN_TURNOUT_SECONDS", 2.0)
 # How long a process reuses the shared part of a snapshot for the same seq (0: never).
 SNAPSHOT_CACHE_SECONDS = 2.0
-# Largest websocket message a client may send.
+# Largest websocket message a client may send. The server's own frame limit must be the
+# same (uvicorn --ws-max-size 2048: `make serve`, bench, the fault tests, README), or it
+# buffers up to 16 MiB of a message before the application can refuse it.
 MAX_CLIENT_MESSAGE_BYTES = 2048
 
 # (attempts, seconds): see conference.ratelimit. A hall often shares one NAT address,
@@ -279,6 +288,20 @@ RATE_LIMITS = {
     "join-address": (env_int("JOIN_FAILURES_PER_ADDRESS", 30, minimum=1), 600),
     "join-code": (env_int("JOIN_ATTEMPTS_PER_CODE", 10, minimum=1), 600),
     "vote-http": (30, 60),  # per representative: a phone sends one vote and a few resends
+}
+# Per socket, (messages, seconds): what one socket may send of each kind, as a token bucket
+# (a burst of `messages` at once, then `messages` per `seconds`). Generous for a real phone:
+# it votes once per poll and resends on reconnect, pings every 25 s, asks for a snapshot only
+# when it missed an event. A sync builds a snapshot: it is limited hardest. Over the limit a
+# message is refused with "rate_limited" (and the socket is read again only when its next
+# message may be served); past "refused" refusals the socket is closed with 4429 (the page
+# reconnects after a long pause). A real phone is never refused at all.
+SOCKET_RATE_LIMITS = {
+    "vote": (20, 10),
+    "sync": (5, 10),
+    "ping": (10, 10),
+    "other": (40, 10),  # chair and debate commands, and anything malformed
+    "refused": (5, 30),
 }
 # Proxies in front of the app that append to X-Forwarded-For (0: use the socket address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -4,10 +4,11 @@ from django.urls import include, path
 
 from desk import public as desk_public
 
-from . import views
+from . import health, views
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("login/", views.StaffLoginView.as_view(), name="staff-login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="staff-logout"),

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import auth, ratelimit
 from .actions import record_lockout
-from .models import Conference, normalise_code
+from .models import Conference, Representative, normalise_code
+from .signals import recheck_sockets
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -64,7 +65,11 @@ def _locked_out(request: HttpRequest, conference: Conference, scope: str, addres
 
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    rep_id = request.session.get(auth.SESSION_REP)
     auth.forget(request.session)
+    rep = Representative.objects.filter(pk=rep_id).first() if rep_id else None
+    if rep is not None:  # its open sockets reconnect: this session's are refused, another phone's re-admitted
+        recheck_sockets(rep)
     return redirect("join", slug=slug)
 
 

@@ -26,6 +26,7 @@ from voting import events as voting_events
 from voting import rules
 from voting.closing import thresholds
 from voting.models import Poll
+from voting.put import close_business as close_business_of
 from voting.put import follow_changed_result, new_poll
 from voting.results import send_published
 from voting.turnout import send_open_poll_turnout
@@ -375,6 +376,27 @@ def _rerun(poll: Poll) -> Poll:
     rerun.block_motions.set(poll.block_motions.all())
     rerun.parts.set(poll.parts.all())
     return rerun
+
+
+# --- The close and the published record ---------------------------------------------
+
+
+def close_business(conference: Conference, by: Representative | None) -> int:
+    """At the close: every motion still open is marked not reached, in one action."""
+    with transaction.atomic():
+        marked = close_business_of(conference, by)
+        audit(conference, by, "business.closed", conference, not_reached=[m.number for m in marked])
+    return len(marked)
+
+
+def publish_record(conference: Conference, by: Representative | None, base_url: str = "") -> Job:
+    """The secretariat has checked the draft: the resolutions go public (PDF, CSV, JSON)."""
+    with transaction.atomic():
+        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        conference.record_published_at = timezone.now()
+        conference.save(update_fields=["record_published_at"])
+        audit(conference, by, "record.published", conference)
+        return request_job(conference, Job.Kind.RESOLUTIONS, by, base_url=base_url)
 
 
 # --- Documents and mail --------------------------------------------------------------

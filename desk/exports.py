@@ -21,6 +21,7 @@ from voting.record import motion_record, result_summary
 from voting.snapshot import recorded_votes
 
 from .imports import COLUMNS, format_parts
+from .spreadsheet import csv_bytes, export_bytes
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -66,10 +67,9 @@ def setup_dataset(conference: Conference, kind: str) -> tablib.Dataset:
 
 def export_setup(conference: Conference, kind: str, fmt: str) -> bytes:
     data = setup_dataset(conference, kind)
-    if fmt == "csv":
-        # With a byte-order mark so that Excel opens the UTF-8 correctly; the import accepts it.
-        return ("\ufeff" + data.export("csv")).encode("utf-8")
-    return data.export("xlsx")
+    # CSV with a byte-order mark (Excel then reads the UTF-8; the import accepts it), and
+    # no cell a spreadsheet would run as a formula.
+    return export_bytes(data, fmt)
 
 
 # --- Results of the whole conference -------------------------------------------------
@@ -209,7 +209,7 @@ def results_csv(conference: Conference, published_only: bool = False) -> bytes:
                     rec["rerun_of"] or "",
                 ]
             )
-    return ("\ufeff" + data.export("csv")).encode("utf-8")
+    return csv_bytes(data)
 
 
 # --- The resolutions: what the conference carried, and the full record -----------------
@@ -311,7 +311,7 @@ def resolutions_csv(conference: Conference) -> bytes:
                      p["outcome"], _yes_no(p["amended"]), p["tabled_text"] if p["amended"] else "",
                      p["outcome_label"], part_vote, "", ""]
                 )  # fmt: skip
-    return ("\ufeff" + data.export("csv")).encode("utf-8")
+    return csv_bytes(data)
 
 
 def representatives_to_email(conference: Conference) -> list[Representative]:

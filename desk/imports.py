@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from conference.models import Conference, Representative
 from motions.models import Motion
 
+from .spreadsheet import looks_like_formula
+
 KINDS = ("lmcs", "representatives", "motions")
 FORMATS = ("csv", "xlsx")
 MAX_ROWS = 5000
@@ -53,6 +55,8 @@ class ImportReport:
     kind: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Not problems: cells a spreadsheet would run as a formula (imported as plain text).
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -76,7 +80,12 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    # Our own exports write a formula-like cell as text with a leading apostrophe: undo it,
+    # so that importing a file exported from here changes nothing.
+    if text.startswith("'") and looks_like_formula(text[1:]):
+        return text[1:]
+    return text
 
 
 def _table(fmt: str, content: bytes, report: ImportReport) -> Iterator[tuple[int, list[str]]]:
@@ -122,7 +131,9 @@ def _records(kind: str, fmt: str, content: bytes, report: ImportReport) -> list[
             report.add(number, "", _("This row has more cells than the header has columns."))
             continue
         cells = (cells + [""] * len(header))[: len(header)]
-        records.append((number, dict(zip(header, cells, strict=True))))
+        record = dict(zip(header, cells, strict=True))
+        _warn_formulas(number, record, report)
+        records.append((number, record))
         if len(records) > MAX_ROWS:
             report.add(number, "", _("A file may have at most %(n)s rows.") % {"n": MAX_ROWS})
             return []
@@ -150,6 +161,16 @@ def _header(kind: str, cells: list[str], report: ImportReport) -> list[str] | No
     for name in duplicated:
         report.add(1, name, _("The column “%(c)s” appears twice.") % {"c": name})
     return None
+
+
+def _warn_formulas(number: int, record: dict[str, str], report: ImportReport) -> None:
+    for column, value in record.items():
+        if looks_like_formula(value):
+            message = _(
+                "This cell begins with “%(c)s”: a spreadsheet would run it as a formula. "
+                "It is imported as plain text; check it is what you meant."
+            ) % {"c": value[0]}
+            report.warnings.append(Problem(number, column, message))
 
 
 def _flag(value: str, default: bool) -> bool | None:

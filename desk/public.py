@@ -38,8 +38,8 @@ def motion_result(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_GET
 def resolutions(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     conference = get_object_or_404(Conference, slug=slug)
-    if fmt not in ("pdf", "csv", "json"):
-        raise Http404
+    if fmt not in ("pdf", "csv", "json") or conference.record_published_at is None:
+        raise Http404  # the secretariat sees the draft on the desk until it publishes the record
     if fmt == "pdf":
         # The PDF is made by a Celery task when the secretariat publishes it; the newest one is served.
         job = Job.objects.filter(conference=conference, kind=Job.Kind.RESOLUTIONS, status=Job.Status.DONE).first()

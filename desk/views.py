@@ -16,7 +16,7 @@ from conference.models import Conference, Representative, format_code
 from voting.actions import open_poll
 from voting.models import Poll
 
-from . import actions, exports, imports
+from . import actions, documents, exports, imports
 from .access import secretariat_required
 from .models import Deputisation, Job, ResultRevision
 
@@ -64,6 +64,11 @@ def import_file(request: HttpRequest, conference: Conference, me: Representative
             report = imports.check_file(conference, kind, filename, upload.read())
             if report.ok:
                 counts = actions.apply_import(conference, report, me, filename)
+                for warning in report.warnings[:20]:
+                    messages.warning(
+                        request,
+                        _("Row %(r)s, %(c)s: %(m)s") % {"r": warning.row, "c": warning.column, "m": warning.message},
+                    )
                 messages.success(
                     request,
                     _("Imported %(rows)s rows: %(created)s new, %(updated)s changed.")
@@ -258,6 +263,41 @@ def _count(raw: str) -> int:
 def audit_log(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
     entries = conference.audit_entries.order_by("-at", "-pk")[:500]
     return render(request, "desk/audit.html", {"conference": conference, "me": me, "entries": entries})
+
+
+# --- The close and the published record ----------------------------------------------
+
+
+@require_POST
+@secretariat_required
+def close_business(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    try:
+        n = actions.close_business(conference, me)
+        messages.success(request, _("%(n)s motions still open are recorded as not reached.") % {"n": n})
+    except Refused as refused:
+        messages.error(request, refused.message)
+    return redirect("desk", slug=conference.slug)
+
+
+@require_POST
+@secretariat_required
+def publish_record(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    actions.publish_record(conference, me, _base_url(request))
+    messages.success(request, _("The record is published: the resolutions are public."))
+    return redirect("desk", slug=conference.slug)
+
+
+@require_GET
+@secretariat_required
+def record_draft(request: HttpRequest, conference: Conference, me: Representative, fmt: str) -> HttpResponse:
+    """The resolutions as they stand, for the secretariat to check before publishing."""
+    if fmt not in ("pdf", "csv", "json"):
+        raise Http404
+    if fmt == "pdf":
+        body = documents.conference_resolutions_pdf(conference, draft=conference.record_published_at is None)
+    else:
+        body = exports.resolutions_json(conference) if fmt == "json" else exports.resolutions_csv(conference)
+    return _download(body, f"resolutions-{conference.slug}-draft.{fmt}", fmt)
 
 
 # --- Documents and mail ----------------------------------------------------------------

@@ -108,12 +108,30 @@ def correct_outcome(motion: Motion, outcome: str, by: Representative | None, rea
     return motion
 
 
+def mark_not_reached(conference_id: int, by: Representative | None, keep: set[int]) -> list[Motion]:
+    """At the close: every motion still open (not ruled incompetent, not in ``keep``, whose
+    vote is pending) is recorded as not reached, in one action."""
+    with transaction.atomic():
+        motions = list(
+            Motion.objects.select_for_update()
+            .filter(conference_id=conference_id, outcome=Outcome.NONE)
+            .exclude(category=Motion.Category.INCOMPETENT)
+            .exclude(pk__in=keep)
+        )
+        for motion in motions:
+            _set_outcome(motion, Outcome.NOT_REACHED, by, closing_business=True)
+    return motions
+
+
 def fall_group(lead: Motion, by: Representative | None) -> list[Motion]:
-    """A lead motion carried or lost: the others in its group fall, in one action."""
+    """A lead motion carried: the others in its group fall, in one action."""
     with transaction.atomic():
         lead = _lock_motion(lead)
-        if lead.outcome not in {Outcome.CARRIED, Outcome.CARRIED_IN_PART, Outcome.CARRIED_AS_REFERENCE, Outcome.LOST}:
-            raise Refused(errors.INVALID_STATE, "The lead motion is not yet carried or lost.")
+        # The others fall because the lead carried what they ask; a lost lead leaves them standing.
+        if lead.outcome not in {Outcome.CARRIED, Outcome.CARRIED_IN_PART, Outcome.CARRIED_AS_REFERENCE}:
+            raise Refused(
+                errors.INVALID_STATE, "The group falls only when its lead motion is carried; the others stand."
+            )
         members = list(Motion.objects.select_for_update().filter(lead=lead, outcome=Outcome.NONE))
         for member in members:
             _set_outcome(member, Outcome.FELL, by, lead_id=lead.pk)
@@ -219,6 +237,11 @@ def new_procedural(
             raise Refused(errors.INVALID_STATE, "This motion is decided.")
         if not motion.can_be_put:
             raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
+        if motion.conference.current_motion_id != motion.pk:
+            raise Refused(
+                errors.INVALID_STATE,
+                "A procedural motion is moved on the question on the floor: call this motion first.",
+            )
         majority, _ = StandingOrders.of(motion.conference_id).procedural_rule(kind)
         procedural = ProceduralMotion.objects.create(motion=motion, kind=kind, moved_by=moved_by, majority=majority)
         audit(

@@ -77,6 +77,11 @@ async def hall() -> AsyncIterator[None]:
     ticker = TurnoutTicker._by_loop.pop(loop, None)
     if ticker is not None and ticker.flushing is not None:
         ticker.flushing.cancel()
+    from voting.turnout import ScreenTurnout
+
+    screens = ScreenTurnout._by_loop.pop(loop, None)
+    for pacer in screens.pacers.values() if screens is not None else ():
+        pacer.stop()
     hub = Hub._by_loop.pop(loop, None)
     if hub is not None:
         await hub.stop()

@@ -38,16 +38,19 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
         poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").filter(pk=poll_id).first()
         if poll is None or poll.status != Poll.Status.OPEN:
             return poll
+        ballots = Ballot.objects.filter(poll=poll).count()
         result = rules.decide(
             tally(poll),
             poll.majority,
             chair_casting_vote=poll.conference.chair_casting_vote,
             thresholds=thresholds(poll.conference_id),
+            voters=ballots if poll.kind == Poll.Kind.PICK else None,
         )
         secrecy.shuffle_ballots(poll)  # row order must not line ballots up with participations
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
-        poll.result = result.as_dict()
+        # A vote nobody voted in: the chair is warned before publishing it (the console shows it).
+        poll.result = {**result.as_dict(), "no_ballots": ballots == 0}
         poll.save(update_fields=["status", "closed_at", "result"])
         audit(poll.conference, by, "poll.closed", poll, poll_id=poll.pk, result=poll.result)
         publish(poll.conference, events.POLL_CLOSED, {"poll_id": poll.pk})

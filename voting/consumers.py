@@ -10,6 +10,7 @@ event once and writes it to its local sockets (see conference.hub).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -26,12 +27,13 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from conference import errors, protocol
+from conference import close_codes, errors, protocol
 from conference.errors import Refused
 from conference.events import error
 from conference.hub import Hub
 from conference.models import Conference, Representative
-from conference.protocol import ANYONE, REPS, SIGNED_IN, STAFF, command
+from conference.protocol import ANYONE, REPS, SIGNED_IN, STAFF, Message, command
+from conference.ratelimit import Bucket
 from conference.wire import FrameWriter, text_frame, writer_for
 from motions.agenda import call_motion
 from motions.models import Motion, MotionPart
@@ -40,13 +42,17 @@ from . import actions, closing, put, results
 from .door import Door
 from .messages import Call, Casting, Close, Open, Ping, Publish, Sync, Vote
 from .models import Poll
-from .turnout import TurnoutTicker
+from .turnout import SCREEN_AUDIENCE as SCREEN_TURNOUT
+from .turnout import ScreenTurnout, TurnoutTicker
 from .writer import VoteWriter
 
 log = logging.getLogger(__name__)
 
-CLOSE_NOT_LOGGED_IN = 4401
-CLOSE_UNKNOWN_CONFERENCE = 4404
+# Message types with a rate limit of their own (settings.SOCKET_RATE_LIMITS); the rest share "other".
+LIMITED_KINDS = frozenset({"vote", "sync", "ping"})
+
+CLOSE_NOT_LOGGED_IN = close_codes.NOT_SIGNED_IN
+CLOSE_UNKNOWN_CONFERENCE = close_codes.UNKNOWN_CONFERENCE
 
 
 class BaseHallConsumer(AsyncWebsocketConsumer):
@@ -70,6 +76,12 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
                 await self.dispatch(await receive())  # type: ignore[arg-type]
         except StopConsumer:
             pass
+        except OSError:  # the client went away mid-answer (uvicorn's ClientDisconnected), or a restart closed it
+            log.info("websocket closed under its consumer", exc_info=True)
+        except Exception:  # a bug: end this socket, not the process
+            log.exception("websocket consumer failed")
+        finally:  # however the socket ends (close, error, cancel at shutdown), it leaves the hub
+            self.leave_hub()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels 4.2+ closes old database connections before every handler, a thread hop
@@ -101,11 +113,11 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         # One batched trip for the conference, the session and the representative (voting.door).
         conference, rep = await Door.current().admit(slug, self.scope.get("session") if self.signed_in else None)
         if conference is None:
-            await self.close(CLOSE_UNKNOWN_CONFERENCE)
+            await self.refuse(CLOSE_UNKNOWN_CONFERENCE)
             return
         self.conference = conference
         if not self.authorise(rep):
-            await self.close(CLOSE_NOT_LOGGED_IN)
+            await self.refuse(CLOSE_NOT_LOGGED_IN)
             return
         await self.accept()
         # Joined before the snapshot is read, so no event falls between the two; one that
@@ -121,13 +133,23 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         finally:
             self._held, self.frame_writer = None, writer
 
+    async def refuse(self, code: int) -> None:
+        # Accept, then close: a handshake refused with HTTP 403 reaches the page as a bare
+        # 1006, which it cannot tell from a network fault, so it would retry for ever.
+        await self.accept()
+        await self.close(code)
+
     signed_in = False  # whether the socket needs a signed-in session
 
     def authorise(self, representative: Representative | None) -> bool:
         return True
 
     async def disconnect(self, code: int) -> None:
+        self.leave_hub()
+
+    def leave_hub(self) -> None:
         if self.joined:
+            self.joined = False
             Hub.current().leave(self.conference.pk, self)
 
     # --- the hub's side --------------------------------------------------------------
@@ -158,19 +180,64 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
         snapshot = await Door.current().snapshot(self.conference, self.representative, self.snapshot_audience)
         await self.send_json(snapshot)
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
-        if size > settings.MAX_CLIENT_MESSAGE_BYTES:
-            await self.send_json(error(errors.TOO_LARGE, "That message is too large."))
+    buckets: dict[str, Bucket]
+    flooded = False
+
+    def bucket(self, kind: str) -> Bucket:
+        if not hasattr(self, "buckets"):
+            self.buckets = {name: Bucket(*rule) for name, rule in settings.SOCKET_RATE_LIMITS.items()}
+        return self.buckets.get(kind, self.buckets["other"])
+
+    def within_limit(self, kind: str) -> bool:
+        return self.bucket(kind).take()
+
+    async def rate_limited(self, ref: Any, kind: str = "other") -> None:
+        """Refuse one message over the limit; a socket that keeps on is closed (4429: reconnect later)."""
+        if not self.within_limit("refused"):
+            self.flooded = True
+            await self.close(close_codes.RATE_LIMITED)
             return
-        if text_data is None:
-            await self.send_json(error(errors.MALFORMED, "Send JSON text, not binary."))
+        await self.send_json(
+            error(
+                errors.RATE_LIMITED,
+                "Too many messages from this device. Wait a few seconds and try again.",
+                ref=ref if isinstance(ref, (str, int)) else None,
+            )
+        )
+        # Read this socket's next message only when it may be served: a refusal costs next to
+        # nothing, so without the pause a flooder is read as fast as it can write, and parsing
+        # its frames takes the process from everyone else. Paused, TCP holds the flooder back.
+        await asyncio.sleep(min(self.bucket(kind).wait(), 0.5))
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.flooded:  # closed for flooding: what was already on the wire is dropped unread
             return
         try:
-            found, message = protocol.decode(text_data, self.may_send, self.signed_in)
+            found, message = self.read(text_data, bytes_data)
         except Refused as refused:
-            await self.send_json(error(refused.code, refused.message, ref=protocol.ref_of(text_data)))
+            kind = protocol.type_of(text_data) if text_data is not None else None
+            if not self.within_limit(kind if kind in LIMITED_KINDS else "other"):
+                await self.rate_limited(protocol.ref_of(text_data, or_key=True) if text_data else None)
+            else:
+                await self.send_json(error(refused.code, refused.message, ref=protocol.ref_of(text_data or "")))
             return
+        kind = found.type if found.type in LIMITED_KINDS else "other"
+        if not self.within_limit(kind):
+            key = getattr(message, "key", None)
+            await self.rate_limited(message.answer_ref if message.ref is not None else key and str(key), kind)
+            return
+        await self.handle(found, message)
+
+    def read(self, text_data: str | None, bytes_data: bytes | None) -> tuple[protocol.Command, Message]:
+        """The message declared for its type (conference.protocol), or Refused."""
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > settings.MAX_CLIENT_MESSAGE_BYTES:
+            raise Refused(errors.TOO_LARGE, "That message is too large.")
+        if text_data is None:
+            raise Refused(errors.MALFORMED, "Send JSON text, not binary.")
+        return protocol.decode(text_data, self.may_send, self.signed_in)
+
+    async def handle(self, found: protocol.Command, message: Message) -> None:
         try:
             extra: dict[str, Any] | None
             if found.in_thread:
@@ -181,6 +248,8 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
                 await self.send_json({"type": "ok", "of": found.type, "ref": message.answer_ref, **(extra or {})})
         except Refused as refused:
             await self.send_json(error(refused.code, refused.message, ref=message.answer_ref))
+        except OSError:  # the socket is gone (uvicorn's ClientDisconnected): nobody to answer
+            raise
         except Exception:  # the socket stays usable for the next good message
             log.exception("websocket handler failed for %s", found.type)
             await self.send_json(
@@ -203,10 +272,25 @@ async def on_ping(client: BaseHallConsumer, message: Ping) -> None:
 
 
 class ScreenConsumer(BaseHallConsumer):
-    """The projector and the public results page: no sign-in, nothing to send but sync."""
+    """The projector and the public results page: no sign-in, nothing to send but sync.
 
-    audiences = frozenset({"all", "screen", "turnout"})
+    Its turnout comes paced, on a fixed clock (voting.turnout.ScreenTurnout)."""
+
+    audiences = frozenset({"all", "screen", SCREEN_TURNOUT})
     snapshot_audience = "screen"
+    watching = False
+
+    async def connect(self) -> None:
+        await super().connect()
+        if self.joined:
+            await ScreenTurnout.current().watch(self.conference.pk)
+            self.watching = True
+
+    def leave_hub(self) -> None:
+        if self.watching:
+            self.watching = False
+            ScreenTurnout.current().unwatch(self.conference.pk)
+        super().leave_hub()
 
 
 class HallConsumer(BaseHallConsumer):
@@ -307,8 +391,10 @@ def on_close(client: HallConsumer, m: Close) -> dict[str, Any]:
     poll = _poll(client, m.poll)
     if poll.status == Poll.Status.DRAFT:  # closing again is harmless; closing what never opened is a mistake
         raise Refused(errors.INVALID_STATE, "That vote has not been opened.")
-    closing.close_poll(poll.pk, client.representative)
-    return {"poll_id": poll.pk}
+    closed = closing.close_poll(poll.pk, client.representative)
+    # "no_ballots": nobody voted; the console warns the chair before it is published.
+    no_ballots = bool(closed and closed.result and closed.result.get("no_ballots"))
+    return {"poll_id": poll.pk, "no_ballots": no_ballots}
 
 
 @command(Publish, who=STAFF)

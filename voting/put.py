@@ -221,6 +221,19 @@ def declare_outcome(motion: Motion, outcome: str, by: Representative | None) -> 
         return procedure.declare_outcome(motion, outcome, by)
 
 
+def close_business(conference: Conference, by: Representative | None) -> list[Motion]:
+    """The close of the conference: every motion still open is not reached. Not while a
+    vote is open or awaits publishing: that motion stays as it is until its result is out."""
+    if Poll.objects.filter(conference=conference, status=Poll.Status.OPEN).exists():
+        raise Refused(errors.INVALID_STATE, _("A vote is open: close and publish it first."))
+    pending = set(
+        Poll.objects.filter(conference=conference, status=Poll.Status.CLOSED, motion__isnull=False).values_list(
+            "motion_id", flat=True
+        )
+    )
+    return procedure.mark_not_reached(conference.pk, by, pending)
+
+
 # --- Live polls and the chosen-motions ballot -----------------------------------------
 
 

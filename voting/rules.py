@@ -81,9 +81,14 @@ def decide(
     *,
     chair_casting_vote: bool = False,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    voters: int | None = None,
 ) -> Result:
+    """``voters``: on a pick ballot, how many people voted; each option's share is of them
+    (a representative picks several, so the picks add up to more than the people)."""
     if majority == "none":
         total = sum(c.count for c in counts)
+        if voters is not None:
+            return Result(counts, majority, NO_OUTCOME, voters, voters, "those who voted")
         return Result(counts, majority, NO_OUTCOME, total, total, "all ballots cast")
 
     by_key = {c.key: c.count for c in counts}

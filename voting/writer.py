@@ -29,6 +29,7 @@ class VoteWriter(PerLoop):
         self.wakeup = asyncio.Event()
         self.task = asyncio.get_running_loop().create_task(self._run())
         self.batches = 0
+        self.writing = False
 
     async def submit(self, request: VoteRequest) -> VoteOutcome:
         future: asyncio.Future[VoteOutcome] = asyncio.get_running_loop().create_future()
@@ -47,6 +48,7 @@ class VoteWriter(PerLoop):
             while self.pending:
                 batch = self.pending[: settings.VOTE_BATCH_MAX]
                 del self.pending[: len(batch)]
+                self.writing = True
                 try:
                     outcomes = await self.run_in_db_thread(record_votes, [r for r, _ in batch])
                 except Exception as exc:  # never leave a phone waiting: it resends with its key
@@ -60,10 +62,19 @@ class VoteWriter(PerLoop):
                         )
                         for r, _ in batch
                     ]
+                finally:
+                    self.writing = False
                 self.batches += 1
                 for (_, future), outcome in zip(batch, outcomes, strict=True):
                     if not future.done():
                         future.set_result(outcome)
+
+    async def drain(self, timeout: float) -> None:
+        """At shutdown: finish the votes taken (pending or being written) before the process exits."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (self.pending or self.writing) and loop.time() < deadline and not self.task.done():
+            await asyncio.sleep(0.02)
 
     async def stop(self) -> None:
         self.task.cancel()

@@ -11,7 +11,7 @@ from conference.actions import reissue_code
 from conference.models import AuditEntry
 from motions.agenda import call_motion
 from tests.factories import make_conference, make_motion, make_rep, make_staff
-from tests.ws import connect
+from tests.ws import connect, refusal
 from voting import actions, closing, put, results
 
 
@@ -70,5 +70,4 @@ async def test_reissuing_a_code_stops_the_old_one_and_closes_its_socket():
     from conference.asgi import application
 
     again = WebsocketCommunicator(application, f"/ws/c/{conf.slug}/", headers=ws.scope["headers"])
-    connected, code = await again.connect()
-    assert not connected and code == 4401
+    assert await refusal(again) == 4401

@@ -31,7 +31,14 @@ def chair(conf):
 
 
 def _json(client, conf):
+    published(conf)
     return client.get(reverse("resolutions-download", args=[conf.slug, "json"])).json()
+
+
+def published(conf):
+    from django.utils import timezone
+
+    type(conf).objects.filter(pk=conf.pk).update(record_published_at=timezone.now())
 
 
 def _csv(client, url):
@@ -59,6 +66,7 @@ def test_the_resolutions_and_the_motion_page_print_the_wording_as_amended_with_t
     page = client.get(reverse("motion-result", args=[conf.slug, 2])).content.decode()
     assert "That conference demands urgent funding.<br>It instructs the negotiators to act." in page
     assert "as amended" in page and "As tabled" in page
+    published(conf)
     rows = _csv(client, reverse("resolutions-download", args=[conf.slug, "csv"]))
     assert rows[0]["text"].startswith("That conference demands urgent funding.") and rows[0]["as_amended"] == "yes"
 

@@ -85,6 +85,8 @@ class Processes:
                 str(port),
                 "--ws-per-message-deflate",
                 "false",
+                "--ws-max-size",  # the application's own limit, not uvicorn's 16 MiB
+                str(settings.MAX_CLIENT_MESSAGE_BYTES),
                 "--no-access-log",
                 "--log-level",
                 "warning",

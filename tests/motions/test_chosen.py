@@ -152,3 +152,16 @@ def test_closing_keeps_every_pick_and_writes_them_in_a_new_order(floor):
     closed = closing.close_poll(poll.pk, chair)
     assert sum(c["count"] for c in closed.result["counts"]) == 5
     assert Ballot.picks.through.objects.filter(ballot__poll=poll).count() == 5
+
+
+def test_the_ballots_percentages_are_of_the_people_who_voted_not_of_the_picks(floor):
+    conf, secretariat, chair, grey = floor
+    poll = open_chosen_ballot(conf, secretariat, max_choices=2)
+    for motions in [(grey[0], grey[1]), (grey[0], grey[2]), (grey[0], grey[1]), (grey[3],)]:
+        assert pick(make_rep(conf), poll, *motions).ok
+    closed = closing.close_poll(poll.pk, chair)
+    shares = {c["key"]: (c["percent"], c["percent_of"]) for c in closed.result["counts"]}
+    # Four people voted, seven picks: 3 of 4 people chose grey[0], i.e. 75%, not 3/7.
+    assert shares[f"m{grey[0].pk}"] == (75.0, "those who voted")
+    assert shares[f"m{grey[3].pk}"] == (25.0, "those who voted")
+    assert closed.result["total"] == 4

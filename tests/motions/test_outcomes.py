@@ -53,13 +53,18 @@ def test_a_motion_in_parts_is_carried_in_part(conf, chair, reps):
     assert [p.outcome for p in motion.parts.all()] == ["carried", "lost"]
 
 
-def test_a_lead_motion_decided_fells_its_group_in_one_action(conf, chair, reps):
+def test_a_lead_motion_carried_fells_its_group_in_one_action_and_a_lost_one_does_not(conf, chair, reps):
     lead = make_motion(conf)
     others = [make_motion(conf, lead=lead, section=lead.section) for _ in range(2)]
     decided_already = make_motion(conf, lead=lead, section=lead.section, outcome=Outcome.WITHDRAWN)
     with pytest.raises(Refused):
         procedure.fall_group(lead, chair)  # not yet decided
     vote_and_publish(actions.open_poll(put.create_motion_poll(lead), chair), chair, reps, 1, 3)
+    with pytest.raises(Refused):
+        procedure.fall_group(lead, chair)  # lost: the others still stand, and are debated
+    assert {Motion.objects.get(pk=m.pk).outcome for m in others} == {""}
+    poll = put.create_motion_poll(lead, reput=True, reason="The lead was misread", by=chair)
+    vote_and_publish(actions.open_poll(poll, chair), chair, reps, 3, 1)
     fallen = procedure.fall_group(lead, chair)
     assert sorted(m.pk for m in fallen) == sorted(m.pk for m in others)
     assert {Motion.objects.get(pk=m.pk).outcome for m in others} == {Outcome.FELL}

@@ -258,3 +258,12 @@ def test_several_choices_on_a_motion_poll_are_refused(conf, chair):
     poll = open_motion_poll(make_motion(conf), chair)
     assert cast_vote(make_rep(conf), poll.pk, ("for", "against"), uuid.uuid4()).code == errors.UNKNOWN_CHOICE
     assert not Ballot.objects.exists()
+
+
+def test_a_vote_closed_with_no_ballots_is_flagged_for_the_chair_before_publishing(conf, chair):
+    from tests.factories import make_motion
+    from voting import put
+
+    poll = put.put_motion(make_motion(conf), None, chair)
+    closed = closing.close_poll(poll.pk, chair)
+    assert closed.result["no_ballots"] is True and closed.result["total"] == 0

@@ -10,7 +10,7 @@ from channels.testing import WebsocketCommunicator
 
 from conference.asgi import application
 from tests.factories import make_conference, make_motion, make_rep, make_staff
-from tests.ws import connect, drain, receive_until
+from tests.ws import connect, drain, receive_until, refusal, session_cookie
 from voting.models import Ballot, Participation, Poll
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("hall")]
@@ -169,15 +169,16 @@ async def test_a_binary_frame_is_refused(floor):
 async def test_an_anonymous_socket_is_rejected(floor):
     conf, *_ = floor
     ws = WebsocketCommunicator(application, f"/ws/c/{conf.slug}/", headers=[(b"origin", b"http://testserver")])
-    connected, code = await ws.connect()
-    assert not connected and code == 4401
+    assert await refusal(ws) == 4401
 
 
 async def test_a_cross_site_socket_is_rejected(floor):
     conf, motion, chair, reps = floor
-    ws = WebsocketCommunicator(application, f"/ws/c/{conf.slug}/", headers=[(b"origin", b"https://evil.example")])
-    connected, _ = await ws.connect()
-    assert not connected
+    cookie = (b"cookie", await session_cookie(reps[0]))
+    ws = WebsocketCommunicator(
+        application, f"/ws/c/{conf.slug}/", headers=[(b"origin", b"https://evil.example"), cookie]
+    )
+    assert await refusal(ws) == 4403
 
 
 async def test_the_screen_cannot_vote_or_chair(floor):
@@ -222,8 +223,7 @@ async def test_a_representative_cannot_vote_in_another_conference(floor):
         f"/ws/c/{conf.slug}/",
         headers=[(b"origin", b"http://testserver"), (b"cookie", stranger_ws.scope["headers"][1][1])],
     )
-    connected, code = await ws.connect()
-    assert not connected and code == 4401
+    assert await refusal(ws) == 4401
     await stranger_ws.disconnect()
     await chair_ws.disconnect()
 
@@ -301,5 +301,4 @@ async def test_a_socket_for_an_unknown_conference_is_closed(floor):
     ws = WebsocketCommunicator(
         application, "/ws/c/no-such-conference/screen/", headers=[(b"origin", b"http://testserver")]
     )
-    connected, code = await ws.connect()
-    assert not connected and code == 4404
+    assert await refusal(ws) == 4404

@@ -65,6 +65,14 @@ ALL_TYPES = ["vote", "sync", "ping", "call", "open", "close", "publish", "castin
 REPLIES = {"error", "ok", "pong", "snapshot", "vote.accepted"}
 
 
+@pytest.fixture(autouse=True)
+def roomy_socket_limits(request):
+    """This file sends many messages at once on purpose; the per-socket rate limits have
+    their own tests (tests/voting/test_socket_limits.py)."""
+    django_settings = request.getfixturevalue("settings")
+    django_settings.SOCKET_RATE_LIMITS = {k: (100_000, 1) for k in django_settings.SOCKET_RATE_LIMITS}
+
+
 @dataclass
 class Floor:
     conference: Conference
