@@ -23,7 +23,7 @@ from conference.models import LMC, Conference, Representative
 from motions import procedure
 from motions.models import Motion, MotionPart, Outcome, Section
 from voting import events as voting_events
-from voting import rules
+from voting import rules, secrecy
 from voting.closing import thresholds
 from voting.models import Poll
 from voting.put import close_business as close_business_of
@@ -128,7 +128,7 @@ def _import_motions(
             "proposer": lmcs.get(row["proposer"]),
             "requires_two_thirds": row["two_thirds"],
         }
-        motion = Motion.objects.filter(conference=conference, number=row["number"]).first()
+        motion = Motion.objects.filter(conference=conference, number=row["number"], emergency=False).first()
         created = motion is None
         if motion is None:
             motion = Motion.objects.create(conference=conference, number=row["number"], **fields)
@@ -328,9 +328,17 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
         if poll.status not in (Poll.Status.OPEN, Poll.Status.CLOSED, Poll.Status.PUBLISHED):
             raise Refused(errors.INVALID_STATE, _("Only a vote that has been opened can be annulled."))
         previous_status = poll.status
+        unreadable = 0
+        if previous_status == Poll.Status.OPEN:
+            # Its ballots stay in the record, unsealed and shuffled as at a close; if the
+            # ballot key is lost they can never be read, and only then are they discarded.
+            try:
+                secrecy.unseal_ballots(poll)
+            except secrecy.BallotKeyLost:
+                unreadable = secrecy.discard_sealed_ballots(poll)
         poll.status = Poll.Status.ANNULLED
         poll.closed_at = poll.closed_at or timezone.now()
-        poll.save(update_fields=["status", "closed_at"])
+        poll.save(update_fields=["status", "closed_at", "sealed_key"])
         if previous_status == Poll.Status.PUBLISHED:
             follow_changed_result(poll, None, by, reason)
         rerun = _rerun(poll)
@@ -345,7 +353,7 @@ def annul_and_rerun(poll: Poll, reason: str, by: Representative | None) -> Poll:
         )
         audit(
             poll.conference, by, "poll.annulled", poll, poll_id=poll.pk, rerun_poll_id=rerun.pk, reason=reason,
-            previous_status=previous_status,
+            previous_status=previous_status, **({"unreadable_ballots_discarded": unreadable} if unreadable else {}),
         )  # fmt: skip
         # What everyone sees changes (an open vote stops, a published result is set aside):
         # a new seq, so no snapshot cached before it is served after it.

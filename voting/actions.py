@@ -23,9 +23,10 @@ from conference.errors import Refused
 from conference.events import error, publish
 from conference.models import Representative
 
-from . import events
+from . import events, secrecy
 from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
-from .snapshot import ballot_choice, poll_payload
+from .secrecy import Contents
+from .snapshot import poll_payload
 from .tasks import schedule_close
 from .turnout import send_turnout_on_commit
 
@@ -50,7 +51,8 @@ def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | No
         poll.status = Poll.Status.OPEN
         poll.opened_at = now
         poll.closes_at = now + timedelta(seconds=countdown_seconds) if countdown_seconds else None
-        poll.save(update_fields=["status", "opened_at", "closes_at"])
+        secrecy.new_poll_key(poll)  # a secret poll's ballots are sealed until its close
+        poll.save(update_fields=["status", "opened_at", "closes_at", "sealed_key"])
         audit(poll.conference, by, "poll.opened", poll, poll_id=poll.pk, countdown=countdown_seconds)
         publish(poll.conference, events.POLL_OPENED, {"now": now.isoformat(), "poll": poll_payload(poll)})
         send_turnout_on_commit(poll.conference_id, poll.pk)
@@ -133,12 +135,7 @@ class _Decision:
     outcome: VoteOutcome
     insert: tuple[Participation, Ballot] | None = None
     update: Ballot | None = None
-    picks: list[Option] | None = None  # a pick ballot's options, to store with the ballot
-
-
-def _choice_of(ballot: Ballot) -> str | list[str]:
-    pending = ballot.pending_choice  # decided earlier in this batch, not stored yet
-    return pending if pending is not None else ballot_choice(ballot)
+    picks: list[Option] | None = None  # a plaintext pick ballot's options, to store with the ballot
 
 
 def _chosen_options(poll: Poll, choice: str | tuple[str, ...]) -> tuple[Option | None, list[Option] | None]:
@@ -157,16 +154,56 @@ def _chosen_options(poll: Poll, choice: str | tuple[str, ...]) -> tuple[Option |
     return None, [options[k] for k in keys]
 
 
+def _key_lost(poll: Poll, lost: secrecy.BallotKeyLost) -> Refused:
+    log.error("secret poll %s: %s; votes are refused until it is closed or annulled", poll.pk, lost)
+    return Refused(
+        errors.NOT_RECORDED,
+        "Not recorded: the server cannot seal ballots for this vote. The secretariat has been told.",
+    )
+
+
+def _contents(poll: Poll, ballot: Ballot) -> Contents:
+    """A stored ballot's choice, receipt and key (unsealed once). Raises Refused."""
+    opened = ballot.opened
+    if opened is None:
+        try:
+            opened = secrecy.contents(poll, ballot)
+        except secrecy.BallotKeyLost as lost:
+            raise _key_lost(poll, lost) from None
+        ballot.opened = opened
+    return opened
+
+
+def _fill(poll: Poll, ballot: Ballot, contents: Contents, option: Option | None) -> None:
+    """Put what was voted into the ballot row: sealed while a secret poll is open, else in
+    plaintext (a recorded vote). Raises Refused."""
+    ballot.opened = contents
+    if secrecy.is_sealed(poll):
+        try:
+            ballot.sealed = secrecy.seal(poll, ballot.voter_tag or "", contents)
+            if ballot.receipt_tag is None:
+                ballot.receipt_tag = secrecy.receipt_tag(poll, contents.receipt)
+        except secrecy.BallotKeyLost as lost:
+            raise _key_lost(poll, lost) from None
+    else:
+        ballot.option, ballot.receipt, ballot.key = option, contents.receipt, contents.key
+
+
+def _changed_fields(poll: Poll) -> list[str]:
+    return ["sealed"] if secrecy.is_sealed(poll) else ["option", "key"]
+
+
 def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None, existing: Ballot | None, now) -> _Decision:
     """What to do with one vote, given the voter's stored ballot (if any). Raises Refused."""
     if voter is None or not voter.can_vote:
         raise Refused(errors.NOT_ELIGIBLE, "You are not a voting representative at this conference.")
     if poll is None or poll.conference_id != voter.conference_id:
         raise Refused(errors.UNKNOWN_POLL, "There is no such vote at your conference.")
-    if existing is not None and existing.key == request.key:
+    stored = _contents(poll, existing) if existing is not None else None
+    if stored is not None and stored.key == request.key:
         # A resend of a vote that was stored (its acknowledgement lost on the way): the
         # same receipt, even if the poll has closed since. Never a false "not counted".
-        return _Decision(VoteOutcome(poll.pk, True, _choice_of(existing), existing.receipt, str(existing.key)))
+        return _Decision(VoteOutcome(poll.pk, True, stored.client_choice, stored.receipt, str(stored.key)))
     if not poll.is_accepting_votes(now):
         raise Refused(
             errors.POLL_NOT_OPEN,
@@ -175,30 +212,29 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None, existi
             else "Not counted: this vote is not open yet.",
         )
     option, picks = _chosen_options(poll, request.choice)
-    choice: str | list[str] = option.key if option else sorted(o.key for o in picks or [])
-    if existing is not None:
+    choice: str | tuple[str, ...] = option.key if option else tuple(sorted(o.key for o in picks or []))
+    plain_picks = None if secrecy.is_sealed(poll) else picks  # sealed: the picks are in the ciphertext
+    if existing is not None and stored is not None:
         if not poll.allow_change:
             raise Refused(errors.ALREADY_VOTED, "You have already voted in this vote; it cannot be changed.")
-        existing.option, existing.key = option, request.key
-        existing.pending_choice = choice
+        changed = Contents(choice, stored.receipt, request.key)
+        _fill(poll, existing, changed, option)
         return _Decision(
-            VoteOutcome(poll.pk, True, choice, existing.receipt, str(request.key), changed=True),
+            VoteOutcome(poll.pk, True, changed.client_choice, changed.receipt, str(request.key), changed=True),
             update=existing,
-            picks=picks,
+            picks=plain_picks,
         )
     ballot = Ballot(
         poll_id=poll.pk,
-        option_id=option.pk if option else None,
         voter_tag=voter_tag(poll.pk, voter.pk),
-        receipt=new_receipt(),
-        key=request.key,
         representative_id=None if poll.secret else voter.pk,
     )
-    ballot.pending_choice = choice
+    contents = Contents(choice, new_receipt(), request.key)
+    _fill(poll, ballot, contents, option)
     return _Decision(
-        VoteOutcome(poll.pk, True, choice, ballot.receipt, str(request.key)),
+        VoteOutcome(poll.pk, True, contents.client_choice, contents.receipt, str(request.key)),
         insert=(Participation(poll_id=poll.pk, representative_id=voter.pk), ballot),
-        picks=picks,
+        picks=plain_picks,
     )
 
 
@@ -209,23 +245,60 @@ def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False
     through.objects.bulk_create([through(ballot=b, option=o) for b, picks in pairs for o in picks])
 
 
+def _stored_ballots(
+    requests: Sequence[VoteRequest], polls: dict[int, Poll], voters: dict[int, Voter]
+) -> dict[tuple[int, str], Ballot]:
+    """The voters' stored ballots, by (poll, voter tag). A secret poll's ballots carry no
+    voter tag once it has closed: a resend then finds its ballot by the client's key, if
+    the voter took part in that poll (the key is the phone's own random number)."""
+    asked = [r for r in requests if r.poll_id in polls and r.representative_id in voters]
+    tags = {voter_tag(r.poll_id, r.representative_id) for r in asked}
+    stored: dict[tuple[int, str], Ballot] = {
+        (b.poll_id, b.voter_tag): b
+        for b in Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags)
+        .select_related("option")
+        .prefetch_related("picks")
+        if b.voter_tag is not None
+    }
+    late = [
+        r
+        for r in asked
+        if polls[r.poll_id].secret
+        and polls[r.poll_id].status not in (Poll.Status.DRAFT, Poll.Status.OPEN)
+        and (r.poll_id, voter_tag(r.poll_id, r.representative_id)) not in stored
+    ]
+    if late:
+        by_key = {
+            (b.poll_id, b.key): b
+            for b in Ballot.objects.filter(poll_id__in={r.poll_id for r in late}, key__in={r.key for r in late})
+            .select_related("option")
+            .prefetch_related("picks")
+        }
+        took_part = set(
+            Participation.objects.filter(
+                poll_id__in={r.poll_id for r in late}, representative_id__in={r.representative_id for r in late}
+            ).values_list("poll_id", "representative_id")
+        )
+        for r in late:
+            ballot = by_key.get((r.poll_id, r.key))
+            if ballot is not None and (r.poll_id, r.representative_id) in took_part:
+                stored[(r.poll_id, voter_tag(r.poll_id, r.representative_id))] = ballot
+    return stored
+
+
 def _record_one(request: VoteRequest, poll: Poll | None, voter: Voter | None, now) -> VoteOutcome:
     existing = None
     if poll is not None and voter is not None:
-        existing = (
-            Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, voter.pk))
-            .select_related("option")
-            .prefetch_related("picks")
-            .first()
-        )
+        found = _stored_ballots([request], {poll.pk: poll}, {voter.pk: voter})
+        existing = found.get((poll.pk, voter_tag(poll.pk, voter.pk)))
     decision = _decide(request, poll, voter, existing, now)
     if decision.insert is not None:
         decision.insert[0].save(force_insert=True)
         decision.insert[1].save(force_insert=True)
         if decision.picks is not None:
             _store_picks([(decision.insert[1], decision.picks)])
-    elif decision.update is not None:
-        decision.update.save(update_fields=["option", "key"])
+    elif decision.update is not None and poll is not None:
+        decision.update.save(update_fields=_changed_fields(poll))
         if decision.picks is not None:
             _store_picks([(decision.update, decision.picks)], replace=True)
     return decision.outcome
@@ -237,17 +310,7 @@ def _record_set(
     """The whole batch in a few statements: one read of the stored ballots, one multi-row
     insert per table. Returns None when a unique constraint fires (another process stored
     one of these voters' ballots first): the caller then takes the votes one at a time."""
-    tags = {
-        voter_tag(r.poll_id, r.representative_id)
-        for r in requests
-        if r.poll_id in polls and r.representative_id in voters
-    }
-    stored: dict[tuple[int, str], Ballot] = {
-        (b.poll_id, b.voter_tag): b
-        for b in Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags)
-        .select_related("option")
-        .prefetch_related("picks")
-    }
+    stored = _stored_ballots(requests, polls, voters)
     outcomes: list[VoteOutcome] = []
     inserts: list[tuple[Participation, Ballot]] = []
     updates: dict[int, Ballot] = {}
@@ -276,7 +339,7 @@ def _record_set(
             Participation.objects.bulk_create([p for p, _ in inserts])
             Ballot.objects.bulk_create([b for _, b in inserts])
             for ballot in updates.values():
-                ballot.save(update_fields=["option", "key"])
+                ballot.save(update_fields=_changed_fields(polls[ballot.poll_id]))
             if picks_of:
                 _store_picks([pair for i, pair in picks_of.items() if i in updates], replace=True)
                 _store_picks([pair for i, pair in picks_of.items() if i not in updates])

@@ -1,8 +1,10 @@
-"""Closing a poll and declaring its result (DESIGN §4.6): the tally from the database,
-the standing orders' majority, the ballots shuffled, the result to the chair only."""
+"""Closing a poll and declaring its result (DESIGN §4.6): a secret poll's ballots unsealed
+and written afresh shuffled (``voting.secrecy``), the tally from the database, the
+standing orders' majority, the result to the chair only."""
 
 from __future__ import annotations
 
+import logging
 from fractions import Fraction
 
 from django.db import transaction
@@ -19,6 +21,8 @@ from motions.models import StandingOrders
 from . import events, rules, secrecy
 from .models import Ballot, Poll
 from .snapshot import poll_payload
+
+log = logging.getLogger(__name__)
 
 
 def tally(poll: Poll) -> list[rules.OptionCount]:
@@ -38,6 +42,16 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
         poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").filter(pk=poll_id).first()
         if poll is None or poll.status != Poll.Status.OPEN:
             return poll
+        try:
+            # The sealed ballots, opened and written afresh in random order; the key erased.
+            secrecy.unseal_ballots(poll)
+        except secrecy.BallotKeyLost as lost:
+            log.error("secret poll %s cannot be closed: %s", poll.pk, lost)
+            raise Refused(
+                errors.INVALID_STATE,
+                "This vote's ballots cannot be opened: the server's BALLOT_KEY is not the one it was opened "
+                "with. Restore that key and close the vote again, or annul the vote and re-run it.",
+            ) from None
         ballots = Ballot.objects.filter(poll=poll).count()
         result = rules.decide(
             tally(poll),
@@ -46,12 +60,11 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
             thresholds=thresholds(poll.conference_id),
             voters=ballots if poll.kind == Poll.Kind.PICK else None,
         )
-        secrecy.shuffle_ballots(poll)  # row order must not line ballots up with participations
         poll.status = Poll.Status.CLOSED
         poll.closed_at = timezone.now()
         # A vote nobody voted in: the chair is warned before publishing it (the console shows it).
         poll.result = {**result.as_dict(), "no_ballots": ballots == 0}
-        poll.save(update_fields=["status", "closed_at", "result"])
+        poll.save(update_fields=["status", "closed_at", "result", "sealed_key"])
         audit(poll.conference, by, "poll.closed", poll, poll_id=poll.pk, result=poll.result)
         publish(poll.conference, events.POLL_CLOSED, {"poll_id": poll.pk})
         send_result_to_staff(poll)

@@ -21,6 +21,7 @@ from motions.models import Amendment, Motion, MotionPart, Section, SpeakRequest
 
 from . import put
 from .messages import (
+    AdmitEmergency,
     Amend,
     ApplyChosen,
     Back,
@@ -155,7 +156,12 @@ def put_amendment(client: Client, m: PutAmendment) -> dict[str, Any]:
 def procedural(client: Client, m: Procedural) -> dict[str, Any]:
     mover = found(Representative, m.moved_by, "representative", conference=client.conference) if m.moved_by else None
     poll = put.put_procedural(
-        _motion(client, m.motion), m.kind, client.representative, moved_by=mover, countdown=m.countdown
+        _motion(client, m.motion),
+        m.kind,
+        client.representative,
+        moved_by=mover,
+        countdown=m.countdown,
+        subject=m.subject,
     )
     return {"poll_id": poll.pk}
 
@@ -189,8 +195,18 @@ def speech(client: Client, m: Speech) -> dict[str, Any]:
 
 
 @command(EndSpeech, who=STAFF)
-def end_speech(client: Client, m: EndSpeech) -> None:
-    debate.end_speech(client.conference, client.representative)
+def end_speech(client: Client, m: EndSpeech) -> dict[str, Any]:
+    poll = put.end_speech(client.conference, client.representative)  # a reply after the closure: the vote opens
+    return {"poll_id": poll.pk if poll else None}
+
+
+@command(AdmitEmergency, who=STAFF)
+def admit_emergency(client: Client, m: AdmitEmergency) -> dict[str, Any]:
+    lmc = found(LMC, m.lmc, "LMC", conference=client.conference) if m.lmc else None
+    motion = procedure.admit_emergency(
+        client.conference.pk, m.title, m.text, client.representative, proposer=lmc, parts=m.parts
+    )
+    return {"motion": motion.pk, "reference": motion.reference}
 
 
 @command(Speak, who=REPS)

@@ -154,6 +154,23 @@ class Procedural(Message, tag="procedural"):
     kind: Text
     moved_by: Id | None = None
     countdown: Id | None = None
+    subject: Text = ""  # the ruling challenged, the order suspended
+
+
+EmergencyParts = Annotated[
+    list[Annotated[str, Meta(max_length=3999)]],
+    Meta(max_length=10),
+    refusal(errors.MALFORMED, '"parts" must be a list of at most ten texts.'),
+]
+
+
+class AdmitEmergency(Message, tag="admit_emergency"):
+    """Admit an emergency motion to the agenda."""
+
+    title: Text
+    text: Text
+    lmc: Id | None = None
+    parts: EmergencyParts = []
 
 
 class Declare(Message, tag="declare"):

@@ -6,6 +6,7 @@ The snapshot plus the events that follow it equal a fresh snapshot (tests prove 
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -17,8 +18,11 @@ from motions.models import Motion
 from motions.payloads import motion_payload, procedure_snapshot
 from motions.wording import wording_if_carried, words_under_vote
 
+from . import secrecy
 from .models import Ballot, Poll, voter_tag
 from .turnout import count_turnout
+
+log = logging.getLogger(__name__)
 
 
 def under_vote(poll: Poll) -> dict[str, Any]:
@@ -91,17 +95,10 @@ def ballot_label(ballot: Ballot) -> str:
     return "; ".join(o.label for o in sorted(ballot.picks.all(), key=lambda o: o.order))
 
 
-def ballot_choice(ballot: Ballot) -> str | list[str]:
-    """What a ballot chose, as the client sends it."""
-    if ballot.option is not None:
-        return ballot.option.key
-    return sorted(o.key for o in ballot.picks.all())
-
-
 def published_receipts(poll: Poll) -> list[tuple[str, str]]:
     """(receipt, what was chosen) for each ballot: each voter can find their own."""
     ballots = Ballot.objects.filter(poll=poll).select_related("option").prefetch_related("picks").order_by("receipt")
-    return [(b.receipt, ballot_label(b)) for b in ballots]
+    return [(b.receipt or "", ballot_label(b)) for b in ballots]
 
 
 def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
@@ -121,17 +118,31 @@ def my_vote(poll: Poll, representative: Representative) -> dict[str, Any] | None
 
 
 def my_votes(poll_id: int, representatives: list[Representative]) -> dict[int, dict[str, Any]]:
-    """Each representative's own ballot in a poll (by representative id): one query for all."""
+    """Each representative's own ballot in a poll (by representative id): one query for all.
+    A secret poll's ballots are unsealed here, each with its own voter tag."""
     tags = {voter_tag(poll_id, r.pk): r.pk for r in representatives}
-    ballots = (
+    ballots = list(
         Ballot.objects.filter(poll_id=poll_id, voter_tag__in=list(tags))
         .select_related("option")
         .prefetch_related("picks")
     )
-    return {
-        tags[b.voter_tag]: {"poll_id": poll_id, "choice": ballot_choice(b), "receipt": b.receipt, "key": str(b.key)}
-        for b in ballots
-    }
+    if not ballots:
+        return {}
+    poll = Poll.objects.prefetch_related("options").get(pk=poll_id)
+    found: dict[int, dict[str, Any]] = {}
+    for b in ballots:
+        try:
+            c = secrecy.contents(poll, b)
+        except secrecy.BallotKeyLost as lost:
+            log.error("secret poll %s: %s", poll_id, lost)
+            return {}
+        found[tags[b.voter_tag or ""]] = {
+            "poll_id": poll_id,
+            "choice": c.client_choice,
+            "receipt": c.receipt,
+            "key": str(c.key),
+        }
+    return found
 
 
 def _shared_part(conference: Conference, audience: str) -> dict[str, Any]:

@@ -17,9 +17,9 @@ def ballot_id() -> int:
 
 
 def picks_stored(poll_id: int) -> list[list[str]]:
-    from voting.models import Ballot
+    from tests import ballots
 
-    return [sorted(b.picks.values_list("key", flat=True)) for b in Ballot.objects.filter(poll_id=poll_id)]
+    return [sorted(c.choice) for c in ballots.stored(poll_id)]
 
 
 def test_a_representative_picks_sends_and_changes_the_picks(

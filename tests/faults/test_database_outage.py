@@ -15,6 +15,7 @@ import pytest
 from channels.db import database_sync_to_async as db
 from django.db import connection
 
+from tests import ballots as stored_ballots
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.faults.conftest import PG_PROXY, WORKER_C, Phone, needs_services, new_key
 from tests.ws import session_cookie_for
@@ -117,9 +118,7 @@ async def test_a_vote_is_refused_while_the_database_is_unreachable_and_taken_whe
             post_vote, http_cookie, conf.slug, {"poll": poll_id, "choice": "against", "key": http_key}
         )
         assert (status, body["type"]) == (200, "vote.accepted")
-        keys = await db(
-            lambda: sorted(str(k) for k in Ballot.objects.filter(poll_id=poll_id).values_list("key", flat=True))
-        )()
+        keys = await db(lambda: sorted(str(c.key) for c in stored_ballots.stored(poll_id)))()
         assert keys == sorted([key, http_key])
         await phone.close()
     finally:

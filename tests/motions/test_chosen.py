@@ -11,6 +11,7 @@ from conference.errors import Refused
 from conference.models import AuditEntry, Representative
 from motions.chosen import CHOSEN_SECTION
 from motions.models import Motion
+from tests import ballots as stored_ballots
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from voting import actions, closing
 from voting.models import Ballot, Poll
@@ -58,7 +59,7 @@ def test_a_representative_picks_up_to_n_different_motions(floor):
     assert my_vote(poll, rep)["choice"] == first.choice
     changed = pick(rep, poll, grey[3])  # changeable while open
     assert changed.ok and changed.changed
-    assert Ballot.objects.get(poll=poll).picks.get().motion == grey[3]
+    assert stored_ballots.only(poll).choice == (f"m{grey[3].pk}",)
 
 
 def test_the_top_ones_by_count_join_the_chosen_section(floor):

@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async as db
 from channels.testing import WebsocketCommunicator
 
 from conference.asgi import application
+from tests import ballots as stored_ballots
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.ws import connect, drain, receive_until, refusal, session_cookie
 from voting.models import Ballot, Participation, Poll
@@ -88,7 +89,7 @@ async def test_a_second_vote_is_refused_and_the_socket_still_works(floor):
     assert refused["code"] == "already_voted"
     await rep_ws.send_json_to({"type": "ping"})
     assert (await receive_until(rep_ws, "pong"))["type"] == "pong"
-    assert await db(Ballot.objects.filter(poll_id=poll_id, option__key="for").count)() == 1
+    assert [c.choice for c in await db(stored_ballots.stored)(poll_id)] == ["for"]
     await rep_ws.disconnect()
     await chair_ws.disconnect()
 

@@ -123,7 +123,7 @@ def database_state(conference: Conference) -> tuple[Any, ...]:
         conf.event_seq,
         conf.current_motion_id,
         sorted(Poll.objects.values_list("pk", "status", "result")),
-        sorted(Ballot.objects.values_list("pk", "option_id", "key")),
+        sorted(Ballot.objects.values_list("pk", "option_id", "key", "sealed")),
         Participation.objects.count(),
         AuditEntry.objects.count(),
     )

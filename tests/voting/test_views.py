@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests import ballots as stored_ballots
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from voting import actions, closing, put, results
 from voting.models import Ballot
@@ -63,7 +64,7 @@ def test_http_fallback_refuses_a_second_vote_and_bad_input_clearly(open_poll):
     for bad in ["{", "[]", {"poll": "x", "choice": "for", "key": str(uuid.uuid4())}, {"poll": poll.pk}]:
         status, event = post_vote(client, conf, bad)
         assert (status, event["code"]) == (400, "malformed")
-    assert Ballot.objects.get(poll=poll).option.key == "for"
+    assert stored_ballots.only(poll).choice == "for"
 
 
 def test_http_fallback_needs_sign_in_and_csrf(open_poll):
