@@ -272,7 +272,7 @@ if DEBUG and not env_str("EMAIL_HOST"):
 VOTE_BATCH_MAX = 500
 # The vote writer's lanes on PostgreSQL: batches in parallel, each on its own connection
 # (voting/writer.py). Each takes one connection of DATABASE_POOL_SIZE while it writes.
-VOTE_WRITER_LANES = int(env_str("VOTE_WRITER_LANES") or 3)
+VOTE_WRITER_LANES = env_int("VOTE_WRITER_LANES", 3, minimum=1)
 # Turnout is broadcast at most this often per poll and process (DESIGN §4.5).
 TURNOUT_INTERVAL_SECONDS = 0.25
 # The public screen's turnout moves only on the ticks of a clock this many seconds apart
