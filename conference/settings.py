@@ -80,6 +80,11 @@ BALLOT_KEY = env_str("BALLOT_KEY") or SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The conference's public address, printed on login cards, in e-mailed links and on the
+# projector's QR code: never the host a request happened to arrive on.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+if not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"PUBLIC_BASE_URL must start with https:// or http://, not {PUBLIC_BASE_URL!r}")
 # Pages that may open a websocket, exactly (scheme, host, port): see conference.origins.
 # Empty: the CSRF_TRUSTED_ORIGINS, http(s)://<each ALLOWED_HOSTS name>, and the socket's own origin.
 WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])

@@ -17,6 +17,7 @@ from django.conf import settings
 from conference.events import send_on_commit
 from conference.hub import Hub, abroadcast
 from conference.loops import DbThread, PerLoop
+from conference.models import Representative
 from conference.wire import FrameWriter
 
 from . import events
@@ -29,11 +30,16 @@ def count_turnout(poll_id: int) -> dict[str, object] | None:
     poll = Poll.objects.select_related("conference").filter(pk=poll_id).first()
     if poll is None:
         return None
+    conference = poll.conference
     return {
         "type": events.TURNOUT,
         "poll_id": poll.pk,
         "voted": Participation.objects.filter(poll_id=poll_id).count(),
-        "present": poll.conference.voting_members().count(),
+        # Who may vote now (checked in, where the conference checks in), and of how many registered.
+        "present": conference.voting_members().count(),
+        "registered": conference.representatives.filter(
+            role=Representative.Role.REPRESENTATIVE, is_active=True
+        ).count(),
     }
 
 

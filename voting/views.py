@@ -7,16 +7,19 @@ cannot connect: the same action, the same answers.
 
 from __future__ import annotations
 
+import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import OperationalError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conference import errors, ratelimit
+from conference import errors, links, ratelimit
 from conference.auth import representative_from_session
 from conference.errors import Refused
 from conference.events import error
@@ -113,7 +116,7 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "voting/forbidden.html", {"conference": conference}, status=403)
     motions = (
         Motion.objects.filter(conference=conference)
-        .select_related("section__session", "proposer")
+        .select_related("section__session", "proposer", "debate_requested_by__lmc")
         .prefetch_related("parts")
         .order_by("section__order", "order", "number")
     )
@@ -127,18 +130,41 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
             "conference": conference,
             "rep": rep,
             "motions": motions,
+            "lmcs": [
+                {"id": pk, "name": name} for pk, name in conference.lmcs.values_list("pk", "name").order_by("name")
+            ],
             "live_polls": live_polls,
             "snapshot": build_snapshot(conference, rep, "staff"),
         },
     )
 
 
+def _coming_next(conference: Conference) -> dict[str, object]:
+    """For the projector's holding slide: the next sitting and the next motion on the agenda."""
+    session = conference.sessions.filter(ends_at__gt=timezone.now()).order_by("starts_at").first()
+    motion = (
+        Motion.objects.filter(conference=conference, status=Motion.Status.PENDING, outcome="")
+        .exclude(category=Motion.Category.INCOMPETENT)
+        .order_by("section__order", "order", "number")
+        .first()
+    )
+    return {"session": session, "motion": motion}
+
+
 def screen(request: HttpRequest, slug: str) -> HttpResponse:
     conference = _conference(slug)
+    address = links.join_address(conference)
+    qr = segno.make(address, error="m").svg_inline(scale=1, border=2, omitsize=True, dark="#000", light="#fff")
     return render(
         request,
         "voting/screen.html",
-        {"conference": conference, "snapshot": build_snapshot(conference, None, "screen")},
+        {
+            "conference": conference,
+            "snapshot": build_snapshot(conference, None, "screen"),
+            "join_address": address,
+            "join_qr": mark_safe(qr),  # noqa: S308 - segno's own SVG of our own address
+            "next": _coming_next(conference),
+        },
     )
 
 
