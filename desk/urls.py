@@ -18,6 +18,7 @@ urlpatterns = [
     path("record/publish/", views.publish_record, name="desk-publish-record"),
     path("record/draft.<str:fmt>", views.record_draft, name="desk-record-draft"),
     path("audit/", views.audit_log, name="desk-audit"),
+    path("new-conference/", views.new_conference, name="desk-new-conference"),
     path("jobs/", views.start_job, name="desk-start-job"),
     path("jobs/<int:job_id>/", views.job_page, name="desk-job"),
     path("jobs/<int:job_id>/status/", views.job_status, name="desk-job-status"),

@@ -54,20 +54,23 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
             ) from None
         ballots = Ballot.objects.filter(poll=poll).count()
         counter = counting.counter_for(poll.kind)
+        poll.status = Poll.Status.CLOSED
+        poll.closed_at = timezone.now()
         if counter is not None:
-            declared = counter(poll)  # a ranked poll: counted by the app that owns it
+            # A ranked poll: counted by the app that owns it (voting.counting).
+            poll.result = {**counter(poll), "no_ballots": ballots == 0}
         else:
-            declared = rules.decide(
+            result = rules.decide(
                 tally(poll),
                 poll.majority,
                 chair_casting_vote=poll.conference.chair_casting_vote,
                 thresholds=thresholds(poll.conference_id),
                 voters=ballots if poll.kind == Poll.Kind.PICK else None,
-            ).as_dict()
-        poll.status = Poll.Status.CLOSED
-        poll.closed_at = timezone.now()
-        # A vote nobody voted in: the chair is warned before publishing it (the console shows it).
-        poll.result = {**declared, "no_ballots": ballots == 0}
+            )
+            # A vote nobody voted in: the chair is warned before publishing it (the console shows it).
+            poll.result = {**result.as_dict(), "no_ballots": ballots == 0}
+            if poll.kind == Poll.Kind.SCALE:
+                poll.result |= rules.scale_summary(result.counts)
         poll.save(update_fields=["status", "closed_at", "result", "sealed_key"])
         audit(poll.conference, by, "poll.closed", poll, poll_id=poll.pk, result=poll.result)
         publish(poll.conference, events.POLL_CLOSED, {"poll_id": poll.pk})
