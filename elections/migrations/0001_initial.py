@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("conference", "0006_conference_ends_on_record_published"),
-        ("voting", "0008_ranked_ballots"),
+        ("voting", "0009_ranked_ballots"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("voting", "0007_sealed_ballots"),
+        ("voting", "0008_poll_scale_labels"),
     ]
 
     operations = [
