@@ -100,7 +100,7 @@ def test_the_agenda_committee_election_end_to_end(
     screenshot(screen, "election-projector", docs=True)
     width = screen.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PROJECTOR["viewport"]["width"], f"the projector scrolls sideways ({width} px)"
-    expect(phone.get_by_test_id("latest")).to_contain_text("Elected:")
+    expect(phone.get_by_test_id("result")).to_contain_text("Elected:")  # the top card shows the latest result
     screenshot(phone, "election-phone-result")
     phone_width = phone.evaluate("() => document.documentElement.scrollWidth")
     assert phone_width <= PHONE["viewport"]["width"] + 1, "the phone page scrolls sideways: only the table may"
