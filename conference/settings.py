@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "channels",
     "conference",
     "motions",
+    "policy",
     "voting",
     "conference.desk",
 ]

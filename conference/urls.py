@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("", views.index, name="index"),
     path("admin/", admin.site.urls),
+    path("policy/", include("policy.urls")),
     path("login/", views.StaffLoginView.as_view(), name="staff-login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="staff-logout"),
     path("c/<slug:slug>/", views.join, name="join"),
