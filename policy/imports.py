@@ -502,8 +502,7 @@ def check_import(
         _policy_csv(content, body, report)
     else:
         report.add(0, "", _("Unknown kind of import (one of: %(k)s).") % {"k": ", ".join(KINDS)})
-    if report.ok:
-        _check_references(report)
+    _check_references(report)  # across the rows read well, so that one report says everything
     if not report.ok:
         report.rows = []
     return report

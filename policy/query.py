@@ -23,6 +23,9 @@ MAX_ATOMS = 16
 # A phrase (its closing quote may be missing), or a run of anything but space and quotes.
 _TOKEN = re.compile(r'(-*)"([^"]*)(?:"|$)|([^\s"]+)')
 _OR = {"or", "|"}
+# An acronym's plural (GPs, LMCs, ICBs) also finds its singular: PostgreSQL's English
+# stemmer leaves "GPs" alone, and "GP" is in nearly every motion.
+_ACRONYM_PLURAL = re.compile(r"^[A-Z]{2,6}s$")
 
 
 @dataclass(frozen=True)
@@ -92,12 +95,13 @@ def parse(raw: str) -> ParsedQuery:
         if not _searchable(atom.text) or len(groups) + len(excluded) >= MAX_ATOMS:
             joining = False
             continue
+        atoms = [atom, Atom(atom.text[:-1])] if _ACRONYM_PLURAL.match(atom.text) else [atom]
         if negated:
-            excluded.append(atom)
+            excluded.extend(atoms)
         elif joining:
-            groups[-1].append(atom)
+            groups[-1].extend(atoms)
         else:
-            groups.append([atom])
+            groups.append(atoms)
         joining = False
     return ParsedQuery(tuple(tuple(g) for g in groups), tuple(excluded))
 
