@@ -4,31 +4,33 @@
 (``policy.query.parse``) and each backend renders the same atoms:
 
 - PostgreSQL: a stored, generated ``tsvector`` (title weight A over wording B, each in
-  the 'english' and the 'simple' configuration) with a GIN index. A word matches in
-  either configuration, so English is stemmed and Welsh or mixed text (PostgreSQL has no
-  Welsh stemmer) still matches word for word; a phrase is matched stemmed only when the
-  English configuration keeps all its words ("out of area" has two English stop words,
-  so it is matched exactly). When the words match nothing, pg_trgm's word similarity is
-  the fall-back: "meddygon" still finds a text with the mutated "feddygon".
-- SQLite: an FTS5 table (porter stemmer over unicode61) with bm25, title weighted
-  above the wording, and highlight(). Its fall-back looks for each word without its
-  first consonants (Welsh mutates them: meddygon, feddygon; Cymru, Gymru, Nghymru).
+  the 'english' and the 'simple' configuration) with a GIN index, ``websearch_to_tsquery``
+  per word, ``ts_rank`` and ``ts_headline``. A word matches in either configuration, so
+  English is stemmed and Welsh or mixed text (PostgreSQL has no Welsh stemmer) still
+  matches word for word; a phrase is matched stemmed only when the English configuration
+  keeps all its words ("out of area" has two English stop words, so it is matched as
+  written).
+- SQLite: an FTS5 table (porter stemmer over unicode61) with bm25, title weighted above
+  the wording, and highlight().
 
-Either way the matches come back marked ``<mark>``, the rest HTML-escaped.
+When the words match nothing, the fall-back looks each word up in the book's vocabulary
+(PostgreSQL: pg_trgm similarity over ``policy_word``; both: the word without its first
+consonants, which Welsh mutates: meddygon, feddygon; Cymru, Gymru, Nghymru) and searches
+again for the words found. Either way the matches come back marked ``<mark>``, the rest
+HTML-escaped.
 """
 
 from __future__ import annotations
 
 import html
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.contrib.postgres.search import SearchHeadline, SearchQueryField, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet
+from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
@@ -36,12 +38,15 @@ from .models import EntryStatus, PolicyEntry
 from .query import MAX_QUERY_CHARS, Atom, ParsedQuery, fts5_any, parse, to_fts5
 
 PER_PAGE = 20
-MAX_PAGE = 500
+# Counting stops here: past a thousand entries the page says "more than 1,000" and the
+# count costs no more than the thousand (a word in half the book would otherwise be read whole).
+COUNT_CAP = 1000
 TITLE_WEIGHT = 5.0  # a title word counts five times a word of the wording, on both backends
-FTS_TABLE = "policy_entry_fts"
+SIMILAR_WORDS = 8  # the fall-back's words spelt like each word searched for
+SPELT_ALIKE = 0.45  # trigram similarity: "indemnitty" and "indemnity" yes, "index" no
+FTS_TABLE, VOCAB_TABLE = "policy_entry_fts", "policy_entry_vocab"
 TABLE = PolicyEntry._meta.db_table
 VECTOR = f'"{TABLE}"."search_vector"'
-DOCUMENT = f'("{TABLE}"."title" || \' \' || "{TABLE}"."wording")'
 OPEN, CLOSE = "\x01\x03", "\x02\x04"  # the marks of a first and a second highlighting pass
 
 
@@ -106,18 +111,27 @@ class SearchResult:
     query: str
     filters: Filters
     hits: list[Hit]
-    total: int
+    total: int  # at most COUNT_CAP + 1: see ``more``
     page: int
     per_page: int
     parsed: ParsedQuery = field(default_factory=ParsedQuery)
-    similar_spelling: bool = False  # found by PostgreSQL's trigram fall-back, not by the words
+    similar_spelling: bool = False  # found by the fall-back: words spelt like those searched for
+
+    @property
+    def more(self) -> bool:
+        """More entries match than were counted."""
+        return self.total > COUNT_CAP
+
+    @property
+    def shown_total(self) -> int:
+        return min(self.total, COUNT_CAP)
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return max(1, math.ceil(self.shown_total / self.per_page))
 
 
-# --- Marks -----------------------------------------------------------------------------
+# --- Marks and words -------------------------------------------------------------------
 
 
 def marked_html(text: str) -> SafeString:
@@ -139,9 +153,15 @@ def marked_html(text: str) -> SafeString:
     return mark_safe("".join(out))  # every character of the text was escaped above
 
 
-def _trigrams(word: str) -> set[str]:
+def trigrams(word: str) -> set[str]:
     padded = f"  {word.lower()} "
     return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity, for SQLite's fall-back."""
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb)
 
 
 def word_core(word: str) -> str:
@@ -150,28 +170,9 @@ def word_core(word: str) -> str:
     return core if len(core) >= 3 else word.lower()
 
 
-def fallback_words(query: ParsedQuery) -> list[str]:
-    """The words the fall-back looks for: three letters or more (shorter ones match anything)."""
-    return sorted({w for atom in query.positive for w in atom.words if len(w) >= 3})
-
-
 def like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-def mark_similar(text: str, words: list[str], threshold: float = 0.45) -> str:
-    """Marks around the words of ``text`` spelt like one of ``words`` (pg_trgm's similarity, or the core)."""
-    wanted = [_trigrams(w) for w in words]
-    cores = [word_core(w) for w in words]
-
-    def mark(match: re.Match[str]) -> str:
-        grams = _trigrams(match.group(0))
-        close = any(len(grams & w) / len(grams | w) >= threshold for w in wanted)
-        close = close or any(core in match.group(0).lower() for core in cores)
-        return f"{OPEN[0]}{match.group(0)}{CLOSE[0]}" if close else match.group(0)
-
-    return re.sub(r"\w+", mark, text)
 
 
 # --- Backends --------------------------------------------------------------------------
@@ -180,15 +181,15 @@ Ranked = list[tuple[int, float]]
 
 
 class Backend(Protocol):
-    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery) -> int: ...
+    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, cap: int) -> int: ...
 
     def ranked(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> Ranked: ...
 
     def marks(self, query: ParsedQuery, ids: list[int]) -> dict[int, tuple[str, str]]: ...
 
-    def similar_spelling(self, entries: QuerySet[PolicyEntry], query: ParsedQuery) -> QuerySet[PolicyEntry]: ...
+    def spelt_like(self, word: str) -> list[str]: ...
 
-    def ranked_similar(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> Ranked: ...
+    def document_counts(self, words: list[str], cap: int) -> dict[str, int]: ...
 
 
 def _pg_atom(atom: Atom) -> tuple[str, list[str]]:
@@ -220,8 +221,8 @@ class PostgresBackend:
         sql, params = pg_tsquery(query)
         return entries.filter(RawSQL(f"{VECTOR} @@ {sql}", params, output_field=BooleanField()))
 
-    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery) -> int:
-        return self._matching(entries, query).count()
+    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, cap: int) -> int:
+        return self._matching(entries, query).order_by()[: cap + 1].count()
 
     def ranked(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> Ranked:
         sql, params = pg_tsquery(query)
@@ -249,23 +250,28 @@ class PostgresBackend:
         rows = PolicyEntry.objects.filter(pk__in=ids).annotate(t=headline("title"), w=headline("wording"))
         return {pk: (t, w) for pk, t, w in rows.values_list("pk", "t", "w")}
 
-    # The fall-back: the words spelt alike, close together (pg_trgm's word similarity), or
-    # every word's core (Welsh mutations: Cymru, Nghymru). The trigram index serves both.
+    def spelt_like(self, word: str) -> list[str]:
+        # "%%" finds the candidates by the trigram index (similarity 0.3 and up); only the close ones are kept.
+        sql = (
+            "SELECT word FROM policy_word WHERE (word %% %s AND similarity(word, %s) >= %s) OR word LIKE %s "
+            "ORDER BY similarity(word, %s) DESC, word LIMIT %s"
+        )
+        word = word.lower()
+        params = [word, word, SPELT_ALIKE, like_pattern(word_core(word)), word, SIMILAR_WORDS]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
-    def similar_spelling(self, entries: QuerySet[PolicyEntry], query: ParsedQuery) -> QuerySet[PolicyEntry]:
-        cores = sorted({like_pattern(word_core(w)) for w in fallback_words(query)})
-        every_core = " AND ".join([f"{DOCUMENT} ILIKE %s"] * len(cores)) or "FALSE"
-        sql = f"({DOCUMENT} %%> %s OR ({every_core}))"
-        entries = entries.filter(RawSQL(sql, [query.positive_text, *cores], output_field=BooleanField()))
-        if query.excluded:
-            sql, params = _pg_any(query.excluded)
-            entries = entries.filter(~Q(RawSQL(f"{VECTOR} @@ {sql}", params, output_field=BooleanField())))
-        return entries
-
-    def ranked_similar(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> Ranked:
-        similarity = RawSQL(f"word_similarity(%s, {DOCUMENT})", [query.positive_text], output_field=FloatField())
-        rows = self.similar_spelling(entries, query).annotate(rank=similarity).order_by("-rank", *TIE_BREAK)
-        return list(rows.values_list("pk", "rank")[offset : offset + limit])
+    def document_counts(self, words: list[str], cap: int) -> dict[str, int]:
+        """How many entries have each word (counting stops at ``cap``): one round trip."""
+        tsquery = "websearch_to_tsquery('english'::regconfig, w) || websearch_to_tsquery('simple'::regconfig, w)"
+        sql = (
+            f"SELECT w, (SELECT count(*) FROM (SELECT 1 FROM {TABLE} e WHERE e.search_vector @@ ({tsquery}) "
+            "LIMIT %s) found) FROM unnest(%s::text[]) AS w"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [cap, words])
+            return {word: int(n) for word, n in cursor.fetchall()}
 
 
 class SQLiteBackend:
@@ -278,14 +284,17 @@ class SQLiteBackend:
         excluded = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [fts5_any(query.excluded)])
         return entries.exclude(pk__in=excluded)
 
-    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery) -> int:
+    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, cap: int) -> int:
         match = to_fts5(query)
         if not match:
-            return self._without_excluded(entries, query).count()
+            return self._without_excluded(entries, query).order_by()[: cap + 1].count()
         ids, params = self._ids_sql(entries)
-        sql = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({ids})"
+        sql = (
+            f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND rowid IN ({ids}) LIMIT %s)"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, (match, *params))
+            cursor.execute(sql, (match, *params, cap + 1))
             return int(cursor.fetchone()[0])
 
     def ranked(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> Ranked:
@@ -316,17 +325,27 @@ class SQLiteBackend:
             cursor.execute(sql, (*marks, fts5_any(query.positive), *ids))
             return {int(pk): (t, w) for pk, t, w in cursor.fetchall()}
 
-    # The fall-back: every word's core somewhere in the title or the wording.
+    def spelt_like(self, word: str) -> list[str]:
+        """The vocabulary's terms (porter stems) with the word's core, or spelt much like it."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term, doc FROM {VOCAB_TABLE} WHERE term LIKE %s ESCAPE '\\' OR length(term) BETWEEN %s AND %s",
+                [like_pattern(word_core(word)), len(word) - 3, len(word) + 3],
+            )
+            rows = cursor.fetchall()
+        core = word_core(word)
+        scored = [(trigram_similarity(word, term), doc, term) for term, doc in rows]
+        alike = [(s, d, t) for s, d, t in scored if s >= SPELT_ALIKE or core in t]
+        return [term for _s, _d, term in sorted(alike, key=lambda x: (-x[0], -x[1], x[2]))[:SIMILAR_WORDS]]
 
-    def similar_spelling(self, entries: QuerySet[PolicyEntry], query: ParsedQuery) -> QuerySet[PolicyEntry]:
-        for word in fallback_words(query):
-            core = word_core(word)
-            entries = entries.filter(Q(title__icontains=core) | Q(wording__icontains=core))
-        return self._without_excluded(entries, query) if query.excluded else entries
-
-    def ranked_similar(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> Ranked:
-        rows = self.similar_spelling(entries, query).order_by(*TIE_BREAK)
-        return [(pk, 0.0) for pk in rows.values_list("pk", flat=True)[offset : offset + limit]]
+    def document_counts(self, words: list[str], cap: int) -> dict[str, int]:
+        sql = f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"
+        counts = {}
+        with connection.cursor() as cursor:
+            for word in words:
+                cursor.execute(sql, [fts5_any([Atom(word)]), cap])
+                counts[word] = int(cursor.fetchone()[0])
+        return counts
 
 
 TIE_BREAK = (F("date").desc(nulls_last=True), "-year", "number_order", "part", "pk")
@@ -343,46 +362,62 @@ def entries_for(filters: Filters) -> QuerySet[PolicyEntry]:
     return filters.apply(PolicyEntry.objects.all())
 
 
+def spelt_alike(engine: Backend, query: ParsedQuery) -> ParsedQuery:
+    """The fall-back's query: each group's words replaced by the book's words spelt like them.
+
+    A group of short words only (under three letters match too much) is kept as it was;
+    a group with nothing spelt alike in the book leaves nothing to find.
+    """
+    groups = []
+    for group in query.groups:
+        words = [w for atom in group for w in atom.words if len(w) >= 3]
+        if not words:
+            groups.append(group)
+            continue
+        alike = list(dict.fromkeys(term for word in words for term in engine.spelt_like(word)))
+        if not alike:
+            return ParsedQuery()
+        groups.append(tuple(Atom(term) for term in alike))
+    return ParsedQuery(tuple(groups), query.excluded)
+
+
 def search(q: str, filters: Filters | None = None, page: int = 1, per_page: int = PER_PAGE) -> SearchResult:
     """One page of the entries matching ``q`` and ``filters``, best first, matches marked."""
     filters = filters or Filters()
     parsed = parse(q)
-    page = min(max(1, page), MAX_PAGE)
+    last_page = max(1, math.ceil(COUNT_CAP / per_page))
+    page = min(max(1, page), last_page)
     offset = (page - 1) * per_page
     entries = entries_for(filters)
     result = SearchResult(q, filters, [], 0, page, per_page, parsed)
     if parsed.empty:
         if q.strip():
             return result  # only punctuation: nothing to look for
-        result.total = entries.count()
-        ranked = [
-            (pk, 0.0) for pk in entries.order_by(*TIE_BREAK).values_list("pk", flat=True)[offset : offset + per_page]
-        ]
-        return _with_hits(result, ranked, {})
+        result.total = entries.order_by()[: COUNT_CAP + 1].count()
+        ids = entries.order_by(*TIE_BREAK).values_list("pk", flat=True)[offset : offset + per_page]
+        return _with_hits(result, [(pk, 0.0) for pk in ids], {})
     engine = backend()
-    result.total = engine.count(entries, parsed)
-    if result.total:
-        ranked = engine.ranked(entries, parsed, offset, per_page)
-        return _with_hits(result, ranked, engine.marks(parsed, [pk for pk, _ in ranked]))
-    if fallback_words(parsed):
-        return _similar_spelling(engine, result, entries, offset)
+    _found(engine, result, entries, parsed, offset)
+    if not result.total and parsed.groups:
+        alike = spelt_alike(engine, parsed)
+        if alike.groups and alike != parsed:
+            result.similar_spelling = _found(engine, result, entries, alike, offset)
     return result
 
 
-def _similar_spelling(
-    engine: Backend, result: SearchResult, entries: QuerySet[PolicyEntry], offset: int
-) -> SearchResult:
-    result.total = engine.similar_spelling(entries, result.parsed).count()
-    result.similar_spelling = bool(result.total)
-    ranked = engine.ranked_similar(entries, result.parsed, offset, result.per_page) if result.total else []
-    words = fallback_words(result.parsed)
-    rows = PolicyEntry.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", "title", "wording")
-    marks = {pk: (mark_similar(title, words), mark_similar(wording, words)) for pk, title, wording in rows}
-    return _with_hits(result, ranked, marks)
+def _found(
+    engine: Backend, result: SearchResult, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int
+) -> bool:
+    result.total = engine.count(entries, query, COUNT_CAP)
+    if not result.total:
+        return False
+    ranked = engine.ranked(entries, query, offset, result.per_page)
+    _with_hits(result, ranked, engine.marks(query, [pk for pk, _ in ranked]))
+    return True
 
 
 def _with_hits(result: SearchResult, ranked: Ranked, marks: dict[int, tuple[str, str]]) -> SearchResult:
-    related = ("body", "conference", "superseded_by", "reaffirmed_by")
+    related = ("body", "superseded_by", "reaffirmed_by")
     entries = PolicyEntry.objects.select_related(*related).in_bulk([pk for pk, _ in ranked])
     for pk, rank in ranked:
         entry = entries[pk]
@@ -393,5 +428,11 @@ def _with_hits(result: SearchResult, ranked: Ranked, marks: dict[int, tuple[str,
 
 def all_matching(q: str, filters: Filters, limit: int) -> list[PolicyEntry]:
     """Every matching entry (up to ``limit``), best first: the CSV export's rows."""
-    result = search(q, filters, page=1, per_page=limit)
-    return [hit.entry for hit in result.hits]
+    parsed = parse(q)
+    entries = entries_for(filters)
+    if parsed.empty:
+        ids = list(entries.order_by(*TIE_BREAK).values_list("pk", flat=True)[:limit]) if not q.strip() else []
+    else:
+        ids = [pk for pk, _ in backend().ranked(entries, parsed, 0, limit)]
+    found = PolicyEntry.objects.select_related("body", "superseded_by", "reaffirmed_by").in_bulk(ids)
+    return [found[pk] for pk in ids]

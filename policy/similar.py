@@ -1,8 +1,9 @@
 """Existing policy a new motion most likely restates or contradicts, for the agenda committee.
 
 Two steps, the same on both databases: the search backend picks candidates that share
-any distinctive word with the motion (an OR of its words, best first), then they are
-ranked by the cosine of TF-IDF vectors of word stems, title words counting double.
+any of the motion's rarest words in the book (an OR of them, best first: a word in half
+the book says nothing and would make every entry a candidate), then they are ranked by
+the cosine of TF-IDF vectors of word stems, title words counting double.
 "Restore seniority pay" and "seniority payments be restored" share the stems senior,
 pay and restor, and so come out close although the wording differs.
 """
@@ -18,10 +19,12 @@ from conference.models import Conference
 
 from .models import PolicyEntry
 from .query import Atom, ParsedQuery
-from .search import backend
+from .search import PostgresBackend, SQLiteBackend, backend
 
 CANDIDATES = 100
-MAX_WORDS = 30
+MAX_WORDS = 40  # of the motion, looked up
+RARE_WORDS = 12  # of those, the fewest entries have: the candidates' query
+COMMON = 2000  # a word in this many entries is not looked for
 MIN_SCORE = 0.08
 
 # English function words and the set phrases every motion uses ("That conference calls
@@ -81,15 +84,23 @@ class SimilarEntry:
     score: float  # 0 to 1: the cosine of the two wordings
 
 
-def _candidates(title: str, text: str, exclude_conference: Conference | None) -> list[PolicyEntry]:
+def _rare_words(engine: PostgresBackend | SQLiteBackend, title: str, text: str) -> list[str]:
     distinct = list(dict.fromkeys(words(f"{title} {text}")))[:MAX_WORDS]
-    if not distinct:
+    counts = engine.document_counts(distinct, COMMON) if distinct else {}
+    found = [w for w in distinct if 0 < counts.get(w, 0) < COMMON]
+    return sorted(found, key=lambda w: counts[w])[:RARE_WORDS]
+
+
+def _candidates(title: str, text: str, exclude_conference: Conference | None) -> list[PolicyEntry]:
+    engine = backend()
+    rare = _rare_words(engine, title, text)
+    if not rare:
         return []
-    query = ParsedQuery(groups=(tuple(Atom(w) for w in distinct),))
+    query = ParsedQuery(groups=(tuple(Atom(w) for w in rare),))
     entries = PolicyEntry.objects.all()
     if exclude_conference is not None:
         entries = entries.exclude(conference=exclude_conference)
-    ranked = backend().ranked(entries, query, 0, CANDIDATES)
+    ranked = engine.ranked(entries, query, 0, CANDIDATES)
     found = PolicyEntry.objects.select_related("body", "superseded_by", "reaffirmed_by").in_bulk(
         [pk for pk, _ in ranked]
     )

@@ -76,7 +76,8 @@ def search_json(request: HttpRequest) -> JsonResponse:
     body = {
         "query": q,
         "filters": filters.as_params(),
-        "total": result.total,
+        "total": result.shown_total,
+        "more": result.more,  # more entries match than were counted
         "page": result.page,
         "pages": result.pages,
         "similar_spelling": result.similar_spelling,
