@@ -17,6 +17,7 @@ import datetime
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -97,7 +98,7 @@ class EntryStatus(models.TextChoices):
 # Still in force: these lapse under a body's rule; the others are history.
 IN_FORCE = (EntryStatus.POLICY, EntryStatus.REFERENCE, EntryStatus.REAFFIRMED)
 # The statuses that name another entry, and which link field holds it.
-LINKED = {EntryStatus.SUPERSEDED: "superseded_by", EntryStatus.REAFFIRMED: "reaffirmed_by"}
+LINKED: dict[str, str] = {EntryStatus.SUPERSEDED: "superseded_by", EntryStatus.REAFFIRMED: "reaffirmed_by"}
 
 
 class EntryOutcome(models.TextChoices):
@@ -174,7 +175,7 @@ class PolicyEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.number_order = number_order(self.motion_number)
         super().save(*args, **kwargs)
 

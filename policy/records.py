@@ -83,7 +83,7 @@ def motions_from_resolutions(body: Mapping[str, Any]) -> list[dict[str, Any]]:
 def read_counts(value: Any) -> Counts:
     """(for, against, abstain) from either shape of counts; None where not given."""
     if isinstance(value, Mapping):
-        found = {key: value.get(key) for key in ("for", "against", "abstain")}
+        found: dict[Any, Any] = {key: value.get(key) for key in ("for", "against", "abstain")}
     elif isinstance(value, list):
         found = {c.get("key"): c.get("count") for c in value if isinstance(c, Mapping)}
     else:
@@ -156,7 +156,7 @@ def rows_of_motion(motion: Mapping[str, Any], where: Where) -> list[EntryRow]:
     if outcome not in CARRIED:
         return []
     wording = wording_of(motion)
-    base = {
+    base: dict[str, Any] = {
         "conference_name": where.conference_name,
         "year": where.year,
         "date": where.date,

@@ -26,7 +26,7 @@ import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.contrib.postgres.search import SearchHeadline, SearchQueryField, SearchRank, SearchVectorField
 from django.db import connection
@@ -257,7 +257,7 @@ class PostgresBackend:
             "ORDER BY similarity(word, %s) DESC, word LIMIT %s"
         )
         word = word.lower()
-        params = [word, word, SPELT_ALIKE, like_pattern(word_core(word)), word, SIMILAR_WORDS]
+        params: list[str | float | int] = [word, word, SPELT_ALIKE, like_pattern(word_core(word)), word, SIMILAR_WORDS]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
@@ -275,7 +275,7 @@ class PostgresBackend:
 
 
 class SQLiteBackend:
-    def _ids_sql(self, entries: QuerySet[PolicyEntry]) -> tuple[str, tuple[object, ...]]:
+    def _ids_sql(self, entries: QuerySet[PolicyEntry]) -> tuple[str, tuple[Any, ...]]:
         sql, params = entries.order_by().values("pk").query.sql_with_params()
         return sql, tuple(params)
 

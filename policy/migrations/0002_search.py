@@ -53,7 +53,8 @@ POSTGRES_INDEX = [
     """,
     """
     INSERT INTO policy_word (word)
-    SELECT DISTINCT v.lexeme FROM policy_policyentry, unnest(to_tsvector('simple'::regconfig, title || ' ' || wording)) AS v
+    SELECT DISTINCT v.lexeme
+    FROM policy_policyentry, unnest(to_tsvector('simple'::regconfig, title || ' ' || wording)) AS v
     ON CONFLICT DO NOTHING
     """,
 ]

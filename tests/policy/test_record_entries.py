@@ -13,7 +13,7 @@ from motions.models import Amendment, Motion, MotionPart, Outcome
 from policy import actions, records
 from policy.models import PolicyEntry, StatusChange
 from tests.factories import make_conference, make_lmc, make_motion, make_rep, make_section
-from tests.policy.conftest import keeper, make_body, make_entry, motion_record, record
+from tests.policy.conftest import keeper, make_entry, motion_record, record
 
 pytestmark = pytest.mark.django_db
 

@@ -110,8 +110,12 @@ def test_a_stemmed_word_and_each_word_of_a_phrase_are_marked(entries):
 
 def test_an_entry_whose_title_matches_ranks_above_one_that_mentions_the_word_once(book):
     _, body, _ = book
-    mention = make_entry(body, year=2025, title="General practice funding",
-                         wording="That the funding formula counts every patient, and workload is measured.")
+    mention = make_entry(
+        body,
+        year=2025,
+        title="General practice funding",
+        wording="That the funding formula counts every patient, and workload is measured.",
+    )
     titled = make_entry(body, year=2019, title="Workload", wording="That a safe limit on the day's work is agreed.")
 
     assert refs("workload")[:2] == [titled.reference, mention.reference]
@@ -130,8 +134,11 @@ def test_entries_of_equal_rank_come_newest_first_and_a_query_page_by_page(book):
 
 def test_welsh_text_is_found_word_for_word_and_mutated(book):
     _, body, _ = book
-    welsh = make_entry(body, title="Cyllid teg i feddygon teulu",
-                       wording="Mae'r gynhadledd yn galw am gyllid teg i feddygon teulu yng Nghymru.")
+    welsh = make_entry(
+        body,
+        title="Cyllid teg i feddygon teulu",
+        wording="Mae'r gynhadledd yn galw am gyllid teg i feddygon teulu yng Nghymru.",
+    )
     plain = make_entry(body, title="Meddygon teulu", wording="Meddygon teulu a nyrsys ym mhob practis.")
 
     assert refs("meddygon teulu")[0] == plain.reference
@@ -158,8 +165,29 @@ def test_a_query_of_operators_or_punctuation_alone_finds_nothing_and_never_fails
     assert result.hits == [] or not q.strip("\x00\u200b ")
 
 
-QUERY_PIECES = st.sampled_from(['"', "-", "OR", "or", "(", ")", "*", ":", "^", "NEAR", "AND", "NOT", "+", "'", "\\",
-                                "%", "_", "&", "|", "!", "<->", "é", "ŵ", "seniority", "pay", " ", "\x00", "\ud7ff"])  # fmt: skip
+OPERATORS = [
+    '"',
+    "-",
+    "OR",
+    "or",
+    "(",
+    ")",
+    "*",
+    ":",
+    "^",
+    "NEAR",
+    "AND",
+    "NOT",
+    "+",
+    "'",
+    "\\",
+    "%",
+    "_",
+    "&",
+    "|",
+    "!",
+]
+QUERY_PIECES = st.sampled_from([*OPERATORS, "<->", "é", "ŵ", "seniority", "pay", " ", "\x00", "\ud7ff"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
