@@ -7,11 +7,12 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .support import WIDE, PHONE, axe, db, described, write_artifact
+from .support import PHONE, WIDE, axe, db, described, write_artifact
 
 
-def test_the_policy_pages_pass_axe_for_wcag_2_2_aa(browser: Any, app_server: str, demo: dict[str, Any],
-                                                    axe_js: str) -> None:
+def test_the_policy_pages_pass_axe_for_wcag_2_2_aa(
+    browser: Any, app_server: str, demo: dict[str, Any], axe_js: str
+) -> None:
     from conference import demo_data
     from policy.demo import load_policy_demo
 
@@ -41,7 +42,9 @@ def test_the_policy_pages_pass_axe_for_wcag_2_2_aa(browser: Any, app_server: str
     expect(desk.get_by_test_id("error")).to_be_visible()
     findings["policy-entry-refused"] = axe(desk, axe_js, "policy-entry-refused")
 
-    write_artifact("axe/policy-summary.json", {page: sorted({v["id"] for v in found["wcag"]})
-                                               for page, found in findings.items()})
-    assert not any(found["wcag"] for found in findings.values()), "axe-core found WCAG A/AA violations:\n" + \
-        described(findings)
+    write_artifact(
+        "axe/policy-summary.json", {page: sorted({v["id"] for v in found["wcag"]}) for page, found in findings.items()}
+    )
+    assert not any(found["wcag"] for found in findings.values()), "axe-core found WCAG A/AA violations:\n" + described(
+        findings
+    )
