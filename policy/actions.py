@@ -207,7 +207,10 @@ def record_entries(
     keeps every status, and removes an entry no longer carried unless it is linked to or
     has been given a status (those are reported as ``kept``).
     """
-    if actor is not None and (actor.role != Representative.Role.SECRETARIAT or actor.conference_id != conference.pk):
+    own = actor is None or (
+        actor.role == Representative.Role.SECRETARIAT and actor.is_active and actor.conference_id == conference.pk
+    )
+    if not own:
         raise PolicyRefused("forbidden", _("Only this conference's secretariat can publish its policy."))
     motions = list(motions)
     rows = records.rows_from_motions(motions, _where(conference, body, motions))

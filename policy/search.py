@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from django.contrib.postgres.search import SearchHeadline, SearchQueryField, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, F, QuerySet
+from django.db.models import BooleanField, Count, F, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
@@ -38,9 +38,7 @@ from .models import EntryStatus, PolicyEntry
 from .query import MAX_QUERY_CHARS, Atom, ParsedQuery, fts5_any, parse, to_fts5
 
 PER_PAGE = 20
-# Counting stops here: past a thousand entries the page says "more than 1,000" and the
-# count costs no more than the thousand (a word in half the book would otherwise be read whole).
-COUNT_CAP = 1000
+MAX_PAGE = 500
 TITLE_WEIGHT = 5.0  # a title word counts five times a word of the wording, on both backends
 SIMILAR_WORDS = 8  # the fall-back's words spelt like each word searched for
 SPELT_ALIKE = 0.45  # trigram similarity: "indemnitty" and "indemnity" yes, "index" no
@@ -111,24 +109,15 @@ class SearchResult:
     query: str
     filters: Filters
     hits: list[Hit]
-    total: int  # at most COUNT_CAP + 1: see ``more``
+    total: int
     page: int
     per_page: int
     parsed: ParsedQuery = field(default_factory=ParsedQuery)
     similar_spelling: bool = False  # found by the fall-back: words spelt like those searched for
 
     @property
-    def more(self) -> bool:
-        """More entries match than were counted."""
-        return self.total > COUNT_CAP
-
-    @property
-    def shown_total(self) -> int:
-        return min(self.total, COUNT_CAP)
-
-    @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.shown_total / self.per_page))
+        return max(1, min(MAX_PAGE, math.ceil(self.total / self.per_page)))
 
 
 # --- Marks and words -------------------------------------------------------------------
@@ -181,9 +170,11 @@ Ranked = list[tuple[int, float]]
 
 
 class Backend(Protocol):
-    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, cap: int) -> int: ...
+    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery) -> int: ...
 
-    def ranked(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> Ranked: ...
+    def ranked(
+        self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int
+    ) -> tuple[int, Ranked]: ...
 
     def marks(self, query: ParsedQuery, ids: list[int]) -> dict[int, tuple[str, str]]: ...
 
@@ -221,15 +212,18 @@ class PostgresBackend:
         sql, params = pg_tsquery(query)
         return entries.filter(RawSQL(f"{VECTOR} @@ {sql}", params, output_field=BooleanField()))
 
-    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, cap: int) -> int:
-        return self._matching(entries, query).order_by()[: cap + 1].count()
+    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery) -> int:
+        return self._matching(entries, query).count()
 
-    def ranked(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> Ranked:
+    def ranked(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> tuple[int, Ranked]:
+        """(how many match, one page of them best first): ranking reads every match, so it counts them too."""
         sql, params = pg_tsquery(query)
         vector = RawSQL(VECTOR, [], output_field=SearchVectorField())
         rank = SearchRank(vector, RawSQL(sql, params, output_field=SearchQueryField()), weights=self.weights)
-        rows = self._matching(entries, query).annotate(rank=rank).order_by("-rank", *TIE_BREAK)
-        return list(rows.values_list("pk", "rank")[offset : offset + limit])
+        rows = self._matching(entries, query).annotate(rank=rank, total=Window(Count("pk")))
+        page = list(rows.order_by("-rank", *TIE_BREAK).values_list("pk", "rank", "total")[offset : offset + limit])
+        total = page[0][2] if page else (self.count(entries, query) if offset else 0)
+        return total, [(pk, score) for pk, score, _ in page]
 
     def marks(self, query: ParsedQuery, ids: list[int]) -> dict[int, tuple[str, str]]:
         if not query.groups or not ids:
@@ -284,33 +278,38 @@ class SQLiteBackend:
         excluded = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [fts5_any(query.excluded)])
         return entries.exclude(pk__in=excluded)
 
-    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, cap: int) -> int:
+    def count(self, entries: QuerySet[PolicyEntry], query: ParsedQuery) -> int:
         match = to_fts5(query)
         if not match:
-            return self._without_excluded(entries, query).order_by()[: cap + 1].count()
+            return self._without_excluded(entries, query).count()
         ids, params = self._ids_sql(entries)
-        sql = (
-            f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            f"AND rowid IN ({ids}) LIMIT %s)"
-        )
+        sql = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({ids})"
         with connection.cursor() as cursor:
-            cursor.execute(sql, (match, *params, cap + 1))
+            cursor.execute(sql, (match, *params))
             return int(cursor.fetchone()[0])
 
-    def ranked(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> Ranked:
+    def ranked(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> tuple[int, Ranked]:
         match = to_fts5(query)
         if not match:
-            rows = self._without_excluded(entries, query).order_by(*TIE_BREAK)
-            return [(pk, 0.0) for pk in rows.values_list("pk", flat=True)[offset : offset + limit]]
-        ids, params = self._ids_sql(entries)
+            rows = self._without_excluded(entries, query)
+            ids = rows.order_by(*TIE_BREAK).values_list("pk", flat=True)[offset : offset + limit]
+            return rows.count(), [(pk, 0.0) for pk in ids]
+        ids_sql, params = self._ids_sql(entries)
+        # bm25() cannot sit beside a window function: rank in a subquery, count outside it.
+        matches = (
+            f"SELECT e.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS rank, e.date, e.year, e.number_order, e.part "
+            f"FROM {FTS_TABLE} JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND e.id IN ({ids_sql})"
+        )
         sql = (
-            f"SELECT e.id, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS rank FROM {FTS_TABLE} "
-            f"JOIN {TABLE} e ON e.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND e.id IN ({ids}) "
-            "ORDER BY rank DESC, e.date DESC, e.year DESC, e.number_order, e.part, e.id LIMIT %s OFFSET %s"
+            f"SELECT id, rank, count(*) OVER () FROM ({matches}) "
+            "ORDER BY rank DESC, date DESC, year DESC, number_order, part, id LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, (match, *params, limit, offset))
-            return [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
+            page = cursor.fetchall()
+        total = page[0][2] if page else (self.count(entries, query) if offset else 0)
+        return int(total), [(int(pk), float(rank)) for pk, rank, _ in page]
 
     def marks(self, query: ParsedQuery, ids: list[int]) -> dict[int, tuple[str, str]]:
         if not query.groups or not ids:
@@ -385,15 +384,14 @@ def search(q: str, filters: Filters | None = None, page: int = 1, per_page: int 
     """One page of the entries matching ``q`` and ``filters``, best first, matches marked."""
     filters = filters or Filters()
     parsed = parse(q)
-    last_page = max(1, math.ceil(COUNT_CAP / per_page))
-    page = min(max(1, page), last_page)
+    page = min(max(1, page), MAX_PAGE)
     offset = (page - 1) * per_page
     entries = entries_for(filters)
     result = SearchResult(q, filters, [], 0, page, per_page, parsed)
     if parsed.empty:
         if q.strip():
             return result  # only punctuation: nothing to look for
-        result.total = entries.order_by()[: COUNT_CAP + 1].count()
+        result.total = entries.count()
         ids = entries.order_by(*TIE_BREAK).values_list("pk", flat=True)[offset : offset + per_page]
         return _with_hits(result, [(pk, 0.0) for pk in ids], {})
     engine = backend()
@@ -408,10 +406,9 @@ def search(q: str, filters: Filters | None = None, page: int = 1, per_page: int 
 def _found(
     engine: Backend, result: SearchResult, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int
 ) -> bool:
-    result.total = engine.count(entries, query, COUNT_CAP)
+    result.total, ranked = engine.ranked(entries, query, offset, result.per_page)
     if not result.total:
         return False
-    ranked = engine.ranked(entries, query, offset, result.per_page)
     _with_hits(result, ranked, engine.marks(query, [pk for pk, _ in ranked]))
     return True
 
@@ -433,6 +430,6 @@ def all_matching(q: str, filters: Filters, limit: int) -> list[PolicyEntry]:
     if parsed.empty:
         ids = list(entries.order_by(*TIE_BREAK).values_list("pk", flat=True)[:limit]) if not q.strip() else []
     else:
-        ids = [pk for pk, _ in backend().ranked(entries, parsed, 0, limit)]
+        ids = [pk for pk, _ in backend().ranked(entries, parsed, 0, limit)[1]]
     found = PolicyEntry.objects.select_related("body", "superseded_by", "reaffirmed_by").in_bulk(ids)
     return [found[pk] for pk in ids]

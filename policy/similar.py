@@ -100,7 +100,7 @@ def _candidates(title: str, text: str, exclude_conference: Conference | None) ->
     entries = PolicyEntry.objects.all()
     if exclude_conference is not None:
         entries = entries.exclude(conference=exclude_conference)
-    ranked = engine.ranked(entries, query, 0, CANDIDATES)
+    _total, ranked = engine.ranked(entries, query, 0, CANDIDATES)
     found = PolicyEntry.objects.select_related("body", "superseded_by", "reaffirmed_by").in_bulk(
         [pk for pk, _ in ranked]
     )

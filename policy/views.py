@@ -76,8 +76,7 @@ def search_json(request: HttpRequest) -> JsonResponse:
     body = {
         "query": q,
         "filters": filters.as_params(),
-        "total": result.shown_total,
-        "more": result.more,  # more entries match than were counted
+        "total": result.total,
         "page": result.page,
         "pages": result.pages,
         "similar_spelling": result.similar_spelling,
