@@ -329,7 +329,7 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT term, doc FROM {VOCAB_TABLE} WHERE term LIKE %s ESCAPE '\\' OR length(term) BETWEEN %s AND %s",
-                [like_pattern(word_core(word)), len(word) - 3, len(word) + 3],
+                [like_pattern(word_core(word)), len(word) // 2 + 1, len(word) + 3],  # stems are shorter
             )
             rows = cursor.fetchall()
         core = word_core(word)
