@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# The server's websocket frame limit: settings.MAX_CLIENT_MESSAGE_BYTES (tests/conference/test_deployment.py).
+WS_MAX_SIZE := 2048
 
 .PHONY: run test serve install clean
 
@@ -30,9 +32,21 @@ run: install
 
 serve: install
 	$(VENV)/bin/uvicorn conference.asgi:application --host $(HOST) --port $(PORT) \
-		--ws wsproto --ws-per-message-deflate false --no-access-log
+		--ws wsproto --ws-per-message-deflate false --ws-max-size $(WS_MAX_SIZE) --no-access-log
 
+# `make test`, in this order, stopping at the first that fails:
+#   ruff check        lint (pyproject.toml [tool.ruff.lint]): pyflakes and pycodestyle errors, import
+#                     order, bugbear's likely bugs, Django's model rules, timezone-aware datetimes,
+#                     and no function more complex than 10 branches
+#   ruff format       the code is laid out as `ruff format` writes it (run `ruff format .` to fix)
+#   mypy              types, with django-stubs' plugin (pyproject.toml [tool.mypy])
+#   manage.py check   Django's system checks
+#   makemigrations    every model change has its migration
+#   pytest            the tests (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set)
 test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest

@@ -59,8 +59,9 @@ class PostgresStore:
     async def tally(self, poll: int) -> dict[str, int]:
         conn = await self.free.get()
         try:
-            cur = await conn.execute("SELECT choice, count(*) FROM bench_baseline_ballot WHERE poll = %s GROUP BY choice",
-                                     (poll,))
+            cur = await conn.execute(
+                "SELECT choice, count(*) FROM bench_baseline_ballot WHERE poll = %s GROUP BY choice", (poll,)
+            )
             return dict(await cur.fetchall())
         finally:
             self.free.put_nowait(conn)
@@ -142,13 +143,17 @@ class Hall:
             if kind == "open":
                 self.poll_id += 1
                 self.open = True
-                broadcast(self.phones, json.dumps({"type": "poll.opened", "poll": {"id": self.poll_id, "options": CHOICES}}))
+                broadcast(
+                    self.phones, json.dumps({"type": "poll.opened", "poll": {"id": self.poll_id, "options": CHOICES}})
+                )
                 extra = {"poll_id": self.poll_id}
             elif kind == "close":
                 self.open = False
             elif kind == "publish":
                 result = await self.store.tally(self.poll_id)
-                broadcast(self.phones, json.dumps({"type": "result.published", "poll_id": self.poll_id, "result": result}))
+                broadcast(
+                    self.phones, json.dumps({"type": "result.published", "poll_id": self.poll_id, "result": result})
+                )
             await ws.send(json.dumps({"type": "ok", "of": kind, "ref": message.get("ref"), **extra}))
 
 
@@ -157,8 +162,9 @@ async def main(port: int) -> None:
     store: PostgresStore | SqliteStore = PostgresStore(url) if url else SqliteStore(os.environ["BENCH_BASELINE_SQLITE"])
     await store.start()
     hall = Hall(store)
-    async with serve(hall.handle, "127.0.0.1", port, compression=None, ping_interval=None, max_queue=None,
-                     backlog=4096) as server:
+    async with serve(
+        hall.handle, "127.0.0.1", port, compression=None, ping_interval=None, max_queue=None, backlog=4096
+    ) as server:
         await server.serve_forever()
 
 

@@ -13,7 +13,11 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
@@ -22,11 +26,14 @@ import django
 
 django.setup()
 
-from conference.models import Conference, Representative
-from conference.desk import actions, documents, exports, imports
+# The models can only be imported once Django is set up, above.
+from conference.models import Conference, Representative  # noqa: E402
+from desk import actions, documents, exports, imports  # noqa: E402
+
+T = TypeVar("T")
 
 
-def timed(label: str, fn):  # type: ignore[no-untyped-def]
+def timed(label: str, fn: Callable[[], T]) -> T:
     start = time.perf_counter()
     result = fn()
     print(f"{label}: {time.perf_counter() - start:.2f} s", end="")
@@ -38,15 +45,15 @@ def main() -> None:
     reps = list(conf.representatives.filter(role=Representative.Role.REPRESENTATIVE).select_related("lmc"))
     for n in (len(reps), 500):
         batch = (reps * (n // len(reps) + 1))[:n]
-        pdf = timed(f"login cards x{n}", lambda b=batch: documents.login_cards_pdf(conf, b, "https://hall.example.org"))
+        pdf = timed(f"login cards x{n}", partial(documents.login_cards_pdf, conf, batch, "https://hall.example.org"))
         print(f", {len(pdf) / 1024:.0f} KiB")
-    pdf = timed("resolutions", lambda: documents.resolutions_pdf(conf, exports.resolutions(conf)))
+    pdf = timed("resolutions", lambda: documents.conference_resolutions_pdf(conf))
     print(f", {len(pdf) / 1024:.0f} KiB")
     for kind in imports.KINDS:
         for fmt in imports.FORMATS:
             body = exports.export_setup(conf, kind, fmt)
 
-            def run(kind=kind, fmt=fmt, body=body):  # type: ignore[no-untyped-def]
+            def run(kind: str = kind, fmt: str = fmt, body: bytes = body) -> tuple[imports.ImportReport, Counter[str]]:
                 report = imports.check_file(conf, kind, f"{kind}.{fmt}", body)
                 return report, actions.apply_import(conf, report, None, f"bench.{fmt}")
 

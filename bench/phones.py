@@ -19,12 +19,20 @@ from typing import Any
 from urllib.parse import urlencode
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin
 
 CHOICES = ("for", "against", "abstain")
 
 
-async def http(host: str, port: int, method: str, path: str, *, cookies: dict[str, str] | None = None,
-               form: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+async def http(
+    host: str,
+    port: int,
+    method: str,
+    path: str,
+    *,
+    cookies: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
     """One HTTP/1.1 request on its own connection: status, cookies set, body."""
     reader, writer = await asyncio.open_connection(host, port)
     body = urlencode(form).encode() if form is not None else b""
@@ -49,9 +57,18 @@ async def http(host: str, port: int, method: str, path: str, *, cookies: dict[st
 
 
 async def ws_connect(url: str, cookies: dict[str, str] | None, origin: str) -> ClientConnection:
+    """A websocket as a phone opens it (the Origin header is the page's)."""
     headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
-    return await connect(url, origin=origin, additional_headers=headers, compression=None, proxy=None,
-                         ping_interval=None, open_timeout=120, max_queue=None)
+    return await connect(
+        url,
+        origin=Origin(origin),
+        additional_headers=headers,
+        compression=None,
+        proxy=None,
+        ping_interval=None,
+        open_timeout=120,
+        max_queue=None,
+    )
 
 
 class Phone:
@@ -95,8 +112,11 @@ class Phone:
                 kind = event.get("type")
                 if kind == "poll.opened":
                     self.poll_id = event["poll"]["id"]
-                elif kind in ("vote.accepted", "error") and self.key and event.get(
-                    "key" if kind == "vote.accepted" else "ref") == self.key:
+                elif (
+                    kind in ("vote.accepted", "error")
+                    and self.key
+                    and event.get("key" if kind == "vote.accepted" else "ref") == self.key
+                ):
                     self.answer = event
                     kind = "answer"
                     self.answered.set()
@@ -170,8 +190,10 @@ class Worker:
         await asyncio.gather(*(p.vote(start + random.random() * window) for p in self.phones))
         voters = [p for p in self.phones if p.key]
         deadline = start + window + cmd.get("timeout", 30)
-        await asyncio.gather(*(asyncio.wait_for(p.answered.wait(), max(0.1, deadline - time.time()))
-                               for p in voters), return_exceptions=True)
+        await asyncio.gather(
+            *(asyncio.wait_for(p.answered.wait(), max(0.1, deadline - time.time())) for p in voters),
+            return_exceptions=True,
+        )
         acked = {p.key: p.choice for p in voters if p.answer and p.answer["type"] == "vote.accepted"}
         refused: dict[str, int] = {}
         for p in voters:

@@ -83,21 +83,50 @@ def collect_static(env: dict[str, str]) -> None:
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 
 
+WS_MAX_SIZE = "2048"
+
+
 def start_servers(cfg: Config, kind: str) -> list[subprocess.Popen[bytes]]:
     env = server_environment(cfg.server_env)
     procs = []
     for i in range(cfg.procs if kind == "ours" else 1):
         if kind == "ours":
             port = cfg.port + i
-            cmd = [PYTHON, "-m", "uvicorn", "conference.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-                   "--ws", "wsproto", "--ws-per-message-deflate", "false", "--no-access-log", "--log-level", "warning",
-                   "--backlog", "4096"]
+            cmd = [
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "conference.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--ws",
+                "wsproto",
+                "--ws-per-message-deflate",
+                "false",
+                "--ws-max-size",  # settings.MAX_CLIENT_MESSAGE_BYTES (tests/conference/test_deployment.py)
+                WS_MAX_SIZE,
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--backlog",
+                "4096",
+            ]
         else:
             port = cfg.baseline_port
             cmd = [PYTHON, "-m", "bench.baseline", str(port)]
         log = open(Path(cfg.log_dir) / f"{kind}-{port}.log", "wb")
-        procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                      preexec_fn=die_with_parent if sys.platform == "linux" else None))
+        procs.append(
+            subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent if sys.platform == "linux" else None,
+            )
+        )
         procs[-1].port = port  # type: ignore[attr-defined]
     for proc in procs:
         wait_for_port(proc.port, proc)  # type: ignore[attr-defined]
@@ -121,10 +150,21 @@ class Workers:
     async def start(self) -> None:
         for w in range(self.cfg.workers):
             spec = Path(self.cfg.log_dir) / f"{self.kind}-worker-{w}.json"
-            spec.write_text(json.dumps({"mode": self.kind, "slug": self.slug, "phones": self.phones[w :: self.cfg.workers]}))
-            self.procs.append(await asyncio.create_subprocess_exec(
-                PYTHON, "-m", "bench.phones", str(spec), cwd=ROOT,
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=2**26))
+            spec.write_text(
+                json.dumps({"mode": self.kind, "slug": self.slug, "phones": self.phones[w :: self.cfg.workers]})
+            )
+            self.procs.append(
+                await asyncio.create_subprocess_exec(
+                    PYTHON,
+                    "-m",
+                    "bench.phones",
+                    str(spec),
+                    cwd=ROOT,
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    limit=2**26,
+                )
+            )
 
     async def all(self, **cmd: Any) -> list[dict[str, Any]]:
         line = (json.dumps(cmd) + "\n").encode()
@@ -164,11 +204,19 @@ class Chair:
             return cls(await ws_connect(f"ws://127.0.0.1:{port}/chair", None, origin))
         _, cookies, _ = await http("127.0.0.1", port, "GET", "/login/")
         token = cookies["csrftoken"]
-        status, cookies, _ = await http("127.0.0.1", port, "POST", "/login/", cookies={"csrftoken": token},
-                                        form={"csrfmiddlewaretoken": token, **hall["chair"]})
+        status, cookies, _ = await http(
+            "127.0.0.1",
+            port,
+            "POST",
+            "/login/",
+            cookies={"csrftoken": token},
+            form={"csrfmiddlewaretoken": token, **hall["chair"]},
+        )
         if status != 302 or "sessionid" not in cookies:
             raise RuntimeError(f"chair sign-in answered {status}")
-        ws = await ws_connect(f"ws://127.0.0.1:{port}/ws/c/{hall['slug']}/", {"sessionid": cookies["sessionid"]}, origin)
+        ws = await ws_connect(
+            f"ws://127.0.0.1:{port}/ws/c/{hall['slug']}/", {"sessionid": cookies["sessionid"]}, origin
+        )
         await ws.recv()  # the snapshot
         return cls(ws)
 
@@ -202,7 +250,9 @@ async def drive(cfg: Config, kind: str, hall: dict[str, Any]) -> dict[str, Any]:
     """Sign in, connect, open, vote, close, publish; return the raw measurements."""
     servers = start_servers(cfg, kind)
     ports = [s.port for s in servers]  # type: ignore[attr-defined]
-    phones = [{"code": code, "host": "127.0.0.1", "port": ports[i % len(ports)]} for i, code in enumerate(hall["codes"])]
+    phones = [
+        {"code": code, "host": "127.0.0.1", "port": ports[i % len(ports)]} for i, code in enumerate(hall["codes"])
+    ]
     workers = Workers(cfg, kind, phones, hall.get("slug", ""))
     out: dict[str, Any] = {"kind": kind}
     try:
@@ -304,7 +354,8 @@ def referee(out: dict[str, Any], ballots: list[tuple[str, str]], tally: dict[str
     if tally is not None:
         want = Counter(acked.values())
         out["tally_matches"] = all(tally.get(c, 0) == want.get(c, 0) for c in ("for", "against", "abstain")) and (
-            tally["participations"] == len(acked))
+            tally["participations"] == len(acked)
+        )
 
 
 def figures(out: dict[str, Any], n: int) -> dict[str, float]:
@@ -328,8 +379,18 @@ def figures(out: dict[str, Any], n: int) -> dict[str, float]:
     }
 
 
-LOWER_IS_BETTER = {"connect_s", "open_fanout_last_ms", "open_fanout_p50_ms", "ack_p50_ms", "ack_p95_ms", "ack_p99_ms",
-                   "ack_max_ms", "publish_fanout_last_ms", "rss_per_phone_kb", "server_rss_mb"}
+LOWER_IS_BETTER = {
+    "connect_s",
+    "open_fanout_last_ms",
+    "open_fanout_p50_ms",
+    "ack_p50_ms",
+    "ack_p95_ms",
+    "ack_p99_ms",
+    "ack_max_ms",
+    "publish_fanout_last_ms",
+    "rss_per_phone_kb",
+    "server_rss_mb",
+}
 
 
 def report(cfg: Config, results: dict[str, dict[str, Any]]) -> str:
@@ -337,14 +398,17 @@ def report(cfg: Config, results: dict[str, dict[str, Any]]) -> str:
     ours, base = results.get("ours"), results.get("baseline")
     for kind, out in results.items():
         problems = {k: out[k] for k in ("connect_errors", "refused") if out.get(k)}
-        problems |= {k: out[k] for k in ("opened_missing", "published_missing", "unanswered", "no_poll", "wrong_choice",
-                                         "signin_errors") if out.get(k)}
+        problems |= {
+            k: out[k]
+            for k in ("opened_missing", "published_missing", "unanswered", "no_poll", "wrong_choice", "signin_errors")
+            if out.get(k)
+        }
         if out.get("tally_matches") is False:
             problems["tally_matches"] = False
         if problems:
             lines.append(f"{kind} problems: {json.dumps(problems, default=dict)}")
     fo, fb = (figures(ours, cfg.n) if ours else {}), (figures(base, cfg.n) if base else {})
-    for name in (fo or fb):
+    for name in fo or fb:
         line = f"{name:<24}"
         if fo:
             line += f" ours {fo[name]:>10.1f}"
@@ -358,7 +422,7 @@ def report(cfg: Config, results: dict[str, dict[str, Any]]) -> str:
 
 def run(cfg: Config, kinds: tuple[str, ...] = ("baseline", "ours")) -> dict[str, dict[str, Any]]:
     """Django must be set up, on the database the servers use (cfg.server_env)."""
-    from .hall import create_hall
+    from desk.hall import create_hall
 
     results: dict[str, dict[str, Any]] = {}
     for kind in kinds:
@@ -393,8 +457,15 @@ def main() -> None:
         # The embedded default, on a fresh SQLite file of its own.
         server_env["SQLITE_PATH"] = os.environ.get("SQLITE_PATH") or str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
         os.environ["SQLITE_PATH"] = server_env["SQLITE_PATH"]
-    cfg = Config(n=args.n, procs=args.procs, workers=args.workers, window=args.window, port=args.port,
-                 baseline_port=args.baseline_port, server_env=server_env)
+    cfg = Config(
+        n=args.n,
+        procs=args.procs,
+        workers=args.workers,
+        window=args.window,
+        port=args.port,
+        baseline_port=args.baseline_port,
+        server_env=server_env,
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
     import django
     from django.core.management import call_command

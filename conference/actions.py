@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from voting import events
-
+from . import events
 from .models import AuditEntry, Conference, Representative, new_access_code
 
 
@@ -40,7 +39,9 @@ def reissue_code(representative: Representative, by: Representative | None) -> s
     return representative.access_code
 
 
-def record_lockout(conference: Conference, scope: str, address: str, representative: Representative | None = None) -> AuditEntry:
+def record_lockout(
+    conference: Conference, scope: str, address: str, representative: Representative | None = None
+) -> AuditEntry:
     """Join attempts locked out for abuse: one entry per lockout window (see ratelimit)."""
     with transaction.atomic():
         # The code itself is never written down: the representative it belongs to is enough.

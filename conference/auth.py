@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import SESSION_KEY
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.utils.crypto import constant_time_compare
 
 from .models import Conference, Representative, normalise_code
 
@@ -51,9 +53,24 @@ def representative_from_session(session: Any, conference: Conference) -> Represe
             return rep
     user_id = session.get(SESSION_KEY)
     if user_id:
-        return (
-            Representative.objects.select_related("conference", "lmc")
+        rep = (
+            Representative.objects.select_related("conference", "lmc", "user")
             .filter(user_id=user_id, user__is_active=True, conference=conference, is_active=True)
             .first()
         )
+        # As django.contrib.auth.get_user: a new password ends the sessions made with the old one.
+        if rep is not None and rep.user is not None and _session_hash_verified(session, rep.user):
+            return rep
     return None
+
+
+def _session_hash_verified(session: Any, user: Any) -> bool:
+    session_hash = session.get(HASH_SESSION_KEY)
+    if not session_hash:
+        return False
+    if constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return True
+    return any(
+        constant_time_compare(session_hash, user._get_session_auth_hash(secret=secret))
+        for secret in settings.SECRET_KEY_FALLBACKS
+    )

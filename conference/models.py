@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -32,7 +33,11 @@ class Conference(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
+    # The secretariat publishes the record once it has checked the draft: until then the
+    # public resolutions (PDF, CSV, JSON) are not served.
+    record_published_at = models.DateTimeField(null=True, blank=True)
     # Standing orders (issue 3 grows these): a tie is lost unless the chair may cast.
     chair_casting_vote = models.BooleanField(
         default=False, help_text=_("On a tie the chair decides; otherwise a tie is lost.")
@@ -80,7 +85,9 @@ class Session(models.Model):
         ordering = ["order", "starts_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "title"], name="session_unique_title"),
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -177,10 +184,10 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label or 'system'} {self.action} {self.target}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[override]
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit entries are append-only.")

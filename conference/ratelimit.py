@@ -87,3 +87,29 @@ def client_address(request: HttpRequest) -> str:
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+class Bucket:
+    """A token bucket held by one socket: ``count`` messages per ``seconds`` on average,
+    and a burst of up to ``count`` at once. In memory: a socket lives in one process."""
+
+    __slots__ = ("capacity", "rate", "tokens", "at")
+
+    def __init__(self, count: int, seconds: float) -> None:
+        self.capacity = float(count)
+        self.rate = count / seconds
+        self.tokens = float(count)
+        self.at = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    def wait(self) -> float:
+        """Seconds until the next message is allowed (0 if one is now)."""
+        return max(0.0, (1 - self.tokens) / self.rate)

@@ -52,6 +52,9 @@ BALLOT_KEY = env_str("BALLOT_KEY") or SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Pages that may open a websocket, exactly (scheme, host, port): see conference.origins.
+# Empty: the CSRF_TRUSTED_ORIGINS, http(s)://<each ALLOWED_HOSTS name>, and the socket's own origin.
+WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,7 +69,8 @@ INSTALLED_APPS = [
     "motions",
     "policy",
     "voting",
-    "conference.desk",
+    "elections",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -109,7 +113,11 @@ if DATABASE_URL:
     # one thread plus the vote writer's anyway.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 2, "max_size": int(env_str("DATABASE_POOL_SIZE") or 8), "timeout": float(env_str("DATABASE_POOL_TIMEOUT") or 30)}
+        "pool": {
+            "min_size": 2,
+            "max_size": int(env_str("DATABASE_POOL_SIZE") or 8),
+            "timeout": float(env_str("DATABASE_POOL_TIMEOUT") or 30),
+        }
     }
     # The pool checks a connection as it hands it out: after a database restart or a network
     # cut it holds only dead ones, and each would fail a vote before being thrown away.
@@ -121,8 +129,11 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH") or str(BASE_DIR / "db.sqlite3"),
             # Votes come from a writer thread while pages read: wait, don't fail.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
-                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"},
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+            },
             # A file, not memory: the vote writer's thread and the request thread share it.
             "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"motionhall-test-{os.getpid()}.sqlite3")},
         }
@@ -198,6 +209,7 @@ STORAGES = {
     },
 }
 
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer asks over plain HTTP, from inside
 SESSION_COOKIE_AGE = 3 * 24 * 3600  # a conference lasts two days
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the pages' scripts send it back in a header
@@ -233,9 +245,14 @@ if DEBUG and not env_str("EMAIL_HOST"):
 VOTE_BATCH_MAX = 500
 # Turnout is broadcast at most this often per poll and process (DESIGN §4.5).
 TURNOUT_INTERVAL_SECONDS = 0.25
+# The public screen's turnout moves only on the ticks of a clock this many seconds apart
+# (voting.turnout.ScreenTurnout), so a quiet hall's projector does not time single votes.
+SCREEN_TURNOUT_SECONDS = float(env_str("SCREEN_TURNOUT_SECONDS") or 2.0)
 # How long a process reuses the shared part of a snapshot for the same seq (0: never).
 SNAPSHOT_CACHE_SECONDS = 2.0
-# Largest websocket message a client may send.
+# Largest websocket message a client may send. The server's own frame limit must be the
+# same (uvicorn --ws-max-size 2048: `make serve`, bench, the fault tests, README), or it
+# buffers up to 16 MiB of a message before the application can refuse it.
 MAX_CLIENT_MESSAGE_BYTES = 2048
 
 # (attempts, seconds): see conference.ratelimit. A hall often shares one NAT address,
@@ -244,6 +261,20 @@ RATE_LIMITS = {
     "join-address": (int(env_str("JOIN_FAILURES_PER_ADDRESS") or 30), 600),
     "join-code": (int(env_str("JOIN_ATTEMPTS_PER_CODE") or 10), 600),
     "vote-http": (30, 60),  # per representative: a phone sends one vote and a few resends
+}
+# Per socket, (messages, seconds): what one socket may send of each kind, as a token bucket
+# (a burst of `messages` at once, then `messages` per `seconds`). Generous for a real phone:
+# it votes once per poll and resends on reconnect, pings every 25 s, asks for a snapshot only
+# when it missed an event. A sync builds a snapshot: it is limited hardest. Over the limit a
+# message is refused with "rate_limited" (and the socket is read again only when its next
+# message may be served); past "refused" refusals the socket is closed with 4429 (the page
+# reconnects after a long pause). A real phone is never refused at all.
+SOCKET_RATE_LIMITS = {
+    "vote": (20, 10),
+    "sync": (5, 10),
+    "ping": (10, 10),
+    "other": (40, 10),  # chair and debate commands, and anything malformed
+    "refused": (5, 30),
 }
 # Proxies in front of the app that append to X-Forwarded-For (0: use the socket address).
 TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT") or 0)

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from conference.desk import public as desk_public
+from desk import public as desk_public
 
-from . import views
+from . import health, views
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("policy/", include("policy.urls")),
     path("login/", views.StaffLoginView.as_view(), name="staff-login"),
@@ -16,7 +17,7 @@ urlpatterns = [
     path("c/<slug:slug>/join/<str:code>/", views.join, name="join-link"),
     path("c/<slug:slug>/leave/", views.leave, name="leave"),
     path("c/<slug:slug>/", include("voting.urls")),
-    path("c/<slug:slug>/desk/", include("conference.desk.urls")),
+    path("c/<slug:slug>/desk/", include("desk.urls")),
     path("c/<slug:slug>/results/motion/<int:number>/", desk_public.motion_result, name="motion-result"),
     path("c/<slug:slug>/results/resolutions.<str:fmt>", desk_public.resolutions, name="resolutions-download"),
     path("c/<slug:slug>/results/export.<str:fmt>", desk_public.results_export, name="results-export"),

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import auth, ratelimit
 from .actions import record_lockout
-from .models import Conference, normalise_code
+from .models import Conference, Representative, normalise_code
+from .signals import recheck_sockets
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -33,7 +34,11 @@ def join(request: HttpRequest, slug: str, code: str = "") -> HttpResponse:
             return _locked_out(request, conference, "code", address, normalised)
         rep = auth.find_by_code(conference, raw[:100])
         if rep is not None:
-            request.session.cycle_key()  # a new session id at sign-in
+            if request.session.session_key is not None:
+                request.session.cycle_key()  # a new session id at sign-in
+            # else a phone without a session (the QR link's usual case): the session is
+            # created with a fresh id when the response is saved, one write and one commit
+            # where cycle_key would write it twice (bench/signin.py prints the difference).
             auth.remember(request.session, rep)
             return redirect("phone", slug=conference.slug)
         if not ratelimit.hit("join-address", by_address).allowed:
@@ -50,9 +55,9 @@ def _locked_out(request: HttpRequest, conference: Conference, scope: str, addres
         rep = auth.find_by_code(conference, code) if code else None
         record_lockout(conference, scope, address, rep)
     wait = max(1, ratelimit.limit(name).seconds // 60)
-    error = _(
-        "Too many attempts to join. Wait %(minutes)d minutes and try again, or ask the desk for help."
-    ) % {"minutes": wait}
+    error = _("Too many attempts to join. Wait %(minutes)d minutes and try again, or ask the desk for help.") % {
+        "minutes": wait
+    }
     response = render(request, "conference/join.html", {"conference": conference, "error": error}, status=429)
     response["Retry-After"] = str(ratelimit.limit(name).seconds)
     return response
@@ -60,7 +65,11 @@ def _locked_out(request: HttpRequest, conference: Conference, scope: str, addres
 
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    rep_id = request.session.get(auth.SESSION_REP)
     auth.forget(request.session)
+    rep = Representative.objects.filter(pk=rep_id).first() if rep_id else None
+    if rep is not None:  # its open sockets reconnect: this session's are refused, another phone's re-admitted
+        recheck_sockets(rep)
     return redirect("join", slug=slug)
 
 

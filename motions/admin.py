@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from .models import Amendment, Motion, MotionPart, OutcomeChange, Section, StandingOrders
 
@@ -21,8 +28,9 @@ class MotionAdmin(admin.ModelAdmin):
     search_fields = ["title", "text", "proposer__name"]
     inlines = [MotionPartInline]
 
-    def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
+    def get_inlines(self, request: HttpRequest, obj: Model | None) -> list[type[InlineModelAdmin[Any, Any]]]:
         return [MotionPartInline, AmendmentInline, OutcomeChangeInline]
+
     autocomplete_fields = ["proposer"]
 
 
@@ -40,7 +48,7 @@ class OutcomeChangeInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["previous", "outcome", "by", "at", "reason"]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

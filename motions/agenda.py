@@ -1,5 +1,5 @@
-"""The agenda in the chair's hands: order within a section, next, skip, back, and the
-section timers (the guillotine) that run while a section's items are on the floor.
+"""The agenda in the chair's hands: calling an item, order within a section, next, skip,
+back, and the section timers (the guillotine) that run while a section's items are on the floor.
 """
 
 from __future__ import annotations
@@ -10,14 +10,52 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conference import errors
 from conference.actions import audit
+from conference.errors import Refused
+from conference.events import publish
 from conference.models import Conference, Representative
-from voting import errors, events
-from voting.errors import Refused
 
 from . import events as motion_events
+from .debate import end_speech_if_any, send_queue
 from .models import Motion, Outcome, Section
-from .payloads import timer_payload
+from .payloads import block_payload, load_motion, motion_payload, timer_payload
+
+
+def call_motion(conference: Conference, motion: Motion | None, by: Representative | None) -> Motion | None:
+    """Put a motion before the hall (or clear the floor with None)."""
+    if motion is not None and motion.conference_id != conference.pk:
+        raise Refused(errors.UNKNOWN_POLL, "That motion is not on this conference's agenda.")
+    with transaction.atomic():
+        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        previous_id = conference.current_motion_id
+        conference.current_motion = motion
+        conference.save(update_fields=["current_motion"])
+        if previous_id is not None and previous_id != (motion.pk if motion else None):
+            # An item left undecided (skipped) goes back on the agenda.
+            Motion.objects.filter(pk=previous_id, status=Motion.Status.UNDER_DEBATE, outcome="").update(
+                status=Motion.Status.PENDING
+            )
+        if motion is not None and motion.status == Motion.Status.PENDING:
+            motion.status = Motion.Status.UNDER_DEBATE
+            motion.save(update_fields=["status"])
+        audit(conference, by, "item.called", motion or "the floor cleared", motion_id=motion.pk if motion else None)
+        timer = _floor_changed(conference, motion) if previous_id != (motion.pk if motion else None) else None
+        item = motion_payload(load_motion(motion.pk)) if motion else None
+        payload: dict[str, Any] = {"item": item}
+        if timer is not None:
+            payload["timer"] = timer
+            payload["block"] = block_payload(motion.section if motion else None)
+        publish(conference, motion_events.ITEM_CALLED, payload)
+        if timer is not None:
+            send_queue(conference.pk, motion)
+    return motion
+
+
+def _floor_changed(conference: Conference, motion: Motion | None) -> dict[str, Any]:
+    """A new item on the floor: any speech ends, and its section's timer runs (returned)."""
+    end_speech_if_any(conference)
+    return switch_section_timer(conference, motion.section if motion else None)
 
 
 def reachable(motion: Motion) -> bool:
@@ -50,8 +88,6 @@ def _neighbour(conference: Conference, step: int) -> Motion | None:
 
 def call_next(conference: Conference, by: Representative | None) -> Motion | None:
     """Move on: the next undecided item in agenda order (or an empty floor at the end)."""
-    from .actions import call_motion
-
     return call_motion(conference, _neighbour(conference, +1), by)
 
 
@@ -66,8 +102,6 @@ def skip(conference: Conference, by: Representative | None) -> Motion | None:
 
 
 def go_back(conference: Conference, by: Representative | None) -> Motion:
-    from .actions import call_motion
-
     with transaction.atomic():
         previous = _neighbour(conference, -1)
         if previous is None:
@@ -86,10 +120,8 @@ def reorder(section: Section, motion_ids: Sequence[int], by: Representative | No
             motions[pk].order = position
         Motion.objects.bulk_update(motions.values(), ["order"])
         audit(section.conference_id, by, "agenda.reordered", section, section_id=section.pk, order=list(motion_ids))
-        seq = Conference(pk=section.conference_id).next_seq()
-        events.send_on_commit(
-            section.conference_id,
-            {"type": motion_events.AGENDA_CHANGED, "seq": seq, "section_id": section.pk, "order": list(motion_ids)},
+        publish(
+            section.conference_id, motion_events.AGENDA_CHANGED, {"section_id": section.pk, "order": list(motion_ids)}
         )
     return list(motion_ids)
 
@@ -101,7 +133,7 @@ def switch_section_timer(conference: Conference, section: Section | None) -> dic
     """
     now = timezone.now()
     for other in Section.objects.select_for_update().filter(conference=conference, started_at__isnull=False):
-        if section is not None and other.pk == section.pk:
+        if (section is not None and other.pk == section.pk) or other.started_at is None:
             continue
         other.seconds_used += int((now - other.started_at).total_seconds())
         other.started_at = None

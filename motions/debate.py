@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from conference import errors
 from conference.actions import audit
+from conference.errors import Refused
+from conference.events import publish
 from conference.models import Conference, Representative
-from voting import errors, events
-from voting.errors import Refused
 
 from . import events as motion_events
 from .models import Motion, SpeakRequest, StandingOrders
@@ -17,14 +18,11 @@ from .payloads import current_speech, speakers_payload, speech_payload
 
 def send_queue(conference_id: int, motion: Motion | None) -> None:
     # Staff only: no seq, or everyone else would see a gap.
-    events.send_on_commit(
-        conference_id, {"type": motion_events.SPEAKERS, "queue": speakers_payload(motion)}, audience="staff"
-    )
+    publish(conference_id, motion_events.SPEAKERS, {"queue": speakers_payload(motion)}, "staff", sequenced=False)
 
 
 def _send_speech(conference_id: int, request: SpeakRequest | None) -> None:
-    seq = Conference(pk=conference_id).next_seq()
-    events.send_on_commit(conference_id, {"type": motion_events.SPEECH, "seq": seq, "speech": speech_payload(request)})
+    publish(conference_id, motion_events.SPEECH, {"speech": speech_payload(request)})
 
 
 def _motion_on_floor(conference_id: int) -> Motion:
@@ -42,7 +40,9 @@ def ask_to_speak(representative: Representative, side: str) -> SpeakRequest:
     with transaction.atomic():
         motion = _motion_on_floor(representative.conference_id)
         request, created = SpeakRequest.objects.get_or_create(
-            motion=motion, representative=representative, status=SpeakRequest.Status.WAITING,
+            motion=motion,
+            representative=representative,
+            status=SpeakRequest.Status.WAITING,
             defaults={"side": side},
         )
         if not created and request.side != side:
@@ -97,8 +97,15 @@ def start_speech(
         request.role, request.status = role, SpeakRequest.Status.SPEAKING
         request.started_at, request.seconds = now, StandingOrders.of(conference).speech_seconds(role)
         request.save()
-        audit(conference, by, "speech.started", request.representative, motion_id=motion.pk, role=role,
-              seconds=request.seconds)
+        audit(
+            conference,
+            by,
+            "speech.started",
+            request.representative,
+            motion_id=motion.pk,
+            role=role,
+            seconds=request.seconds,
+        )
         _send_speech(conference.pk, SpeakRequest.objects.select_related("representative__lmc").get(pk=request.pk))
         send_queue(conference.pk, motion)
     return request

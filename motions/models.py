@@ -14,7 +14,11 @@ class Section(models.Model):
     order = models.PositiveIntegerField(default=0)
     minutes = models.PositiveIntegerField(default=30, help_text=_("Time allocated on the agenda."))
     session = models.ForeignKey(
-        "conference.Session", null=True, blank=True, on_delete=models.SET_NULL, related_name="sections",
+        "conference.Session",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sections",
         help_text=_("The sitting this section is taken in."),
     )
     # The guillotine: time used so far, plus the running stretch since started_at.
@@ -38,7 +42,10 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     FELL = "fell", _("Fell")
     NOT_REACHED = "not_reached", _("Not reached")
+    # The conference moved to next business: the motion was reached, and set aside.
+    MOVED_TO_NEXT_BUSINESS = "next_business", _("Moved to next business")
     REFERRED = "referred", _("Referred")
+    INCOMPETENT = "incompetent", _("Ruled incompetent")
 
 
 class Motion(models.Model):
@@ -72,12 +79,13 @@ class Motion(models.Model):
     decided_by = models.ForeignKey(
         "conference.Representative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # The wording as amended (carried amendments replace it, carried riders add to it).
+    # The wording as amended (carried amendments replace it, carried riders add to it):
+    # always derived from the carried amendments by ``motions.wording.apply_amendments``.
     text_as_amended = models.TextField(blank=True)
+    # A referred motion: the body it went to, as the standing orders named it then.
+    referred_to = models.CharField(max_length=100, blank=True)
     # A lead (composite) motion stands for its group: the others may fall with it.
-    lead = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="group_members"
-    )
+    lead = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="group_members")
     # An A/AR motion a representative asked to debate: out of the block until the chair decides.
     pulled_from_block = models.BooleanField(default=False)
     debate_requested_by = models.ForeignKey(
@@ -111,6 +119,8 @@ class MotionPart(models.Model):
     text = models.TextField()
     order = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True, default=Outcome.NONE)
+    # The part's wording as amended by the amendments that target it (derived, like the motion's).
+    text_as_amended = models.TextField(blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -118,6 +128,11 @@ class MotionPart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.motion.number}({self.label})"
+
+    @property
+    def wording(self) -> str:
+        """The part's text the hall votes on: as amended, if it has been."""
+        return self.text_as_amended or self.text
 
 
 class StandingOrders(models.Model):
@@ -143,7 +158,9 @@ class StandingOrders(models.Model):
     # Procedural motions from the floor: the majority each needs, and what a carried one does.
     closure_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.TWO_THIRDS)
     next_business_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.TWO_THIRDS)
-    next_business_outcome = models.CharField(max_length=30, choices=Outcome.choices, default=Outcome.NOT_REACHED)
+    next_business_outcome = models.CharField(
+        max_length=30, choices=Outcome.choices, default=Outcome.MOVED_TO_NEXT_BUSINESS
+    )
     refer_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
     refer_to = models.CharField(max_length=100, default="GPC England")
     not_put_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
@@ -185,9 +202,13 @@ class Amendment(models.Model):
         RIDER = "rider", _("Rider")
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="amendments")
+    # "Amend part (ii)": the part whose wording it changes; none for the motion as a whole.
+    part = models.ForeignKey(MotionPart, null=True, blank=True, on_delete=models.CASCADE, related_name="amendments")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.AMENDMENT)
     text = models.TextField(help_text=_("The amendment or rider as moved."))
-    new_wording = models.TextField(blank=True, help_text=_("An amendment: the motion's wording if it is carried."))
+    new_wording = models.TextField(
+        blank=True, help_text=_("An amendment: the motion's (or its part's) wording if it is carried.")
+    )
     proposer = models.ForeignKey(LMC, null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments")
     order = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True, default=Outcome.NONE)
@@ -231,12 +252,17 @@ class OutcomeChange(models.Model):
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="outcome_history")
     previous = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
-    by = models.ForeignKey("conference.Representative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        "conference.Representative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.previous or '-'} → {self.outcome or '-'} (motion #{self.motion_id})"
 
 
 class SpeakRequest(models.Model):
@@ -259,7 +285,9 @@ class SpeakRequest(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="speak_requests")
-    representative = models.ForeignKey("conference.Representative", on_delete=models.CASCADE, related_name="speak_requests")
+    representative = models.ForeignKey(
+        "conference.Representative", on_delete=models.CASCADE, related_name="speak_requests"
+    )
     side = models.CharField(max_length=20, choices=Side.choices, default=Side.FOR)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.SPEAKER)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
@@ -276,3 +304,6 @@ class SpeakRequest(models.Model):
                 fields=["motion", "representative"], condition=models.Q(status="waiting"), name="one_waiting_request"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.get_side_display().lower()} (motion #{self.motion_id}, {self.status})"

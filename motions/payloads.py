@@ -10,15 +10,27 @@ from django.utils import timezone
 from conference.models import Conference
 
 from .models import Motion, Section, SpeakRequest, StandingOrders
+from .wording import final_status, status_label, wording_if_carried, words_under_vote
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def item_extras(motion: Motion) -> dict[str, Any]:
-    """Added to voting.snapshot.motion_payload: the motion as amended and how it stands."""
+def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
+    """A motion as clients see it: its wording as amended, and how it stands."""
+    if motion is None:
+        return None
     return {
+        "id": motion.pk,
+        "number": motion.number,
+        "title": motion.title,
+        "section": motion.section.title,
+        "category": motion.category,
+        "proposer": motion.proposer.name if motion.proposer else "",
+        "requires_two_thirds": motion.requires_two_thirds,
+        "status": motion.status,
+        "outcome": motion.outcome,
         "text": motion.wording,
         "original_text": motion.text,
         "amended": bool(motion.text_as_amended),
@@ -29,20 +41,47 @@ def item_extras(motion: Motion) -> dict[str, Any]:
         "group": [m.pk for m in motion.group_members.all() if not m.outcome],
         "pulled_from_block": motion.pulled_from_block,
         "decided_at": _iso(motion.decided_at),
-        "parts": [{"id": p.pk, "label": p.label, "text": p.text, "outcome": p.outcome} for p in motion.parts.all()],
+        # The record's final status, in words ("Carried in part (i, iii)", "Referred to ...").
+        "final_status": final_status(motion),
+        "status_label": status_label(motion),
+        "referred_to": motion.referred_to,
+        # The exact words a vote on the whole motion would put, parts as they now stand.
+        "wording": words_under_vote(motion),
+        "parts": [
+            {
+                "id": p.pk,
+                "label": p.label,
+                "text": p.wording,  # as amended, if an amendment to this part was carried
+                "original_text": p.text,
+                "amended": bool(p.text_as_amended),
+                "outcome": p.outcome,
+            }
+            for p in motion.parts.all()
+        ],
         "amendments": [
             {
                 "id": a.pk,
                 "kind": a.kind,
                 "text": a.text,
                 "new_wording": a.new_wording,
-                "proposer": a.proposer.name if a.proposer_id else "",
+                # The part it targets ("amend part (ii)"), or None for the whole motion.
+                "part_id": a.part_id,
+                "part": a.part.label if a.part else None,
+                # What the motion (or the part) would read if it were carried now.
+                "wording_if_carried": wording_if_carried(a),
+                "proposer": a.proposer.name if a.proposer else "",
                 "outcome": a.outcome,
             }
-            for a in motion.amendments.select_related("proposer")
+            for a in motion.amendments.select_related("proposer", "part", "motion")
         ],
         "procedural": [
-            {"id": p.pk, "kind": p.kind, "label": str(p.get_kind_display()), "majority": p.majority, "outcome": p.outcome}
+            {
+                "id": p.pk,
+                "kind": p.kind,
+                "label": str(p.get_kind_display()),
+                "majority": p.majority,
+                "outcome": p.outcome,
+            }
             for p in motion.procedural_motions.all()
         ],
     }
@@ -82,7 +121,7 @@ def speech_payload(request: SpeakRequest | None) -> dict[str, Any] | None:
         "id": request.pk,
         "motion_id": request.motion_id,
         "name": rep.name,
-        "lmc": rep.lmc.name if rep.lmc_id else "",
+        "lmc": rep.lmc.name if rep.lmc else "",
         "side": request.side,
         "role": request.role,
         "started_at": _iso(request.started_at),
@@ -118,7 +157,7 @@ def speakers_payload(motion: Motion | None) -> list[dict[str, Any]]:
             "id": r.pk,
             "representative_id": r.representative_id,
             "name": r.representative.name,
-            "lmc": r.representative.lmc.name if r.representative.lmc_id else "",
+            "lmc": r.representative.lmc.name if r.representative.lmc else "",
             "side": r.side,
             "spoken_today": r.representative_id in spoken,
         }

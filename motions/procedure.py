@@ -1,7 +1,9 @@
-"""The motion procedure: amendments and riders, procedural motions, A/AR blocks, lead
-motions, and every outcome with who declared it, when, and any correction's reason.
+"""The motion's own state: amendments and riders, procedural motions, the A/AR block,
+lead motions, and every outcome with who declared it, when, and any correction's reason.
 
 Each public function is one action: one transaction, an audit entry, events after commit.
+Putting any of these to the vote is voting's (``voting.put``); when a vote is published,
+voting calls the ``decide_*`` functions here, and they return what follows, if anything.
 """
 
 from __future__ import annotations
@@ -9,18 +11,32 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from conference import errors
 from conference.actions import audit
-from conference.models import Conference, Representative
-from voting import errors, events
-from voting.errors import Refused
-from voting.models import Option, Poll
-from voting.snapshot import motion_payload
+from conference.errors import Refused
+from conference.events import publish
+from conference.models import Representative
 
 from . import events as motion_events
-from .models import LMC, Amendment, Motion, MotionPart, OutcomeChange, Outcome, ProceduralMotion, Section, StandingOrders
-from .payloads import load_motion
+from .agenda import call_next
+from .debate import close_debate
+from .models import (
+    LMC,
+    Amendment,
+    Motion,
+    MotionPart,
+    Outcome,
+    OutcomeChange,
+    ProceduralMotion,
+    Section,
+    StandingOrders,
+)
+from .payloads import load_motion, motion_payload
+from .rules import overall_outcome
+from .wording import apply_amendments
 
-MOTION_OPTIONS = [("for", "For"), ("against", "Against"), ("abstain", "Abstain")]
+# What follows a decision, for the caller (voting) to do: the question put at once.
+PUT_QUESTION = "put_question"
 # Outcomes the chair declares without a vote.
 DECLARED_OUTCOMES = {Outcome.WITHDRAWN, Outcome.FELL, Outcome.NOT_REACHED, Outcome.CARRIED_AS_REFERENCE}
 # A motion that ends this way takes its undecided amendments with it.
@@ -28,27 +44,7 @@ ENDS_WITHOUT_VOTE = {Outcome.WITHDRAWN, Outcome.FELL, Outcome.NOT_REACHED, Outco
 
 
 def send_motion_updated(motion: Motion) -> None:
-    seq = Conference(pk=motion.conference_id).next_seq()
-    events.send_on_commit(
-        motion.conference_id,
-        {"type": motion_events.MOTION_UPDATED, "seq": seq, "item": motion_payload(load_motion(motion.pk))},
-    )
-
-
-def _new_poll(conference_id: int, question: str, majority: str, **links: object) -> Poll:
-    poll = Poll.objects.create(
-        conference_id=conference_id, kind=Poll.Kind.MOTION, question=question[:500], majority=majority, **links
-    )
-    Option.objects.bulk_create(
-        Option(poll=poll, key=key, label=label, order=i) for i, (key, label) in enumerate(MOTION_OPTIONS)
-    )
-    return poll
-
-
-def _open(poll: Poll, by: Representative | None, countdown: int | None) -> Poll:
-    from voting.actions import open_poll
-
-    return open_poll(poll, by, countdown)
+    publish(motion.conference_id, motion_events.MOTION_UPDATED, {"item": motion_payload(load_motion(motion.pk))})
 
 
 # --- Outcomes ------------------------------------------------------------------------
@@ -64,8 +60,17 @@ def _set_outcome(motion: Motion, outcome: str, by: Representative | None, reason
     if outcome in ENDS_WITHOUT_VOTE:
         motion.amendments.filter(outcome=Outcome.NONE).update(outcome=Outcome.FELL)
     action = "motion.outcome_corrected" if previous else "motion.outcome"
-    audit(motion.conference_id, by, action, motion, motion_id=motion.pk, outcome=outcome, previous=previous,
-          reason=reason, **details)
+    audit(
+        motion.conference_id,
+        by,
+        action,
+        motion,
+        motion_id=motion.pk,
+        outcome=outcome,
+        previous=previous,
+        reason=reason,
+        **details,
+    )
     send_motion_updated(motion)
 
 
@@ -73,22 +78,17 @@ def _lock_motion(motion: Motion) -> Motion:
     return Motion.objects.select_for_update().select_related("conference").get(pk=motion.pk)
 
 
-def _refuse_if_voting(motion: Motion) -> None:
-    if Poll.objects.filter(conference_id=motion.conference_id, status__in=[Poll.Status.OPEN, Poll.Status.CLOSED]).filter(
-        motion=motion
-    ).exists():
-        raise Refused(errors.INVALID_STATE, "A vote on this motion is open or awaits publishing.")
-
-
 def declare_outcome(motion: Motion, outcome: str, by: Representative | None) -> Motion:
-    """Withdrawn, fell, not reached, or carried as a reference accepted by the proposer."""
+    """Withdrawn, fell, not reached, or carried as a reference accepted by the proposer.
+
+    Not while a vote on it is open or unpublished: ``voting.put.declare_outcome`` checks that.
+    """
     if outcome not in DECLARED_OUTCOMES:
         raise Refused(errors.MALFORMED, "The chair declares only withdrawn, fell, not reached or a reference.")
     with transaction.atomic():
         motion = _lock_motion(motion)
         if motion.outcome:
             raise Refused(errors.INVALID_STATE, "This motion is decided: correct its outcome with a reason instead.")
-        _refuse_if_voting(motion)
         _set_outcome(motion, outcome, by)
     return motion
 
@@ -108,12 +108,30 @@ def correct_outcome(motion: Motion, outcome: str, by: Representative | None, rea
     return motion
 
 
+def mark_not_reached(conference_id: int, by: Representative | None, keep: set[int]) -> list[Motion]:
+    """At the close: every motion still open (not ruled incompetent, not in ``keep``, whose
+    vote is pending) is recorded as not reached, in one action."""
+    with transaction.atomic():
+        motions = list(
+            Motion.objects.select_for_update()
+            .filter(conference_id=conference_id, outcome=Outcome.NONE)
+            .exclude(category=Motion.Category.INCOMPETENT)
+            .exclude(pk__in=keep)
+        )
+        for motion in motions:
+            _set_outcome(motion, Outcome.NOT_REACHED, by, closing_business=True)
+    return motions
+
+
 def fall_group(lead: Motion, by: Representative | None) -> list[Motion]:
-    """A lead motion carried or lost: the others in its group fall, in one action."""
+    """A lead motion carried: the others in its group fall, in one action."""
     with transaction.atomic():
         lead = _lock_motion(lead)
-        if lead.outcome not in {Outcome.CARRIED, Outcome.CARRIED_IN_PART, Outcome.CARRIED_AS_REFERENCE, Outcome.LOST}:
-            raise Refused(errors.INVALID_STATE, "The lead motion is not yet carried or lost.")
+        # The others fall because the lead carried what they ask; a lost lead leaves them standing.
+        if lead.outcome not in {Outcome.CARRIED, Outcome.CARRIED_IN_PART, Outcome.CARRIED_AS_REFERENCE}:
+            raise Refused(
+                errors.INVALID_STATE, "The group falls only when its lead motion is carried; the others stand."
+            )
         members = list(Motion.objects.select_for_update().filter(lead=lead, outcome=Outcome.NONE))
         for member in members:
             _set_outcome(member, Outcome.FELL, by, lead_id=lead.pk)
@@ -131,57 +149,72 @@ def propose_amendment(
     *,
     new_wording: str = "",
     proposer: LMC | None = None,
+    part: MotionPart | None = None,
 ) -> Amendment:
+    """An amendment or rider to the motion, or to one of its parts ("amend part (ii)")."""
     if kind not in Amendment.Kind.values:
         raise Refused(errors.MALFORMED, "An amendment or a rider.")
     if not text.strip() or (kind == Amendment.Kind.AMENDMENT and not new_wording.strip()):
         raise Refused(errors.MALFORMED, "An amendment needs its text and the motion's wording as amended.")
     if proposer is not None and proposer.conference_id != motion.conference_id:
         raise Refused(errors.MALFORMED, "That LMC is not at this conference.")
+    if part is not None and part.motion_id != motion.pk:
+        raise Refused(errors.MALFORMED, "That part belongs to another motion.")
     with transaction.atomic():
         motion = _lock_motion(motion)
         if motion.outcome:
             raise Refused(errors.INVALID_STATE, "This motion is decided.")
+        if part is not None and part.outcome:
+            raise Refused(errors.INVALID_STATE, "That part is decided.")
         amendment = Amendment.objects.create(
             motion=motion,
+            part=part,
             kind=kind,
             text=text.strip(),
             new_wording=new_wording.strip(),
             proposer=proposer,
             order=motion.amendments.count(),
         )
-        audit(motion.conference_id, by, "amendment.proposed", amendment, motion_id=motion.pk,
-              amendment_id=amendment.pk, kind=kind, text=amendment.text)
+        audit(
+            motion.conference_id,
+            by,
+            "amendment.proposed",
+            amendment,
+            motion_id=motion.pk,
+            amendment_id=amendment.pk,
+            kind=kind,
+            text=amendment.text,
+            part=part.label if part is not None else "",
+        )
         send_motion_updated(motion)
     return amendment
 
 
-def put_amendment(amendment: Amendment, by: Representative | None, countdown: int | None = None) -> Poll:
-    with transaction.atomic():
-        amendment = Amendment.objects.select_for_update().select_related("motion").get(pk=amendment.pk)
-        if amendment.outcome:
-            raise Refused(errors.INVALID_STATE, "This amendment is decided.")
-        if amendment.polls.exclude(status=Poll.Status.DRAFT).exists():
-            raise Refused(errors.INVALID_STATE, "This amendment has been put already.")
-        motion = amendment.motion
-        label = amendment.get_kind_display()
-        question = f"{label} to motion {motion.number} ({amendment.proposer or 'chair'}): {amendment.text}"
-        poll = _new_poll(motion.conference_id, question, Poll.Majority.SIMPLE, motion=motion, amendment=amendment)
-        return _open(poll, by, countdown)
-
-
-def _amendment_decided(amendment: Amendment, carried: bool, by: Representative | None) -> None:
-    amendment.outcome = Outcome.CARRIED if carried else Outcome.LOST
+def decide_amendment(amendment: Amendment, carried: bool | None, by: Representative | None, reason: str = "") -> None:
+    """A published vote on an amendment or a rider (or its correction, or its annulment when
+    ``carried`` is None): the wording of the motion, or of the part it targets, follows."""
+    motion = _lock_motion(amendment.motion)
+    if reason and motion.outcome:
+        raise Refused(
+            errors.INVALID_STATE,
+            "The motion has been decided on its wording: annul or correct the motion's vote first.",
+        )
+    previous = amendment.outcome
+    amendment.outcome = Outcome.NONE if carried is None else Outcome.CARRIED if carried else Outcome.LOST
     amendment.save(update_fields=["outcome"])
-    motion = amendment.motion
-    if carried:
-        if amendment.kind == Amendment.Kind.AMENDMENT:
-            motion.text_as_amended = amendment.new_wording
-        else:  # a rider adds to the wording as it then stands
-            motion.text_as_amended = f"{motion.wording}\n{amendment.text}"
-        motion.save(update_fields=["text_as_amended"])
-    audit(motion.conference_id, by, "amendment.decided", amendment, motion_id=motion.pk,
-          amendment_id=amendment.pk, outcome=amendment.outcome, wording=motion.wording)
+    apply_amendments(motion)
+    audit(
+        motion.conference_id,
+        by,
+        "amendment.decided" if not reason else "amendment.redecided",
+        amendment,
+        motion_id=motion.pk,
+        amendment_id=amendment.pk,
+        outcome=amendment.outcome,
+        previous=previous,
+        reason=reason,
+        wording=motion.wording,
+    )
     send_motion_updated(motion)
 
 
@@ -192,15 +225,10 @@ def undecided_amendments(motion: Motion) -> bool:
 # --- Procedural motions ------------------------------------------------------------
 
 
-def move_procedural(
-    motion: Motion,
-    kind: str,
-    by: Representative | None,
-    *,
-    moved_by: Representative | None = None,
-    countdown: int | None = None,
-) -> Poll:
-    """Put a procedural motion on the motion under debate, with its configured majority."""
+def new_procedural(
+    motion: Motion, kind: str, by: Representative | None, *, moved_by: Representative | None = None
+) -> ProceduralMotion:
+    """A procedural motion moved on the motion under debate, with its configured majority."""
     if kind not in ProceduralMotion.Kind.values:
         raise Refused(errors.MALFORMED, "That is not a procedural motion.")
     with transaction.atomic():
@@ -209,52 +237,89 @@ def move_procedural(
             raise Refused(errors.INVALID_STATE, "This motion is decided.")
         if not motion.can_be_put:
             raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
+        if motion.conference.current_motion_id != motion.pk:
+            raise Refused(
+                errors.INVALID_STATE,
+                "A procedural motion is moved on the question on the floor: call this motion first.",
+            )
         majority, _ = StandingOrders.of(motion.conference_id).procedural_rule(kind)
         procedural = ProceduralMotion.objects.create(motion=motion, kind=kind, moved_by=moved_by, majority=majority)
-        audit(motion.conference_id, by, "procedural.moved", procedural, motion_id=motion.pk,
-              procedural_id=procedural.pk, kind=kind, majority=majority)
-        question = f"{procedural.get_kind_display()} (motion {motion.number}: {motion.title})"
-        poll = _new_poll(motion.conference_id, question, majority, motion=motion, procedural=procedural)
-        return _open(poll, by, countdown)
+        audit(
+            motion.conference_id,
+            by,
+            "procedural.moved",
+            procedural,
+            motion_id=motion.pk,
+            procedural_id=procedural.pk,
+            kind=kind,
+            majority=majority,
+        )
+    return procedural
 
 
-def _procedural_decided(procedural: ProceduralMotion, carried: bool, by: Representative | None) -> None:
+def decide_procedural(procedural: ProceduralMotion, carried: bool, by: Representative | None) -> str:
+    """A published procedural vote and its effect; returns ``PUT_QUESTION`` when a closure
+    carried and the question under debate is to be put at once."""
     procedural.outcome = Outcome.CARRIED if carried else Outcome.LOST
     procedural.save(update_fields=["outcome"])
     motion = _lock_motion(procedural.motion)
     so = StandingOrders.of(motion.conference_id)
-    audit(motion.conference_id, by, "procedural.decided", procedural, motion_id=motion.pk,
-          procedural_id=procedural.pk, kind=procedural.kind, outcome=procedural.outcome)
+    audit(
+        motion.conference_id,
+        by,
+        "procedural.decided",
+        procedural,
+        motion_id=motion.pk,
+        procedural_id=procedural.pk,
+        kind=procedural.kind,
+        outcome=procedural.outcome,
+    )
     if not carried:
         send_motion_updated(motion)  # debate goes on
-        return
-    from .agenda import call_next
-    from .debate import close_debate
-
+        return ""
     close_debate(motion, by)
     if procedural.kind == ProceduralMotion.Kind.CLOSURE:
         send_motion_updated(motion)
-        _put_question(motion, by)
-        return
+        return PUT_QUESTION
     _, outcome = so.procedural_rule(procedural.kind)
-    details = {"referred_to": so.refer_to} if procedural.kind == ProceduralMotion.Kind.REFER else {}
+    details = {}
+    if procedural.kind == ProceduralMotion.Kind.REFER:
+        motion.referred_to = so.refer_to
+        motion.save(update_fields=["referred_to"])
+        details["referred_to"] = so.refer_to
     _set_outcome(motion, outcome, by, procedural_id=procedural.pk, **details)
     if procedural.kind == ProceduralMotion.Kind.NEXT_BUSINESS:
         call_next(motion.conference, by)
+    return ""
 
 
-def _put_question(motion: Motion, by: Representative | None) -> None:
-    """Closure carried: the question under debate is put at once (the next amendment first).
-
-    A motion in parts waits for the chair to say how it is taken.
-    """
-    amendment = motion.amendments.filter(outcome=Outcome.NONE).first()
-    if amendment is not None:
-        put_amendment(amendment, by)
-    elif not motion.parts.exists():
-        from voting.actions import create_motion_poll
-
-        _open(create_motion_poll(motion), by, None)
+def redecide_procedural(
+    procedural: ProceduralMotion, carried: bool | None, by: Representative | None, reason: str
+) -> None:
+    """A procedural vote corrected (or annulled, ``carried`` None) after it acted: an effect
+    it had on the motion (referred, moved to next business, fell, a reference) is undone,
+    and a newly carried one takes effect. A closure's question already put stays put: the
+    chair annuls that vote too if it must go."""
+    motion = _lock_motion(procedural.motion)
+    previous = procedural.outcome
+    procedural.outcome = Outcome.NONE if carried is None else Outcome.CARRIED if carried else Outcome.LOST
+    procedural.save(update_fields=["outcome"])
+    audit(
+        motion.conference_id, by, "procedural.redecided", procedural, motion_id=motion.pk,
+        procedural_id=procedural.pk, previous=previous, outcome=procedural.outcome, reason=reason,
+    )  # fmt: skip
+    has_effect = procedural.kind != ProceduralMotion.Kind.CLOSURE
+    if previous == Outcome.CARRIED and has_effect and motion.outcome:
+        undecide(motion, None, by, reason)
+        motion = _lock_motion(motion)
+    if carried and has_effect and not motion.outcome:
+        so = StandingOrders.of(motion.conference_id)
+        _, outcome = so.procedural_rule(procedural.kind)
+        if procedural.kind == ProceduralMotion.Kind.REFER:
+            motion.referred_to = so.refer_to
+            motion.save(update_fields=["referred_to"])
+        _set_outcome(motion, outcome, by, reason, procedural_id=procedural.pk)
+    send_motion_updated(motion)
 
 
 # --- The A/AR block ------------------------------------------------------------------
@@ -269,40 +334,29 @@ def block_motions(section: Section) -> list[Motion]:
     ]
 
 
-def open_block_vote(section: Section, by: Representative | None, countdown: int | None = None) -> Poll:
-    """A section's A and AR motions, taken together without debate in one vote."""
-    with transaction.atomic():
-        motions = list(Motion.objects.select_for_update().filter(pk__in=[m.pk for m in block_motions(section)]))
-        if not motions:
-            raise Refused(errors.INVALID_STATE, "This section has no A or AR motions left to take as a block.")
-        numbers = ", ".join(str(m.number) for m in sorted(motions, key=lambda m: m.number))
-        poll = _new_poll(section.conference_id, f"A and AR motions of {section.title}: {numbers}",
-                         Poll.Majority.SIMPLE)
-        poll.block_motions.set(motions)
-        audit(section.conference_id, by, "block.put", section, poll_id=poll.pk, motions=[m.pk for m in motions])
-        return _open(poll, by, countdown)
-
-
 def request_debate(motion: Motion, representative: Representative) -> Motion:
-    """A representative asks to debate an A/AR motion: it leaves the block for the chair."""
+    """A representative asks to debate an A/AR motion: it leaves the block for the chair.
+
+    Not once the block is put: ``voting.put.request_debate`` checks that.
+    """
     with transaction.atomic():
         motion = _lock_motion(motion)
         if motion.conference_id != representative.conference_id:
             raise Refused(errors.UNKNOWN_POLL, "That motion is not on this conference's agenda.")
         if motion.category not in {Motion.Category.A, Motion.Category.AR} or motion.outcome:
             raise Refused(errors.INVALID_STATE, "Only an undecided A or AR motion can be asked for debate.")
-        if motion.block_polls.exclude(status=Poll.Status.PUBLISHED).exists():
-            raise Refused(errors.INVALID_STATE, "The block vote has been put already.")
         if motion.pulled_from_block:
             return motion
         motion.pulled_from_block, motion.debate_requested_by = True, representative
         motion.save(update_fields=["pulled_from_block", "debate_requested_by"])
         audit(motion.conference_id, representative, "block.debate_requested", motion, motion_id=motion.pk)
         send_motion_updated(motion)
-        events.send_on_commit(
+        publish(
             motion.conference_id,
-            {"type": motion_events.DEBATE_REQUESTED, "motion_id": motion.pk, "by": str(representative)},
-            audience="staff",
+            motion_events.DEBATE_REQUESTED,
+            {"motion_id": motion.pk, "by": str(representative)},
+            "staff",
+            sequenced=False,
         )
     return motion
 
@@ -323,34 +377,106 @@ def restore_to_block(motion: Motion, by: Representative | None) -> Motion:
 # --- Results into outcomes ---------------------------------------------------------
 
 
-def record_poll_outcome(poll: Poll, by: Representative | None) -> None:
-    """A published vote's result, applied to what it was on (called by publish_result)."""
-    carried = poll.result is not None and poll.result["outcome"] == "carried"
-    if poll.amendment_id is not None:
-        _amendment_decided(Amendment.objects.select_related("motion").get(pk=poll.amendment_id), carried, by)
-    elif poll.procedural_id is not None:
-        _procedural_decided(ProceduralMotion.objects.get(pk=poll.procedural_id), carried, by)
-    elif poll.motion_id is None:
-        for motion in poll.block_motions.select_for_update():
-            won = Outcome.CARRIED_AS_REFERENCE if motion.category == Motion.Category.AR else Outcome.CARRIED
-            _set_outcome(motion, won if carried else Outcome.LOST, by, poll_id=poll.pk)
+def decide_block(motions: list[Motion], carried: bool, by: Representative | None, poll_id: int) -> None:
+    """A published A/AR block vote: each motion carried (an AR one as a reference) or lost."""
+    for motion in motions:
+        won = Outcome.CARRIED_AS_REFERENCE if motion.category == Motion.Category.AR else Outcome.CARRIED
+        _set_outcome(_lock_motion(motion), won if carried else Outcome.LOST, by, poll_id=poll_id)
+
+
+def redecide_block(motions: list[Motion], carried: bool | None, by: Representative | None, reason: str) -> None:
+    """A block vote corrected (or annulled, ``carried`` None): each of its motions follows."""
+    for motion in motions:
+        if carried is None:
+            undecide(motion, None, by, reason)
+            continue
+        won = Outcome.CARRIED_AS_REFERENCE if motion.category == Motion.Category.AR else Outcome.CARRIED
+        outcome = won if carried else Outcome.LOST
+        motion = _lock_motion(motion)
+        if not motion.outcome:
+            _set_outcome(motion, outcome, by, reason)
+        elif motion.outcome != outcome:
+            correct_outcome(motion, outcome, by, reason)
+
+
+def decide_motion(
+    motion: Motion,
+    part: MotionPart | None,
+    outcome: str,
+    by: Representative | None,
+    poll_id: int,
+    reason: str = "",
+    parts: list[MotionPart] | None = None,
+) -> None:
+    """A published vote on a motion, or on one or more of its parts taken together: the
+    motion is decided when its last part is. A motion in parts taken as a whole decides
+    its parts with it. ``reason`` is the chair's, when a decided question was re-put."""
+    motion = _lock_motion(motion)
+    voted = parts if parts else [part] if part is not None else []
+    if voted:
+        MotionPart.objects.filter(pk__in=[p.pk for p in voted]).update(outcome=outcome)
+        outcomes = list(motion.parts.values_list("outcome", flat=True))
+        if any(o == Outcome.NONE for o in outcomes):
+            send_motion_updated(motion)
+            return
+        outcome = overall_outcome(outcomes)
     else:
-        _motion_decided(poll, by)
-    if poll.motion_id is not None:
-        poll.motion.refresh_from_db()  # the caller holds the poll with its motion
+        motion.parts.update(outcome=outcome)
+    if motion.outcome == outcome:
+        send_motion_updated(motion)  # a re-put that confirmed the outcome
+        return
+    _set_outcome(motion, outcome, by, reason, poll_id=poll_id)
 
 
-def _motion_decided(poll: Poll, by: Representative | None) -> None:
-    from voting import rules
+def _parts_voted(motion: Motion, part: MotionPart | None, parts: list[MotionPart] | None) -> list[int]:
+    """The parts a vote decided: those taken together, the one part, or (a whole vote) all."""
+    if parts:
+        return [p.pk for p in parts]
+    if part is not None:
+        return [part.pk]
+    return list(motion.parts.values_list("pk", flat=True))
 
-    motion = _lock_motion(poll.motion)
-    if poll.part_id is not None:
-        MotionPart.objects.filter(pk=poll.part_id).update(outcome=poll.result["outcome"])
+
+def follow_corrected_result(
+    motion: Motion,
+    part: MotionPart | None,
+    outcome: str,
+    by: Representative | None,
+    reason: str,
+    parts: list[MotionPart] | None = None,
+) -> None:
+    """A corrected result: the motion (or the parts) it decided take the corrected outcome,
+    with the reason in its outcome history."""
+    motion = _lock_motion(motion)
+    voted = _parts_voted(motion, part, parts)
+    if voted:
+        MotionPart.objects.filter(pk__in=voted).update(outcome=outcome)
         outcomes = list(motion.parts.values_list("outcome", flat=True))
         if any(o == Outcome.NONE for o in outcomes):
             send_motion_updated(motion)
             return  # the motion is decided when its last part is
-        outcome = rules.overall_outcome(outcomes)
+        if part is not None or parts:
+            outcome = overall_outcome(outcomes)
+    if motion.outcome and motion.outcome != outcome:
+        correct_outcome(motion, outcome, by, reason)
     else:
-        outcome = poll.result["outcome"]
-    _set_outcome(motion, outcome, by, poll_id=poll.pk)
+        send_motion_updated(motion)
+
+
+def undecide(
+    motion: Motion,
+    part: MotionPart | None,
+    by: Representative | None,
+    reason: str,
+    parts: list[MotionPart] | None = None,
+) -> None:
+    """An annulled vote: the motion is open again; its outcome history keeps the outcome it had."""
+    motion = _lock_motion(motion)
+    MotionPart.objects.filter(pk__in=_parts_voted(motion, part, parts)).update(outcome=Outcome.NONE)
+    if motion.outcome:
+        OutcomeChange.objects.create(motion=motion, previous=motion.outcome, outcome=Outcome.NONE, by=by, reason=reason)
+        audit(motion.conference_id, by, "motion.undecided", motion, motion_id=motion.pk, reason=reason)
+    Motion.objects.filter(pk=motion.pk).update(
+        outcome=Outcome.NONE, status=Motion.Status.UNDER_DEBATE, decided_at=None, referred_to=""
+    )
+    send_motion_updated(motion)

@@ -21,24 +21,13 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conference.models import AuditEntry, Conference, Representative
+from conference.actions import audit
+from conference.errors import Refused
+from conference.models import Conference, Representative
 
 from . import records
 from .models import IN_FORCE, LINKED, EntryStatus, PolicyBody, PolicyEntry, StatusChange
 from .records import EntryRow, Where
-
-
-class PolicyRefused(ValueError):
-    """A change the book refuses, with a code for the caller and a message for people.
-
-    Local until the refusal type in ``conference/`` is settled; a ValueError meanwhile.
-    """
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
 
 # --- Who may -------------------------------------------------------------------------
 
@@ -52,7 +41,7 @@ def may_keep(actor: Representative | None, body: PolicyBody) -> bool:
 
 def check_keeper(actor: Representative | None, body: PolicyBody) -> None:
     if not may_keep(actor, body):
-        raise PolicyRefused(
+        raise Refused(
             "forbidden", _("Only the secretariat of a %(body)s conference can change its policy.") % {"body": body.name}
         )
 
@@ -91,18 +80,11 @@ def _audit(
     entry: PolicyEntry | None = None,
     **details: Any,
 ) -> None:
-    """As ``conference.actions.audit`` writes it; a body with no conference here has its entries' history only."""
+    """Through ``conference.actions.audit``; a body with no conference here has its entries' history only."""
     conference_id = _audit_conference(actor, body, entry)
     if conference_id is None:
         return
-    AuditEntry.objects.create(
-        conference_id=conference_id,
-        actor=actor,
-        actor_label=_actor_label(actor),
-        action=action,
-        target=target[:200],
-        details=details,
-    )
+    audit(conference_id, actor, action, target, **details)
 
 
 # --- Bodies ----------------------------------------------------------------------------
@@ -211,7 +193,7 @@ def record_entries(
         actor.role == Representative.Role.SECRETARIAT and actor.is_active and actor.conference_id == conference.pk
     )
     if not own:
-        raise PolicyRefused("forbidden", _("Only this conference's secretariat can publish its policy."))
+        raise Refused("forbidden", _("Only this conference's secretariat can publish its policy."))
     motions = list(motions)
     rows = records.rows_from_motions(motions, _where(conference, body, motions))
     with transaction.atomic():
@@ -235,7 +217,7 @@ def _refuse_clashes(rows: list[EntryRow], conference: Conference) -> None:
     taken = PolicyEntry.objects.filter(reference__in=[r.reference for r in rows]).exclude(conference=conference)
     clash = taken.values_list("reference", "conference_name").first()
     if clash:
-        raise PolicyRefused(
+        raise Refused(
             "reference_taken",
             _("%(ref)s is already the reference of an entry of %(other)s: give this conference its own body code.")
             % {"ref": clash[0], "other": clash[1]},
@@ -295,25 +277,25 @@ def _change_status(
 
 def _check_link(entry: PolicyEntry, status: str, link: PolicyEntry | None) -> None:
     if status not in EntryStatus.values:
-        raise PolicyRefused("bad_status", _("Unknown status “%(s)s”.") % {"s": status})
+        raise Refused("bad_status", _("Unknown status “%(s)s”.") % {"s": status})
     if status not in LINKED:
         if link is not None:
-            raise PolicyRefused("no_link", _("Only a superseded or reaffirmed entry names another entry."))
+            raise Refused("no_link", _("Only a superseded or reaffirmed entry names another entry."))
         return
     if link is None:
-        raise PolicyRefused("link_required", _("Name the entry that supersedes or reaffirms it."))
+        raise Refused("link_required", _("Name the entry that supersedes or reaffirms it."))
     if link.pk == entry.pk:
-        raise PolicyRefused("link_self", _("An entry cannot supersede or reaffirm itself."))
+        raise Refused("link_self", _("An entry cannot supersede or reaffirm itself."))
     if link.body_id != entry.body_id:
-        raise PolicyRefused("link_body", _("The other entry must be policy of the same body."))
+        raise Refused("link_body", _("The other entry must be policy of the same body."))
     if link.carried_on < entry.carried_on:
-        raise PolicyRefused(
+        raise Refused(
             "link_earlier",
             _("%(link)s was carried before %(ref)s: only a later decision can do that.")
             % {"link": link.reference, "ref": entry.reference},
         )
     if status == EntryStatus.SUPERSEDED and link.superseded_by_id == entry.pk:
-        raise PolicyRefused(
+        raise Refused(
             "link_cycle",
             _("%(link)s is itself superseded by %(ref)s.") % {"link": link.reference, "ref": entry.reference},
         )
@@ -331,10 +313,10 @@ def set_status(
     check_keeper(actor, entry.body)
     reason = " ".join(reason.split())
     if not reason:
-        raise PolicyRefused("reason_required", _("Give a reason for the change: it is part of the record."))
+        raise Refused("reason_required", _("Give a reason for the change: it is part of the record."))
     if status == EntryStatus.REAFFIRMED:
         if link is None:
-            raise PolicyRefused("link_required", _("Name the entry that supersedes or reaffirms it."))
+            raise Refused("link_required", _("Name the entry that supersedes or reaffirms it."))
         return reaffirm(entry, link, actor=actor, reason=reason)
     _check_link(entry, status, link)
     with transaction.atomic():
@@ -359,7 +341,7 @@ def reaffirm(
     with transaction.atomic():
         entry = PolicyEntry.objects.select_for_update().select_related("body").get(pk=entry.pk)
         if entry.status in (EntryStatus.SUPERSEDED, EntryStatus.RESCINDED):
-            raise PolicyRefused(
+            raise Refused(
                 "not_in_force",
                 _("%(ref)s is %(status)s: record the new entry as policy in its own right.")
                 % {"ref": entry.reference, "status": entry.get_status_display().lower()},

@@ -1,6 +1,6 @@
 """From a conference's decided motions (plain data) to the rows of the policy book.
 
-The input is the shape of the resolutions JSON (``conference/desk/exports.py``): per
+The input is the shape of the resolutions JSON (``desk/exports.py``): per
 motion its number, section, title, text, proposer, outcome and parts. Newer keys are
 read where present: ``wording`` (the wording as decided: amended, with any rider),
 ``tabled_text`` and ``counts`` (``{"for": 120, "against": 30, "abstain": 5}`` or the

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from conference.errors import Refused
+
 from . import actions, exports
 from .models import EntryStatus, PolicyBody, PolicyEntry
 from .search import Filters, SearchResult, all_matching, search
@@ -134,6 +136,6 @@ def change_status(request: HttpRequest, reference: str) -> HttpResponse:
         actions.set_status(
             entry, request.POST.get("status", ""), link, actor=keeper, reason=request.POST.get("reason", "")
         )
-    except actions.PolicyRefused as refusal:
+    except Refused as refusal:
         return _entry_page(request, entry, refusal.message, status=400)
     return redirect(entry)

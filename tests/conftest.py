@@ -63,9 +63,10 @@ def fresh_snapshot_cache() -> Iterator[None]:
 async def hall() -> AsyncIterator[None]:
     """For websocket tests: stop this loop's hub and vote writer (and its DB connection) after."""
     yield
-    from voting.hub import Hub
-    from voting.writer import VoteWriter
     import asyncio
+
+    from conference.hub import Hub
+    from voting.writer import VoteWriter
 
     loop = asyncio.get_running_loop()
     writer = VoteWriter._by_loop.pop(loop, None)
@@ -76,9 +77,19 @@ async def hall() -> AsyncIterator[None]:
     ticker = TurnoutTicker._by_loop.pop(loop, None)
     if ticker is not None and ticker.flushing is not None:
         ticker.flushing.cancel()
+    from voting.turnout import ScreenTurnout
+
+    screens = ScreenTurnout._by_loop.pop(loop, None)
+    for pacer in screens.pacers.values() if screens is not None else ():
+        pacer.stop()
     hub = Hub._by_loop.pop(loop, None)
     if hub is not None:
         await hub.stop()
+    from conference.loops import DbThread
+
+    db_thread = DbThread._by_loop.get(loop)
+    if db_thread is not None:
+        await db_thread.stop()
     from channels.db import database_sync_to_async
     from django.db import connections
 

@@ -48,13 +48,25 @@ async def connect(
     connected, code = await ws.connect()
     assert connected, f"refused with {code}"
     snapshot = await ws.receive_json_from(timeout=5)
+    # The socket joins the hub before its snapshot is built, so that it misses nothing: an
+    # event without a seq (a turnout tick) may come first, as the pages allow.
+    while snapshot["type"] != "snapshot" and "seq" not in snapshot:
+        snapshot = await ws.receive_json_from(timeout=5)
     assert snapshot["type"] == "snapshot"
     return ws, snapshot
 
 
-async def receive_until(
-    ws: WebsocketCommunicator, event_type: str, timeout: float = 5, **match: Any
-) -> dict[str, Any]:
+async def refusal(ws: WebsocketCommunicator) -> int:
+    """The close code of a refused socket: accepted, then closed at once with nothing sent
+    (a handshake refused with HTTP 403 would reach the page as a bare 1006)."""
+    connected, code = await ws.connect()
+    assert connected, f"refused before the handshake ({code}): the page cannot tell why"
+    closed = await ws.receive_output(timeout=5)
+    assert closed["type"] == "websocket.close", closed
+    return closed["code"]
+
+
+async def receive_until(ws: WebsocketCommunicator, event_type: str, timeout: float = 5, **match: Any) -> dict[str, Any]:
     """The next event of that type (and those field values), skipping others."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:

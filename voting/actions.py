@@ -1,7 +1,9 @@
-"""Every change to polls and ballots goes through one function here (DESIGN §3, §4).
+"""Opening a poll and taking votes: one function each (DESIGN §3, §4).
 
-Views, consumers, admin actions, tasks and commands call these alike; each runs in one
-transaction and sends its events with ``transaction.on_commit``.
+The vote path in order: ``voting.put`` makes the poll, ``open_poll`` opens it, ``record_votes``
+(through the writer) and ``cast_vote`` take the votes, ``voting.closing`` closes and declares,
+``voting.publish`` publishes. Views, consumers, admin actions, tasks and commands call these
+alike; each runs in one transaction and sends its events with ``transaction.on_commit``.
 """
 
 from __future__ import annotations
@@ -11,92 +13,26 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from fractions import Fraction
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 
+from conference import errors
 from conference.actions import audit
-from conference.models import Conference, Representative
-from motions.models import Motion, MotionPart, Outcome, StandingOrders
+from conference.errors import Refused
+from conference.events import error, publish
+from conference.models import Representative
 
-from . import errors, events, rules, secrecy
-from .errors import Refused
+from . import events, secrecy
 from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
-from .snapshot import ballot_choice, poll_payload, published_payload
-from .turnout import count_turnout
+from .secrecy import Contents
+from .snapshot import poll_payload
+from .tasks import schedule_close
+from .turnout import send_turnout_on_commit
 
 log = logging.getLogger(__name__)
 
-MOTION_OPTIONS = [("for", "For"), ("against", "Against"), ("abstain", "Abstain")]
 MAX_COUNTDOWN_SECONDS = 3600
-
-
-# --- Setting polls up -------------------------------------------------------------
-
-
-def create_motion_poll(
-    motion: Motion, part: MotionPart | None = None, *, allow_change: bool = False, secret: bool = True
-) -> Poll:
-    if not motion.can_be_put:
-        raise Refused(errors.INVALID_STATE, "An incompetent motion is never put to a vote.")
-    if part is not None and part.motion_id != motion.pk:
-        raise Refused(errors.MALFORMED, "That part belongs to another motion.")
-    if motion.amendments.filter(outcome=Outcome.NONE).exists():
-        raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
-    question = f"Motion {motion.number}" + (f", part ({part.label})" if part else "") + f": {motion.title}"
-    with transaction.atomic():
-        poll = Poll.objects.create(
-            conference=motion.conference,
-            motion=motion,
-            part=part,
-            kind=Poll.Kind.MOTION,
-            question=question[:500],
-            majority=Poll.Majority.TWO_THIRDS if motion.requires_two_thirds else Poll.Majority.SIMPLE,
-            allow_change=allow_change,
-            secret=secret,
-        )
-        Option.objects.bulk_create(
-            Option(poll=poll, key=key, label=label, order=i) for i, (key, label) in enumerate(MOTION_OPTIONS)
-        )
-    return poll
-
-
-def create_live_poll(
-    conference: Conference,
-    question: str,
-    *,
-    options: Sequence[str] = (),
-    scale_max: int | None = None,
-    allow_change: bool = True,
-    motion: Motion | None = None,
-) -> Poll:
-    """A free live poll: its own options, or a 1-to-N scale."""
-    if scale_max is not None:
-        if not 2 <= scale_max <= 10:
-            raise Refused(errors.MALFORMED, "A scale runs from 1 to between 2 and 10.")
-        choices = [(str(i), str(i)) for i in range(1, scale_max + 1)]
-        kind = Poll.Kind.SCALE
-    else:
-        labels = [o.strip() for o in options if o.strip()]
-        if len(labels) < 2 or len(set(labels)) != len(labels):
-            raise Refused(errors.MALFORMED, "A live poll needs at least two different options.")
-        choices = [(f"o{i + 1}", label) for i, label in enumerate(labels)]
-        kind = Poll.Kind.LIVE
-    with transaction.atomic():
-        poll = Poll.objects.create(
-            conference=conference,
-            motion=motion,
-            kind=kind,
-            question=question[:500],
-            majority=Poll.Majority.NONE,
-            allow_change=allow_change,
-        )
-        Option.objects.bulk_create(
-            Option(poll=poll, key=key, label=label, order=i) for i, (key, label) in enumerate(choices)
-        )
-    return poll
 
 
 # --- The chair's actions -------------------------------------------------------------
@@ -115,103 +51,13 @@ def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | No
         poll.status = Poll.Status.OPEN
         poll.opened_at = now
         poll.closes_at = now + timedelta(seconds=countdown_seconds) if countdown_seconds else None
-        poll.save(update_fields=["status", "opened_at", "closes_at"])
+        secrecy.new_poll_key(poll)  # a secret poll's ballots are sealed until its close
+        poll.save(update_fields=["status", "opened_at", "closes_at", "sealed_key"])
         audit(poll.conference, by, "poll.opened", poll, poll_id=poll.pk, countdown=countdown_seconds)
-        seq = poll.conference.next_seq()
-        events.send_on_commit(poll.conference_id, {"type": events.POLL_OPENED, "seq": seq, "now": now.isoformat(), "poll": poll_payload(poll)})
-        events.send_on_commit(poll.conference_id, count_turnout(poll.pk), audience="turnout")
+        publish(poll.conference, events.POLL_OPENED, {"now": now.isoformat(), "poll": poll_payload(poll)})
+        send_turnout_on_commit(poll)
         if countdown_seconds:
-            from .tasks import schedule_close
-
             transaction.on_commit(lambda: schedule_close(poll.pk, countdown_seconds))
-    return poll
-
-
-def tally(poll: Poll) -> list[rules.OptionCount]:
-    if poll.kind == Poll.Kind.PICK:
-        through = Ballot.picks.through
-        counts = dict(through.objects.filter(ballot__poll=poll).values_list("option").annotate(n=Count("id")))
-    else:
-        counts = dict(Ballot.objects.filter(poll=poll).values_list("option").annotate(n=Count("id")))
-    return [rules.OptionCount(o.key, o.label, counts.get(o.pk, 0)) for o in poll.options.all()]
-
-
-def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
-    """Close a poll and declare its result to the chair. Closing twice does nothing."""
-    with transaction.atomic():
-        # FOR UPDATE waits for the vote batches that hold the poll FOR KEY SHARE, so every
-        # vote acknowledged before the close is in the tally, and none is accepted after.
-        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").filter(pk=poll_id).first()
-        if poll is None or poll.status != Poll.Status.OPEN:
-            return poll
-        result = rules.decide(
-            tally(poll), poll.majority, chair_casting_vote=poll.conference.chair_casting_vote,
-            thresholds=_thresholds(poll.conference_id),
-        )
-        secrecy.shuffle_ballots(poll)  # row order must not line ballots up with participations
-        poll.status = Poll.Status.CLOSED
-        poll.closed_at = timezone.now()
-        poll.result = result.as_dict()
-        poll.save(update_fields=["status", "closed_at", "result"])
-        audit(poll.conference, by, "poll.closed", poll, poll_id=poll.pk, result=poll.result)
-        seq = poll.conference.next_seq()
-        events.send_on_commit(poll.conference_id, {"type": events.POLL_CLOSED, "seq": seq, "poll_id": poll.pk})
-        events.send_on_commit(
-            poll.conference_id,
-            {"type": events.POLL_RESULT, "seq": seq, "poll_id": poll.pk, "poll": poll_payload(poll), "result": poll.result},
-            audience="staff",
-        )
-    return poll
-
-
-def _thresholds(conference_id: int) -> rules.Thresholds:
-    so = StandingOrders.of(conference_id)
-    return rules.Thresholds(
-        Fraction(so.simple_numerator, so.simple_denominator), Fraction(so.qualified_numerator, so.qualified_denominator)
-    )
-
-
-def resolve_tie(poll: Poll, carried: bool, by: Representative) -> Poll:
-    """The chair's casting vote on a tie, where the standing orders give one."""
-    with transaction.atomic():
-        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference").get(pk=poll.pk)
-        if poll.status != Poll.Status.CLOSED or not poll.result or poll.result["outcome"] != rules.TIE_AWAITING_CHAIR:
-            raise Refused(errors.INVALID_STATE, "There is no tie awaiting the chair's casting vote.")
-        poll.result = {**poll.result, "outcome": rules.CARRIED if carried else rules.LOST,
-                       "casting_vote": "for" if carried else "against"}
-        poll.save(update_fields=["result"])
-        audit(poll.conference, by, "poll.casting_vote", poll, poll_id=poll.pk, carried=carried)
-        seq = poll.conference.event_seq  # staff only: no new number, or everyone else sees a gap
-        events.send_on_commit(
-            poll.conference_id,
-            {"type": events.POLL_RESULT, "seq": seq, "poll_id": poll.pk, "poll": poll_payload(poll), "result": poll.result},
-            audience="staff",
-        )
-    return poll
-
-
-def publish_result(poll: Poll, by: Representative | None) -> Poll:
-    with transaction.atomic():
-        poll = Poll.objects.select_for_update(of=("self",)).select_related("conference", "motion", "part").get(pk=poll.pk)
-        if poll.status == Poll.Status.PUBLISHED:
-            return poll
-        if poll.status != Poll.Status.CLOSED:
-            raise Refused(errors.INVALID_STATE, "Close the vote before publishing its result.")
-        if poll.result and poll.result["outcome"] == rules.TIE_AWAITING_CHAIR:
-            raise Refused(errors.INVALID_STATE, "A tie awaits the chair's casting vote.")
-        poll.status = Poll.Status.PUBLISHED
-        poll.published_at = timezone.now()
-        poll.save(update_fields=["status", "published_at"])
-        audit(poll.conference, by, "result.published", poll, poll_id=poll.pk, outcome=poll.result["outcome"])
-        seq = poll.conference.next_seq()
-        events.send_on_commit(
-            poll.conference_id, {"type": events.RESULT_PUBLISHED, "seq": seq, **published_payload(poll)}
-        )
-        if poll.kind == Poll.Kind.MOTION:
-            # After the result: the outcome it decides (and any procedural effect) follows it.
-            from motions.procedure import record_poll_outcome
-
-            record_poll_outcome(poll, by)
     return poll
 
 
@@ -240,9 +86,15 @@ class VoteOutcome:
 
     def as_event(self) -> dict[str, object]:
         if self.ok:
-            return {"type": events.VOTE_ACCEPTED, "poll_id": self.poll_id, "choice": self.choice,
-                    "receipt": self.receipt, "key": self.key, "changed": self.changed}
-        return events.error(self.code, self.message, ref=self.key or None) | {"poll_id": self.poll_id}
+            return {
+                "type": events.VOTE_ACCEPTED,
+                "poll_id": self.poll_id,
+                "choice": self.choice,
+                "receipt": self.receipt,
+                "key": self.key,
+                "changed": self.changed,
+            }
+        return error(self.code, self.message, ref=self.key or None) | {"poll_id": self.poll_id}
 
 
 def _refusal(request: VoteRequest, refused: Refused) -> VoteOutcome:
@@ -283,12 +135,7 @@ class _Decision:
     outcome: VoteOutcome
     insert: tuple[Participation, Ballot] | None = None
     update: Ballot | None = None
-    picks: list[Option] | None = None  # a pick ballot's options, to store with the ballot
-
-
-def _choice_of(ballot: Ballot) -> str | list[str]:
-    pending = getattr(ballot, "pending_choice", None)  # decided earlier in this batch, not stored yet
-    return pending if pending is not None else ballot_choice(ballot)
+    picks: list[Option] | None = None  # a plaintext pick ballot's options, to store with the ballot
 
 
 def _chosen_options(poll: Poll, choice: str | tuple[str, ...]) -> tuple[Option | None, list[Option] | None]:
@@ -307,40 +154,88 @@ def _chosen_options(poll: Poll, choice: str | tuple[str, ...]) -> tuple[Option |
     return None, [options[k] for k in keys]
 
 
-def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None,
-            existing: Ballot | None, now) -> _Decision:
+def _key_lost(poll: Poll, lost: secrecy.BallotKeyLost) -> Refused:
+    log.error("secret poll %s: %s; votes are refused until it is closed or annulled", poll.pk, lost)
+    return Refused(
+        errors.NOT_RECORDED,
+        "Not recorded: the server cannot seal ballots for this vote. The secretariat has been told.",
+    )
+
+
+def _contents(poll: Poll, ballot: Ballot) -> Contents:
+    """A stored ballot's choice, receipt and key (unsealed once). Raises Refused."""
+    opened = ballot.opened
+    if opened is None:
+        try:
+            opened = secrecy.contents(poll, ballot)
+        except secrecy.BallotKeyLost as lost:
+            raise _key_lost(poll, lost) from None
+        ballot.opened = opened
+    return opened
+
+
+def _fill(poll: Poll, ballot: Ballot, contents: Contents, option: Option | None) -> None:
+    """Put what was voted into the ballot row: sealed while a secret poll is open, else in
+    plaintext (a recorded vote). Raises Refused."""
+    ballot.opened = contents
+    if secrecy.is_sealed(poll):
+        try:
+            ballot.sealed = secrecy.seal(poll, ballot.voter_tag or "", contents)
+            if ballot.receipt_tag is None:
+                ballot.receipt_tag = secrecy.receipt_tag(poll, contents.receipt)
+        except secrecy.BallotKeyLost as lost:
+            raise _key_lost(poll, lost) from None
+    else:
+        ballot.option, ballot.receipt, ballot.key = option, contents.receipt, contents.key
+
+
+def _changed_fields(poll: Poll) -> list[str]:
+    return ["sealed"] if secrecy.is_sealed(poll) else ["option", "key"]
+
+
+def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None, existing: Ballot | None, now) -> _Decision:
     """What to do with one vote, given the voter's stored ballot (if any). Raises Refused."""
     if voter is None or not voter.can_vote:
         raise Refused(errors.NOT_ELIGIBLE, "You are not a voting representative at this conference.")
     if poll is None or poll.conference_id != voter.conference_id:
         raise Refused(errors.UNKNOWN_POLL, "There is no such vote at your conference.")
-    if existing is not None and existing.key == request.key:
+    stored = _contents(poll, existing) if existing is not None else None
+    if stored is not None and stored.key == request.key:
         # A resend of a vote that was stored (its acknowledgement lost on the way): the
         # same receipt, even if the poll has closed since. Never a false "not counted".
-        return _Decision(VoteOutcome(poll.pk, True, _choice_of(existing), existing.receipt, str(existing.key)))
+        return _Decision(VoteOutcome(poll.pk, True, stored.client_choice, stored.receipt, str(stored.key)))
     if not poll.is_accepting_votes(now):
-        raise Refused(errors.POLL_NOT_OPEN, "Not counted: the vote closed before your vote reached the server."
-                      if poll.status != Poll.Status.DRAFT else "Not counted: this vote is not open yet.")
+        raise Refused(
+            errors.POLL_NOT_OPEN,
+            "Not counted: the vote closed before your vote reached the server."
+            if poll.status != Poll.Status.DRAFT
+            else "Not counted: this vote is not open yet.",
+        )
     option, picks = _chosen_options(poll, request.choice)
-    choice: str | list[str] = option.key if option else sorted(o.key for o in picks or [])
-    if existing is not None:
+    choice: str | tuple[str, ...] = option.key if option else tuple(sorted(o.key for o in picks or []))
+    plain_picks = None if secrecy.is_sealed(poll) else picks  # sealed: the picks are in the ciphertext
+    if existing is not None and stored is not None:
         if not poll.allow_change:
             raise Refused(errors.ALREADY_VOTED, "You have already voted in this vote; it cannot be changed.")
-        existing.option, existing.key = option, request.key
-        existing.pending_choice = choice
-        return _Decision(VoteOutcome(poll.pk, True, choice, existing.receipt, str(request.key), changed=True),
-                         update=existing, picks=picks)
+        changed = Contents(choice, stored.receipt, request.key)
+        _fill(poll, existing, changed, option)
+        return _Decision(
+            VoteOutcome(poll.pk, True, changed.client_choice, changed.receipt, str(request.key), changed=True),
+            update=existing,
+            picks=plain_picks,
+        )
     ballot = Ballot(
         poll_id=poll.pk,
-        option_id=option.pk if option else None,
         voter_tag=voter_tag(poll.pk, voter.pk),
-        receipt=new_receipt(),
-        key=request.key,
         representative_id=None if poll.secret else voter.pk,
     )
-    ballot.pending_choice = choice
-    return _Decision(VoteOutcome(poll.pk, True, choice, ballot.receipt, str(request.key)),
-                     insert=(Participation(poll_id=poll.pk, representative_id=voter.pk), ballot), picks=picks)
+    contents = Contents(choice, new_receipt(), request.key)
+    _fill(poll, ballot, contents, option)
+    return _Decision(
+        VoteOutcome(poll.pk, True, contents.client_choice, contents.receipt, str(request.key)),
+        insert=(Participation(poll_id=poll.pk, representative_id=voter.pk), ballot),
+        picks=plain_picks,
+    )
 
 
 def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False) -> None:
@@ -350,40 +245,72 @@ def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False
     through.objects.bulk_create([through(ballot=b, option=o) for b, picks in pairs for o in picks])
 
 
+def _stored_ballots(
+    requests: Sequence[VoteRequest], polls: dict[int, Poll], voters: dict[int, Voter]
+) -> dict[tuple[int, str], Ballot]:
+    """The voters' stored ballots, by (poll, voter tag). A secret poll's ballots carry no
+    voter tag once it has closed: a resend then finds its ballot by the client's key, if
+    the voter took part in that poll (the key is the phone's own random number)."""
+    asked = [r for r in requests if r.poll_id in polls and r.representative_id in voters]
+    tags = {voter_tag(r.poll_id, r.representative_id) for r in asked}
+    stored: dict[tuple[int, str], Ballot] = {
+        (b.poll_id, b.voter_tag): b
+        for b in Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags)
+        .select_related("option")
+        .prefetch_related("picks")
+        if b.voter_tag is not None
+    }
+    late = [
+        r
+        for r in asked
+        if polls[r.poll_id].secret
+        and polls[r.poll_id].status not in (Poll.Status.DRAFT, Poll.Status.OPEN)
+        and (r.poll_id, voter_tag(r.poll_id, r.representative_id)) not in stored
+    ]
+    if late:
+        by_key = {
+            (b.poll_id, b.key): b
+            for b in Ballot.objects.filter(poll_id__in={r.poll_id for r in late}, key__in={r.key for r in late})
+            .select_related("option")
+            .prefetch_related("picks")
+        }
+        took_part = set(
+            Participation.objects.filter(
+                poll_id__in={r.poll_id for r in late}, representative_id__in={r.representative_id for r in late}
+            ).values_list("poll_id", "representative_id")
+        )
+        for r in late:
+            ballot = by_key.get((r.poll_id, r.key))
+            if ballot is not None and (r.poll_id, r.representative_id) in took_part:
+                stored[(r.poll_id, voter_tag(r.poll_id, r.representative_id))] = ballot
+    return stored
+
+
 def _record_one(request: VoteRequest, poll: Poll | None, voter: Voter | None, now) -> VoteOutcome:
     existing = None
     if poll is not None and voter is not None:
-        existing = (
-            Ballot.objects.filter(poll=poll, voter_tag=voter_tag(poll.pk, voter.pk))
-            .select_related("option").prefetch_related("picks").first()
-        )
+        found = _stored_ballots([request], {poll.pk: poll}, {voter.pk: voter})
+        existing = found.get((poll.pk, voter_tag(poll.pk, voter.pk)))
     decision = _decide(request, poll, voter, existing, now)
     if decision.insert is not None:
         decision.insert[0].save(force_insert=True)
         decision.insert[1].save(force_insert=True)
         if decision.picks is not None:
             _store_picks([(decision.insert[1], decision.picks)])
-    elif decision.update is not None:
-        decision.update.save(update_fields=["option", "key"])
+    elif decision.update is not None and poll is not None:
+        decision.update.save(update_fields=_changed_fields(poll))
         if decision.picks is not None:
             _store_picks([(decision.update, decision.picks)], replace=True)
     return decision.outcome
 
 
-def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
-                voters: dict[int, Voter], now) -> list[VoteOutcome] | None:
+def _record_set(
+    requests: Sequence[VoteRequest], polls: dict[int, Poll], voters: dict[int, Voter], now
+) -> list[VoteOutcome] | None:
     """The whole batch in a few statements: one read of the stored ballots, one multi-row
     insert per table. Returns None when a unique constraint fires (another process stored
     one of these voters' ballots first): the caller then takes the votes one at a time."""
-    tags = {
-        voter_tag(r.poll_id, r.representative_id) for r in requests
-        if r.poll_id in polls and r.representative_id in voters
-    }
-    stored: dict[tuple[int, str], Ballot] = {
-        (b.poll_id, b.voter_tag): b
-        for b in Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags)
-        .select_related("option").prefetch_related("picks")
-    }
+    stored = _stored_ballots(requests, polls, voters)
     outcomes: list[VoteOutcome] = []
     inserts: list[tuple[Participation, Ballot]] = []
     updates: dict[int, Ballot] = {}
@@ -412,7 +339,7 @@ def _record_set(requests: Sequence[VoteRequest], polls: dict[int, Poll],
             Participation.objects.bulk_create([p for p, _ in inserts])
             Ballot.objects.bulk_create([b for _, b in inserts])
             for ballot in updates.values():
-                ballot.save(update_fields=["option", "key"])
+                ballot.save(update_fields=_changed_fields(polls[ballot.poll_id]))
             if picks_of:
                 _store_picks([pair for i, pair in picks_of.items() if i in updates], replace=True)
                 _store_picks([pair for i, pair in picks_of.items() if i not in updates])
@@ -440,7 +367,9 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
             else:
                 for request in requests:
                     outcomes.append(
-                        _record_in_savepoint(request, polls.get(request.poll_id), voters.get(request.representative_id), now)
+                        _record_in_savepoint(
+                            request, polls.get(request.poll_id), voters.get(request.representative_id), now
+                        )
                     )
     except DatabaseError:
         log.warning("a batch of %d votes was not recorded", len(requests), exc_info=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
 from django.contrib.auth import SESSION_KEY
@@ -22,9 +22,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from conference.auth import SESSION_FP, SESSION_REP, representative_from_session
+from conference.loops import PerLoop
 from conference.models import Conference, Representative
 
-from .loops import PerLoop
 from .snapshot import build_snapshots
 
 Request = TypeVar("Request")
@@ -73,7 +73,7 @@ class Batcher(Generic[Request, Answer]):
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            for (_, future), answer in zip(batch, answers):
+            for (_, future), answer in zip(batch, answers, strict=True):
                 if not future.done():
                     future.set_result(answer)
 
@@ -92,7 +92,6 @@ def _with_connection(fn: Callable[[list[Request]], list[Answer]], requests: list
 
 
 class Door(PerLoop):
-
     def __init__(self) -> None:
         self.admissions: Batcher[Admission, Admitted] = Batcher(admit)
         self.snapshots: Batcher[tuple[Conference, Representative | None, str], dict[str, Any]] = Batcher(
@@ -116,7 +115,9 @@ def admit(requests: list[Admission]) -> list[Admitted]:
     sessions = [session for slug, session in requests if session is not None and slug in conferences]
     _load_sessions(sessions)
     rep_ids = {s.get(SESSION_REP) for s in sessions} - {None, ""}
-    reps = Representative.objects.select_related("lmc").filter(pk__in=rep_ids, is_active=True).in_bulk() if rep_ids else {}
+    reps = (
+        Representative.objects.select_related("lmc").filter(pk__in=rep_ids, is_active=True).in_bulk() if rep_ids else {}
+    )
     answers: list[Admitted] = []
     for slug, session in requests:
         found = conferences.get(slug)

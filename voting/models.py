@@ -1,18 +1,23 @@
 """Polls, their options and the ballots.
 
 The secret ballot keeps "who has voted" (Participation) apart from "what was voted"
-(Ballot). A representative's own ballot is found again only through a keyed hash of
-(poll, representative) made with a secret that is not in the database (DESIGN §4.7).
-Both tables use random primary keys and no timestamps, so row ids or times cannot be
-used to line the two up.
+(Ballot). While a secret poll is open its ballots are sealed under the poll's own key,
+which PostgreSQL holds only wrapped under a key derived from BALLOT_KEY; a
+representative's own ballot is found again through a keyed hash of (poll,
+representative) made with BALLOT_KEY too, which is not in the database (DESIGN §4.7,
+``voting.secrecy``). At close the ballots are written afresh in plaintext, shuffled and
+with no voter tag, and the poll key is erased. Both tables use random primary keys and
+no timestamps, so row ids or times cannot be used to line the two up.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import secrets
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +26,9 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference, Representative
 from motions.models import Amendment, Motion, MotionPart, ProceduralMotion
+
+if TYPE_CHECKING:
+    from .secrecy import Contents
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -58,6 +66,10 @@ class Poll(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="polls")
     motion = models.ForeignKey(Motion, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
     part = models.ForeignKey(MotionPart, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
+    # Parts taken together ("(i) and (iii) together"): one vote deciding each of them.
+    parts = models.ManyToManyField(MotionPart, blank=True, related_name="group_polls")
+    # A decided question put again on purpose: the chair's reason, kept with the new vote.
+    reput_reason = models.TextField(blank=True)
     # Put before the motion itself: an amendment or rider, or a procedural motion on it.
     amendment = models.ForeignKey(Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="polls")
     procedural = models.ForeignKey(
@@ -78,6 +90,11 @@ class Poll(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # The tally and outcome as declared at close (see voting.rules.Result.as_dict).
     result = models.JSONField(null=True, blank=True)
+    # A secret poll's ballot key while it is open, wrapped under a key derived from
+    # BALLOT_KEY (voting.secrecy); erased at close, when the ballots are unsealed.
+    sealed_key = models.BinaryField(null=True, blank=True, editable=False)
+    # Not stored: the unwrapped cipher, for one batch of votes or one close (voting.secrecy).
+    ballot_cipher: tuple[Any, bytes] | None = None
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -87,7 +104,7 @@ class Poll(models.Model):
     def __str__(self) -> str:
         return self.question
 
-    def is_accepting_votes(self, now: timezone.datetime | None = None) -> bool:
+    def is_accepting_votes(self, now: datetime.datetime | None = None) -> bool:
         if self.status != self.Status.OPEN:
             return False
         return self.closes_at is None or (now or timezone.now()) < self.closes_at
@@ -117,23 +134,35 @@ class Participation(models.Model):
     representative = models.ForeignKey(Representative, on_delete=models.CASCADE, related_name="participations")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["poll", "representative"], name="one_participation_per_voter")
-        ]
+        constraints = [models.UniqueConstraint(fields=["poll", "representative"], name="one_participation_per_voter")]
+
+    def __str__(self) -> str:
+        return f"Voted in poll #{self.poll_id}"
 
 
 class Ballot(models.Model):
-    """What was voted, with the receipt the voter can find on the published result."""
+    """What was voted, with the receipt the voter can find on the published result.
+
+    A secret poll's ballot while the poll is open: only ``voter_tag``, ``sealed`` (the
+    choice, receipt and key, encrypted) and ``receipt_tag``. After its close: ``option``
+    or ``picks``, ``receipt`` and ``key``, and no voter tag. A recorded vote's ballot:
+    the plaintext columns, the voter tag and the representative, from the start.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
     # One option; or, on a pick ballot, none here and the options in ``picks``.
     option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.RESTRICT, related_name="ballots")
     picks = models.ManyToManyField(Option, blank=True, related_name="picked_in")
-    voter_tag = models.CharField(max_length=64)
-    receipt = models.CharField(max_length=9)
+    # Not stored: what the ballot holds, unsealed or decided earlier in the same batch (voting.actions).
+    opened: Contents | None = None
+    # NULL, not "", where a column is empty: the unique constraints below allow many NULLs.
+    voter_tag = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    receipt = models.CharField(max_length=9, null=True, blank=True)  # noqa: DJ001
     # The client's idempotency key of the vote as last accepted: a resend returns the same receipt.
-    key = models.UUIDField()
+    key = models.UUIDField(null=True, blank=True)
+    sealed = models.BinaryField(null=True, blank=True, editable=False)
+    receipt_tag = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     # Only for a recorded (named) vote.
     representative = models.ForeignKey(
         Representative, null=True, blank=True, on_delete=models.SET_NULL, related_name="recorded_ballots"
@@ -143,4 +172,9 @@ class Ballot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["poll", "voter_tag"], name="one_ballot_per_voter"),
             models.UniqueConstraint(fields=["poll", "receipt"], name="unique_receipt"),
+            models.UniqueConstraint(fields=["poll", "receipt_tag"], name="unique_sealed_receipt"),
         ]
+
+    def __str__(self) -> str:
+        # The receipt only: never the choice, never who voted.
+        return f"Ballot {self.receipt} in poll #{self.poll_id}"

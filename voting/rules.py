@@ -81,9 +81,14 @@ def decide(
     *,
     chair_casting_vote: bool = False,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    voters: int | None = None,
 ) -> Result:
+    """``voters``: on a pick ballot, how many people voted; each option's share is of them
+    (a representative picks several, so the picks add up to more than the people)."""
     if majority == "none":
         total = sum(c.count for c in counts)
+        if voters is not None:
+            return Result(counts, majority, NO_OUTCOME, voters, voters, "those who voted")
         return Result(counts, majority, NO_OUTCOME, total, total, "all ballots cast")
 
     by_key = {c.key: c.count for c in counts}
@@ -106,12 +111,3 @@ def decide(
     else:
         outcome = LOST  # a tie (or no votes at all) does not carry a motion
     return Result(counts, majority, outcome, total, base, label)
-
-
-def overall_outcome(part_outcomes: list[str]) -> str:
-    """A motion taken in parts: carried in all parts, carried in part, or lost."""
-    if part_outcomes and all(o == CARRIED for o in part_outcomes):
-        return "carried"
-    if any(o == CARRIED for o in part_outcomes):
-        return "carried_in_part"
-    return "lost"

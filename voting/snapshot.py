@@ -6,6 +6,7 @@ The snapshot plus the events that follow it equal a fresh snapshot (tests prove 
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -14,28 +15,37 @@ from django.utils import timezone
 
 from conference.models import Conference, Representative
 from motions.models import Motion
-from motions.payloads import item_extras, procedure_snapshot
+from motions.payloads import motion_payload, procedure_snapshot
+from motions.wording import wording_if_carried, words_under_vote
 
+from . import secrecy
 from .models import Ballot, Poll, voter_tag
 from .turnout import count_turnout
 
+log = logging.getLogger(__name__)
 
-def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
-    if motion is None:
-        return None
-    return {
-        "id": motion.pk,
-        "number": motion.number,
-        "title": motion.title,
-        "text": motion.text,
-        "section": motion.section.title,
-        "category": motion.category,
-        "proposer": motion.proposer.name if motion.proposer_id else "",
-        "requires_two_thirds": motion.requires_two_thirds,
-        "parts": [{"id": p.pk, "label": p.label, "text": p.text} for p in motion.parts.all()],
-        "status": motion.status,
-        "outcome": motion.outcome,
-    } | item_extras(motion)
+
+def under_vote(poll: Poll) -> dict[str, Any]:
+    """The exact words under vote: the part(s) or the motion as they now stand, or the
+    amendment with the wording it would give if carried."""
+    if poll.amendment_id is not None:
+        amendment = poll.amendment
+        assert amendment is not None
+        return {
+            "text": amendment.text,
+            "part": amendment.part.label if amendment.part else None,
+            "wording_if_carried": wording_if_carried(amendment),
+        }
+    if poll.procedural_id is not None:
+        return {"text": str(poll.procedural.get_kind_display()) if poll.procedural else ""}
+    if poll.motion_id is not None:
+        assert poll.motion is not None
+        parts = list(poll.parts.all()) or ([poll.part] if poll.part is not None else [])
+        text = "\n".join(words_under_vote(poll.motion, p) for p in parts) if parts else words_under_vote(poll.motion)
+        return {"text": text}
+    if poll.kind == Poll.Kind.MOTION:
+        return {"text": "\n".join(f"{m.number}. {m.title}" for m in poll.block_motions.order_by("number"))}
+    return {"text": poll.question}
 
 
 def poll_payload(poll: Poll) -> dict[str, Any]:
@@ -44,7 +54,12 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "question": poll.question,
         "kind": poll.kind,
         "motion_id": poll.motion_id,
-        "part": poll.part.label if poll.part_id else None,
+        "part": poll.part.label if poll.part else None,
+        # Parts taken together, by label; and the exact words the hall is voting on.
+        "parts": [p.label for p in poll.parts.all()],
+        "under_vote": under_vote(poll),
+        "reput": bool(poll.reput_reason),
+        "reput_reason": poll.reput_reason,
         "amendment_id": poll.amendment_id,
         "procedural_id": poll.procedural_id,
         "block": list(poll.block_motions.values_list("pk", flat=True))
@@ -75,22 +90,15 @@ def published_payload(poll: Poll) -> dict[str, Any]:
 
 def ballot_label(ballot: Ballot) -> str:
     """What a ballot chose, for people: one option, or a pick ballot's options."""
-    if ballot.option_id is not None:
+    if ballot.option is not None:
         return ballot.option.label
     return "; ".join(o.label for o in sorted(ballot.picks.all(), key=lambda o: o.order))
-
-
-def ballot_choice(ballot: Ballot) -> str | list[str]:
-    """What a ballot chose, as the client sends it."""
-    if ballot.option_id is not None:
-        return ballot.option.key
-    return sorted(o.key for o in ballot.picks.all())
 
 
 def published_receipts(poll: Poll) -> list[tuple[str, str]]:
     """(receipt, what was chosen) for each ballot: each voter can find their own."""
     ballots = Ballot.objects.filter(poll=poll).select_related("option").prefetch_related("picks").order_by("receipt")
-    return [(b.receipt, ballot_label(b)) for b in ballots]
+    return [(b.receipt or "", ballot_label(b)) for b in ballots]
 
 
 def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
@@ -99,9 +107,10 @@ def recorded_votes(poll: Poll) -> list[tuple[str, str]]:
         return []
     ballots = (
         Ballot.objects.filter(poll=poll, representative__isnull=False)
-        .select_related("option", "representative").prefetch_related("picks")
+        .select_related("option", "representative")
+        .prefetch_related("picks")
     )
-    return sorted((b.representative.name, ballot_label(b)) for b in ballots)
+    return sorted((b.representative.name if b.representative else "", ballot_label(b)) for b in ballots)
 
 
 def my_vote(poll: Poll, representative: Representative) -> dict[str, Any] | None:
@@ -109,17 +118,31 @@ def my_vote(poll: Poll, representative: Representative) -> dict[str, Any] | None
 
 
 def my_votes(poll_id: int, representatives: list[Representative]) -> dict[int, dict[str, Any]]:
-    """Each representative's own ballot in a poll (by representative id): one query for all."""
+    """Each representative's own ballot in a poll (by representative id): one query for all.
+    A secret poll's ballots are unsealed here, each with its own voter tag."""
     tags = {voter_tag(poll_id, r.pk): r.pk for r in representatives}
-    ballots = (
+    ballots = list(
         Ballot.objects.filter(poll_id=poll_id, voter_tag__in=list(tags))
         .select_related("option")
         .prefetch_related("picks")
     )
-    return {
-        tags[b.voter_tag]: {"poll_id": poll_id, "choice": ballot_choice(b), "receipt": b.receipt, "key": str(b.key)}
-        for b in ballots
-    }
+    if not ballots:
+        return {}
+    poll = Poll.objects.prefetch_related("options").get(pk=poll_id)
+    found: dict[int, dict[str, Any]] = {}
+    for b in ballots:
+        try:
+            c = secrecy.contents(poll, b)
+        except secrecy.BallotKeyLost as lost:
+            log.error("secret poll %s: %s", poll_id, lost)
+            return {}
+        found[tags[b.voter_tag or ""]] = {
+            "poll_id": poll_id,
+            "choice": c.client_choice,
+            "receipt": c.receipt,
+            "key": str(c.key),
+        }
+    return found
 
 
 def _shared_part(conference: Conference, audience: str) -> dict[str, Any]:
@@ -192,11 +215,11 @@ def build_snapshots(
             shared = shared_of[key]
         assembled.append((_snapshot(conference, viewer, audience, shared), viewer, audience))
     voters_by_poll: dict[int, list[Representative]] = {}
-    for snapshot, viewer, audience in assembled:
+    for snapshot, viewer, _audience in assembled:
         if "my_vote" in snapshot and viewer is not None:
             voters_by_poll.setdefault(snapshot["poll"]["id"], []).append(viewer)
     found = {poll_id: my_votes(poll_id, voters) for poll_id, voters in voters_by_poll.items()}
-    for snapshot, viewer, audience in assembled:
+    for snapshot, viewer, _audience in assembled:
         if "my_vote" in snapshot and viewer is not None:
             snapshot["my_vote"] = found[snapshot["poll"]["id"]].get(viewer.pk)
     return [snapshot for snapshot, _, _ in assembled]
@@ -217,7 +240,7 @@ def _snapshot(
         snapshot["me"] = {
             "id": viewer.pk,
             "name": viewer.name,
-            "lmc": viewer.lmc.name if viewer.lmc_id else "",
+            "lmc": viewer.lmc.name if viewer.lmc else "",
             "role": viewer.role,
             "can_vote": viewer.can_vote,
         }

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from .closing import close_poll
 from .models import Poll
 
 
@@ -17,8 +18,6 @@ from .models import Poll
 def close_poll_when_due(poll_id: int) -> str:
     """Close a poll whose countdown has run out. A worker that was down runs it late,
     and it still closes the poll once; a poll closed by the chair meanwhile is left be."""
-    from .actions import close_poll
-
     poll = Poll.objects.filter(pk=poll_id).first()
     if poll is None or poll.status != Poll.Status.OPEN:
         return "nothing to do"
@@ -55,9 +54,9 @@ def close_overdue_polls() -> int:
     the broker's visibility timeout, hours later. So a worker that starts closes what is
     overdue at once; ``close_poll`` closes each poll once however many workers try.
     """
-    from .actions import close_poll
-
-    overdue = list(Poll.objects.filter(status=Poll.Status.OPEN, closes_at__lte=timezone.now()).values_list("pk", flat=True))
+    overdue = list(
+        Poll.objects.filter(status=Poll.Status.OPEN, closes_at__lte=timezone.now()).values_list("pk", flat=True)
+    )
     for poll_id in overdue:
         close_poll(poll_id)
     return len(overdue)

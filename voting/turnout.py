@@ -7,13 +7,19 @@ is right on its own and a missed one is corrected by the next.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import time
+from typing import Any
 
 from django.conf import settings
 
+from conference.events import send_on_commit
+from conference.hub import Hub, abroadcast
+from conference.loops import DbThread, PerLoop
+from conference.wire import FrameWriter
+
 from . import events
-from .hub import abroadcast
-from .loops import PerLoop
 from .models import Participation, Poll
 
 log = logging.getLogger(__name__)
@@ -31,8 +37,14 @@ def count_turnout(poll_id: int) -> dict[str, object] | None:
     }
 
 
-class TurnoutTicker(PerLoop):
+def send_turnout_on_commit(poll: Poll) -> None:
+    """After a change to who may vote or to the open poll, everyone watching gets the count."""
+    event = count_turnout(poll.pk)
+    if event is not None:
+        send_on_commit(poll.conference_id, event, audience="turnout")
 
+
+class TurnoutTicker(PerLoop):
     def __init__(self) -> None:
         self.dirty: dict[int, int] = {}  # poll id -> conference id
         self.flushing: asyncio.Task[None] | None = None
@@ -43,17 +55,87 @@ class TurnoutTicker(PerLoop):
             self.flushing = asyncio.get_running_loop().create_task(self._flush_later())
 
     async def _flush_later(self) -> None:
-        from .writer import VoteWriter
-
         await asyncio.sleep(settings.TURNOUT_INTERVAL_SECONDS)
         while self.dirty:
             dirty, self.dirty = self.dirty, {}
             for poll_id, conference_id in dirty.items():
                 try:
-                    event = await VoteWriter.current().run_in_db_thread(count_turnout, poll_id)
+                    event = await DbThread.current().run(count_turnout, poll_id)
                     if event is not None:
                         await abroadcast(conference_id, event, audience="turnout")
                 except Exception:
                     log.warning("turnout update failed", exc_info=True)
             if self.dirty:
                 await asyncio.sleep(settings.TURNOUT_INTERVAL_SECONDS)
+
+
+SCREEN_AUDIENCE = "screen-turnout"
+
+
+class ScreenTurnout(PerLoop):
+    """The public screen's turnout, paced: only on the ticks of a fixed clock.
+
+    The chair's console gets the turnout a quarter of a second after a vote; a projector
+    doing the same would show, to the second, when each vote of a quiet hall was cast,
+    which lined up with who was seen pressing a phone is more than a secret ballot should
+    give away. So each process listens to the turnout on its screens' behalf (one more
+    socket per conference in its hub) and hands the latest count of each poll to the
+    screens only on the wall-clock multiples of ``SCREEN_TURNOUT_SECONDS``, the same ticks
+    in every process: never sooner than that after the previous update, a vote timed only
+    to its tick, and nothing sent when nothing changed.
+    """
+
+    def __init__(self) -> None:
+        self.pacers: dict[int, _Pacer] = {}
+
+    async def watch(self, conference_id: int) -> None:
+        pacer = self.pacers.get(conference_id)
+        if pacer is None:
+            pacer = self.pacers[conference_id] = _Pacer(conference_id)
+            await Hub.current().join(conference_id, pacer)
+        pacer.screens += 1
+
+    def unwatch(self, conference_id: int) -> None:
+        pacer = self.pacers.get(conference_id)
+        if pacer is None:
+            return
+        pacer.screens -= 1
+        if pacer.screens <= 0:
+            del self.pacers[conference_id]
+            Hub.current().leave(conference_id, pacer)
+            pacer.stop()
+
+
+class _Pacer:
+    """One conference's screens in this process: takes every turnout, passes on the latest on each tick."""
+
+    audiences = frozenset({"turnout"})
+    frame_writer: FrameWriter | None = None  # pushed through push(), never written to
+
+    def __init__(self, conference_id: int) -> None:
+        self.conference_id = conference_id
+        self.screens = 0
+        self.latest: dict[Any, str] = {}  # poll id -> the event's text
+        self.ticking: asyncio.Task[None] | None = None
+
+    async def push(self, text: str) -> None:
+        self.latest[json.loads(text).get("poll_id")] = text
+        if self.ticking is None or self.ticking.done():
+            self.ticking = asyncio.get_running_loop().create_task(self._on_next_tick())
+
+    async def kick(self, code: int) -> None:  # nothing to close
+        return
+
+    def stop(self) -> None:
+        if self.ticking is not None:
+            self.ticking.cancel()
+
+    async def _on_next_tick(self) -> None:
+        interval = settings.SCREEN_TURNOUT_SECONDS
+        now = time.time()
+        await asyncio.sleep(interval - now % interval)
+        latest, self.latest = self.latest, {}
+        hub = Hub.current()
+        for text in latest.values():
+            message = {"type": "hub.event", "conference": self.conference_id, "audience": SCREEN_AUDIENCE, "text": text}
+            await hub.deliver(message)

@@ -13,20 +13,19 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import OperationalError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conference import ratelimit
+from conference import errors, ratelimit
 from conference.auth import representative_from_session
+from conference.events import error, send_now
 from conference.models import Conference, Representative
 from motions.models import Motion
 
-from . import errors
 from .actions import cast_vote
-from .events import error, send_now
 from .models import Poll
 from .snapshot import build_snapshot, published_receipts, recorded_votes
 from .turnout import count_turnout
@@ -61,7 +60,32 @@ def cast(request: HttpRequest, slug: str) -> JsonResponse:
     except OperationalError:
         # The database is unreachable (the session lives there too): never a 500 and
         # never an acknowledgement; the phone keeps its key and resends.
-        return JsonResponse(error(errors.NOT_RECORDED, _("Not recorded: the server could not store your vote. Try again.")), status=503)
+        return JsonResponse(
+            error(errors.NOT_RECORDED, _("Not recorded: the server could not store your vote. Try again.")), status=503
+        )
+
+
+def _rate_limited(rep: Representative) -> JsonResponse | None:
+    verdict = ratelimit.hit("vote-http", str(rep.pk))
+    if verdict.allowed:
+        return None
+    response = JsonResponse(
+        error(errors.RATE_LIMITED, _("Too many votes sent too quickly. Wait a moment and try again.")), status=429
+    )
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+def _vote_body(body: bytes) -> tuple[int, str | tuple[str, ...], uuid.UUID]:
+    message = json.loads(body)
+    poll_id, choice, key = message["poll"], message["choice"], uuid.UUID(str(message["key"]))
+    if isinstance(poll_id, bool) or not isinstance(poll_id, int):
+        raise TypeError
+    if isinstance(choice, list) and 0 < len(choice) <= 50 and all(isinstance(c, str) for c in choice):
+        return poll_id, tuple(c[:40] for c in choice), key  # a pick ballot
+    if isinstance(choice, str):
+        return poll_id, choice[:40], key
+    raise TypeError
 
 
 def _cast(request: HttpRequest, slug: str) -> JsonResponse:
@@ -69,24 +93,13 @@ def _cast(request: HttpRequest, slug: str) -> JsonResponse:
     rep = representative_from_session(request.session, conference)
     if rep is None:
         return JsonResponse(error(errors.NOT_LOGGED_IN, "Sign in with your code first."), status=401)
-    verdict = ratelimit.hit("vote-http", str(rep.pk))
-    if not verdict.allowed:
-        response = JsonResponse(error(errors.RATE_LIMITED, _("Too many votes sent too quickly. Wait a moment and try again.")), status=429)
-        response["Retry-After"] = str(verdict.retry_after)
-        return response
+    refusal = _rate_limited(rep)
+    if refusal is not None:
+        return refusal
     if len(request.body) > settings.MAX_CLIENT_MESSAGE_BYTES:
         return JsonResponse(error(errors.TOO_LARGE, "That message is too large."), status=413)
     try:
-        message = json.loads(request.body)
-        poll_id, choice, key = message["poll"], message["choice"], uuid.UUID(str(message["key"]))
-        if isinstance(poll_id, bool) or not isinstance(poll_id, int):
-            raise TypeError
-        if isinstance(choice, list) and 0 < len(choice) <= 50 and all(isinstance(c, str) for c in choice):
-            choice = tuple(c[:40] for c in choice)  # a pick ballot
-        elif isinstance(choice, str):
-            choice = choice[:40]
-        else:
-            raise TypeError
+        poll_id, choice, key = _vote_body(request.body)
     except (ValueError, KeyError, TypeError):
         return JsonResponse(error(errors.MALFORMED, 'Send {"poll": id, "choice": key, "key": uuid}.'), status=400)
     if rep.role != Representative.Role.REPRESENTATIVE:
@@ -118,7 +131,9 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related("parts")
         .order_by("section__order", "order", "number")
     )
-    live_polls = Poll.objects.filter(conference=conference, kind__in=[Poll.Kind.LIVE, Poll.Kind.SCALE]).prefetch_related("options")
+    live_polls = Poll.objects.filter(
+        conference=conference, kind__in=[Poll.Kind.LIVE, Poll.Kind.SCALE]
+    ).prefetch_related("options")
     return render(
         request,
         "voting/console.html",
@@ -134,13 +149,17 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
 
 def screen(request: HttpRequest, slug: str) -> HttpResponse:
     conference = _conference(slug)
-    return render(request, "voting/screen.html", {"conference": conference, "snapshot": build_snapshot(conference, None, "screen")})
+    return render(
+        request,
+        "voting/screen.html",
+        {"conference": conference, "snapshot": build_snapshot(conference, None, "screen")},
+    )
 
 
 RESULT_OUTCOMES = ["carried", "lost", "carried_as_reference", "annulled"]
 
 
-def _filter_results(request: HttpRequest, polls):  # type: ignore[no-untyped-def]
+def _filter_results(request: HttpRequest, polls: QuerySet[Poll]) -> tuple[QuerySet[Poll], dict[str, str]]:
     """The results page's search and filters: text, section, outcome, proposing LMC."""
     q, section, outcome, lmc = (request.GET.get(k, "").strip() for k in ("q", "section", "outcome", "lmc"))
     if q:
@@ -161,8 +180,9 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     conference = _conference(slug)
     # Published results, and those annulled after publishing: they stay in the record, marked.
     polls = (
-        Poll.objects.filter(conference=conference, published_at__isnull=False,
-                            status__in=[Poll.Status.PUBLISHED, Poll.Status.ANNULLED])
+        Poll.objects.filter(
+            conference=conference, published_at__isnull=False, status__in=[Poll.Status.PUBLISHED, Poll.Status.ANNULLED]
+        )
         .select_related("motion", "part", "motion__section")
         .order_by("published_at")
     )
@@ -170,16 +190,28 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "voting/results.html",
-        {"conference": conference, "polls": polls, "snapshot": build_snapshot(conference, None, "screen"),
-         "filters": filters, "filtering": any(filters.values()), "outcomes": RESULT_OUTCOMES,
-         "sections": conference.sections.all(), "lmcs": conference.lmcs.filter(motions__isnull=False).distinct()},
+        {
+            "conference": conference,
+            "polls": polls,
+            "snapshot": build_snapshot(conference, None, "screen"),
+            "filters": filters,
+            "filtering": any(filters.values()),
+            "outcomes": RESULT_OUTCOMES,
+            "sections": conference.sections.all(),
+            "lmcs": conference.lmcs.filter(motions__isnull=False).distinct(),
+        },
     )
 
 
 def poll_result(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     conference = _conference(slug)
-    poll = get_object_or_404(Poll, pk=poll_id, conference=conference, published_at__isnull=False,
-                             status__in=[Poll.Status.PUBLISHED, Poll.Status.ANNULLED])
+    poll = get_object_or_404(
+        Poll,
+        pk=poll_id,
+        conference=conference,
+        published_at__isnull=False,
+        status__in=[Poll.Status.PUBLISHED, Poll.Status.ANNULLED],
+    )
     return render(
         request,
         "voting/poll_result.html",

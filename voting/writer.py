@@ -10,27 +10,26 @@ accepted or refused on its own, and acknowledged only after its batch committed.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import close_old_connections, connections
 
-from . import errors
+from conference import errors
+from conference.loops import DbThread, PerLoop
+
 from .actions import VoteOutcome, VoteRequest, record_votes
-from .loops import PerLoop
 
 T = TypeVar("T")
 
 
 class VoteWriter(PerLoop):
-
     def __init__(self) -> None:
         self.pending: list[tuple[VoteRequest, asyncio.Future[VoteOutcome]]] = []
         self.wakeup = asyncio.Event()
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vote-writer")
         self.task = asyncio.get_running_loop().create_task(self._run())
         self.batches = 0
+        self.writing = False
 
     async def submit(self, request: VoteRequest) -> VoteOutcome:
         future: asyncio.Future[VoteOutcome] = asyncio.get_running_loop().create_future()
@@ -40,7 +39,7 @@ class VoteWriter(PerLoop):
 
     async def run_in_db_thread(self, fn: Callable[..., T], *args: Any) -> T:
         """Other database work that should not queue behind the web requests' thread."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, _with_fresh_connection, fn, *args)
+        return await DbThread.current().run(fn, *args)
 
     async def _run(self) -> None:
         while True:
@@ -49,18 +48,33 @@ class VoteWriter(PerLoop):
             while self.pending:
                 batch = self.pending[: settings.VOTE_BATCH_MAX]
                 del self.pending[: len(batch)]
+                self.writing = True
                 try:
                     outcomes = await self.run_in_db_thread(record_votes, [r for r, _ in batch])
                 except Exception as exc:  # never leave a phone waiting: it resends with its key
                     outcomes = [
-                        VoteOutcome(r.poll_id, False, key=str(r.key), code=errors.NOT_RECORDED,
-                                    message=f"Not recorded: {type(exc).__name__}. Try again.")
+                        VoteOutcome(
+                            r.poll_id,
+                            False,
+                            key=str(r.key),
+                            code=errors.NOT_RECORDED,
+                            message=f"Not recorded: {type(exc).__name__}. Try again.",
+                        )
                         for r, _ in batch
                     ]
+                finally:
+                    self.writing = False
                 self.batches += 1
-                for (_, future), outcome in zip(batch, outcomes):
+                for (_, future), outcome in zip(batch, outcomes, strict=True):
                     if not future.done():
                         future.set_result(outcome)
+
+    async def drain(self, timeout: float) -> None:
+        """At shutdown: finish the votes taken (pending or being written) before the process exits."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (self.pending or self.writing) and loop.time() < deadline and not self.task.done():
+            await asyncio.sleep(0.02)
 
     async def stop(self) -> None:
         self.task.cancel()
@@ -68,10 +82,3 @@ class VoteWriter(PerLoop):
             await self.task
         except (asyncio.CancelledError, Exception):
             pass
-        await asyncio.get_running_loop().run_in_executor(self.executor, connections.close_all)
-        self.executor.shutdown(wait=True)
-
-
-def _with_fresh_connection(fn: Callable[..., T], *args: Any) -> T:
-    close_old_connections()  # drop a connection the database closed (a restart) before using it
-    return fn(*args)

@@ -6,47 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conference', '0001_initial'),
-        ('motions', '0001_initial'),
+        ("conference", "0001_initial"),
+        ("motions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conference',
-            name='current_motion',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='motions.motion'),
+            model_name="conference",
+            name="current_motion",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="motions.motion",
+            ),
         ),
         migrations.AddField(
-            model_name='lmc',
-            name='conference',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lmcs', to='conference.conference'),
+            model_name="lmc",
+            name="conference",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="lmcs", to="conference.conference"
+            ),
         ),
         migrations.AddField(
-            model_name='representative',
-            name='conference',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='representatives', to='conference.conference'),
+            model_name="representative",
+            name="conference",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="representatives", to="conference.conference"
+            ),
         ),
         migrations.AddField(
-            model_name='representative',
-            name='lmc',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='representatives', to='conference.lmc'),
+            model_name="representative",
+            name="lmc",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="representatives",
+                to="conference.lmc",
+            ),
         ),
         migrations.AddField(
-            model_name='representative',
-            name='user',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='representative', to=settings.AUTH_USER_MODEL),
+            model_name="representative",
+            name="user",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="representative",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lmc',
-            constraint=models.UniqueConstraint(fields=('conference', 'name'), name='lmc_unique_name'),
+            model_name="lmc",
+            constraint=models.UniqueConstraint(fields=("conference", "name"), name="lmc_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='representative',
-            index=models.Index(fields=['conference', 'role'], name='conference__confere_39dd7f_idx'),
+            model_name="representative",
+            index=models.Index(fields=["conference", "role"], name="conference__confere_39dd7f_idx"),
         ),
     ]

@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0003_audit_entry'),
+        ("conference", "0003_audit_entry"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='representative',
-            name='lmc',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='representatives', to='conference.lmc'),
+            model_name="representative",
+            name="lmc",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.RESTRICT,
+                related_name="representatives",
+                to="conference.lmc",
+            ),
         ),
     ]

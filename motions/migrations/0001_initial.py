@@ -5,69 +5,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conference', '0001_initial'),
+        ("conference", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('minutes', models.PositiveIntegerField(default=30, help_text='Time allocated on the agenda.')),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='conference.conference')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("minutes", models.PositiveIntegerField(default=30, help_text="Time allocated on the agenda.")),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sections", to="conference.conference"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Motion',
+            name="Motion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('order', models.PositiveIntegerField(default=0, help_text='Position within its section.')),
-                ('title', models.CharField(max_length=300)),
-                ('text', models.TextField()),
-                ('category', models.CharField(choices=[('prioritised', 'Prioritised'), ('A', 'A: already policy'), ('AR', 'AR: already policy, as a reference'), ('chosen', 'Chosen'), ('grey', 'Grey: not debated unless time allows'), ('incompetent', 'Incompetent')], default='prioritised', max_length=20)),
-                ('requires_two_thirds', models.BooleanField(default=False, help_text='Standing-order changes and the like need two-thirds of those voting.')),
-                ('status', models.CharField(choices=[('pending', 'On the agenda'), ('under_debate', 'Under debate'), ('decided', 'Decided')], default='pending', max_length=20)),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Not decided'), ('carried', 'Carried'), ('carried_in_part', 'Carried in part'), ('carried_as_reference', 'Carried as a reference'), ('lost', 'Lost'), ('withdrawn', 'Withdrawn'), ('fell', 'Fell'), ('not_reached', 'Not reached')], default='', max_length=30)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='motions', to='conference.conference')),
-                ('proposer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='motions', to='conference.lmc')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='motions', to='motions.section')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("order", models.PositiveIntegerField(default=0, help_text="Position within its section.")),
+                ("title", models.CharField(max_length=300)),
+                ("text", models.TextField()),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("prioritised", "Prioritised"),
+                            ("A", "A: already policy"),
+                            ("AR", "AR: already policy, as a reference"),
+                            ("chosen", "Chosen"),
+                            ("grey", "Grey: not debated unless time allows"),
+                            ("incompetent", "Incompetent"),
+                        ],
+                        default="prioritised",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "requires_two_thirds",
+                    models.BooleanField(
+                        default=False, help_text="Standing-order changes and the like need two-thirds of those voting."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "On the agenda"),
+                            ("under_debate", "Under debate"),
+                            ("decided", "Decided"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not decided"),
+                            ("carried", "Carried"),
+                            ("carried_in_part", "Carried in part"),
+                            ("carried_as_reference", "Carried as a reference"),
+                            ("lost", "Lost"),
+                            ("withdrawn", "Withdrawn"),
+                            ("fell", "Fell"),
+                            ("not_reached", "Not reached"),
+                        ],
+                        default="",
+                        max_length=30,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="motions", to="conference.conference"
+                    ),
+                ),
+                (
+                    "proposer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="motions",
+                        to="conference.lmc",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="motions", to="motions.section"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['section__order', 'order', 'number'],
+                "ordering": ["section__order", "order", "number"],
             },
         ),
         migrations.CreateModel(
-            name='MotionPart',
+            name="MotionPart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(help_text='i, ii, iii ...', max_length=10)),
-                ('text', models.TextField()),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Not decided'), ('carried', 'Carried'), ('carried_in_part', 'Carried in part'), ('carried_as_reference', 'Carried as a reference'), ('lost', 'Lost'), ('withdrawn', 'Withdrawn'), ('fell', 'Fell'), ('not_reached', 'Not reached')], default='', max_length=30)),
-                ('motion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parts', to='motions.motion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(help_text="i, ii, iii ...", max_length=10)),
+                ("text", models.TextField()),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not decided"),
+                            ("carried", "Carried"),
+                            ("carried_in_part", "Carried in part"),
+                            ("carried_as_reference", "Carried as a reference"),
+                            ("lost", "Lost"),
+                            ("withdrawn", "Withdrawn"),
+                            ("fell", "Fell"),
+                            ("not_reached", "Not reached"),
+                        ],
+                        default="",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "motion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="parts", to="motions.motion"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('motion', 'label'), name='part_unique_label')],
+                "ordering": ["order", "pk"],
+                "constraints": [models.UniqueConstraint(fields=("motion", "label"), name="part_unique_label")],
             },
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('conference', 'title'), name='section_unique_title'),
+            model_name="section",
+            constraint=models.UniqueConstraint(fields=("conference", "title"), name="section_unique_title"),
         ),
         migrations.AddConstraint(
-            model_name='motion',
-            constraint=models.UniqueConstraint(fields=('conference', 'number'), name='motion_unique_number'),
+            model_name="motion",
+            constraint=models.UniqueConstraint(fields=("conference", "number"), name="motion_unique_number"),
         ),
     ]

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('motions', '0001_initial'),
+        ("motions", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='motion',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='motions', to='motions.section'),
+            model_name="motion",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.RESTRICT, related_name="motions", to="motions.section"
+            ),
         ),
     ]

@@ -5,147 +5,457 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0004_restrict_not_protect'),
-        ('motions', '0002_restrict_not_protect'),
+        ("conference", "0004_restrict_not_protect"),
+        ("motions", "0002_restrict_not_protect"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='motion',
-            name='debate_requested_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conference.representative'),
+            model_name="motion",
+            name="debate_requested_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="conference.representative",
+            ),
         ),
         migrations.AddField(
-            model_name='motion',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conference.representative'),
+            model_name="motion",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="conference.representative",
+            ),
         ),
         migrations.AddField(
-            model_name='motion',
-            name='lead',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='group_members', to='motions.motion'),
+            model_name="motion",
+            name="lead",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="group_members",
+                to="motions.motion",
+            ),
         ),
         migrations.AddField(
-            model_name='motion',
-            name='pulled_from_block',
+            model_name="motion",
+            name="pulled_from_block",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='motion',
-            name='text_as_amended',
+            model_name="motion",
+            name="text_as_amended",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='section',
-            name='seconds_used',
+            model_name="section",
+            name="seconds_used",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='section',
-            name='started_at',
+            model_name="section",
+            name="started_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='motion',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('', 'Not decided'), ('carried', 'Carried'), ('carried_in_part', 'Carried in part'), ('carried_as_reference', 'Carried as a reference'), ('lost', 'Lost'), ('withdrawn', 'Withdrawn'), ('fell', 'Fell'), ('not_reached', 'Not reached'), ('referred', 'Referred')], default='', max_length=30),
+            model_name="motion",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not decided"),
+                    ("carried", "Carried"),
+                    ("carried_in_part", "Carried in part"),
+                    ("carried_as_reference", "Carried as a reference"),
+                    ("lost", "Lost"),
+                    ("withdrawn", "Withdrawn"),
+                    ("fell", "Fell"),
+                    ("not_reached", "Not reached"),
+                    ("referred", "Referred"),
+                ],
+                default="",
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='motionpart',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('', 'Not decided'), ('carried', 'Carried'), ('carried_in_part', 'Carried in part'), ('carried_as_reference', 'Carried as a reference'), ('lost', 'Lost'), ('withdrawn', 'Withdrawn'), ('fell', 'Fell'), ('not_reached', 'Not reached'), ('referred', 'Referred')], default='', max_length=30),
+            model_name="motionpart",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not decided"),
+                    ("carried", "Carried"),
+                    ("carried_in_part", "Carried in part"),
+                    ("carried_as_reference", "Carried as a reference"),
+                    ("lost", "Lost"),
+                    ("withdrawn", "Withdrawn"),
+                    ("fell", "Fell"),
+                    ("not_reached", "Not reached"),
+                    ("referred", "Referred"),
+                ],
+                default="",
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='Amendment',
+            name="Amendment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('amendment', 'Amendment'), ('rider', 'Rider')], default='amendment', max_length=10)),
-                ('text', models.TextField(help_text='The amendment or rider as moved.')),
-                ('new_wording', models.TextField(blank=True, help_text="An amendment: the motion's wording if it is carried.")),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Not decided'), ('carried', 'Carried'), ('carried_in_part', 'Carried in part'), ('carried_as_reference', 'Carried as a reference'), ('lost', 'Lost'), ('withdrawn', 'Withdrawn'), ('fell', 'Fell'), ('not_reached', 'Not reached'), ('referred', 'Referred')], default='', max_length=30)),
-                ('motion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendments', to='motions.motion')),
-                ('proposer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='amendments', to='conference.lmc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("amendment", "Amendment"), ("rider", "Rider")], default="amendment", max_length=10
+                    ),
+                ),
+                ("text", models.TextField(help_text="The amendment or rider as moved.")),
+                (
+                    "new_wording",
+                    models.TextField(blank=True, help_text="An amendment: the motion's wording if it is carried."),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not decided"),
+                            ("carried", "Carried"),
+                            ("carried_in_part", "Carried in part"),
+                            ("carried_as_reference", "Carried as a reference"),
+                            ("lost", "Lost"),
+                            ("withdrawn", "Withdrawn"),
+                            ("fell", "Fell"),
+                            ("not_reached", "Not reached"),
+                            ("referred", "Referred"),
+                        ],
+                        default="",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "motion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="amendments", to="motions.motion"
+                    ),
+                ),
+                (
+                    "proposer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="amendments",
+                        to="conference.lmc",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'pk'],
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='OutcomeChange',
+            name="OutcomeChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous', models.CharField(blank=True, choices=[('', 'Not decided'), ('carried', 'Carried'), ('carried_in_part', 'Carried in part'), ('carried_as_reference', 'Carried as a reference'), ('lost', 'Lost'), ('withdrawn', 'Withdrawn'), ('fell', 'Fell'), ('not_reached', 'Not reached'), ('referred', 'Referred')], max_length=30)),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Not decided'), ('carried', 'Carried'), ('carried_in_part', 'Carried in part'), ('carried_as_reference', 'Carried as a reference'), ('lost', 'Lost'), ('withdrawn', 'Withdrawn'), ('fell', 'Fell'), ('not_reached', 'Not reached'), ('referred', 'Referred')], max_length=30)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.TextField(blank=True)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conference.representative')),
-                ('motion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcome_history', to='motions.motion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "previous",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not decided"),
+                            ("carried", "Carried"),
+                            ("carried_in_part", "Carried in part"),
+                            ("carried_as_reference", "Carried as a reference"),
+                            ("lost", "Lost"),
+                            ("withdrawn", "Withdrawn"),
+                            ("fell", "Fell"),
+                            ("not_reached", "Not reached"),
+                            ("referred", "Referred"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not decided"),
+                            ("carried", "Carried"),
+                            ("carried_in_part", "Carried in part"),
+                            ("carried_as_reference", "Carried as a reference"),
+                            ("lost", "Lost"),
+                            ("withdrawn", "Withdrawn"),
+                            ("fell", "Fell"),
+                            ("not_reached", "Not reached"),
+                            ("referred", "Referred"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="conference.representative",
+                    ),
+                ),
+                (
+                    "motion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="outcome_history", to="motions.motion"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProceduralMotion',
+            name="ProceduralMotion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('closure', 'That the question be now put'), ('next_business', 'That the conference move to next business'), ('refer', 'That the motion be referred'), ('not_put', 'That the question be not put'), ('reference', 'That the motion be carried as a reference')], max_length=20)),
-                ('majority', models.CharField(choices=[('simple', 'Simple majority'), ('two_thirds', 'Qualified (two-thirds) majority')], max_length=12)),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Not decided'), ('carried', 'Carried'), ('carried_in_part', 'Carried in part'), ('carried_as_reference', 'Carried as a reference'), ('lost', 'Lost'), ('withdrawn', 'Withdrawn'), ('fell', 'Fell'), ('not_reached', 'Not reached'), ('referred', 'Referred')], default='', max_length=30)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('motion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='procedural_motions', to='motions.motion')),
-                ('moved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conference.representative')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("closure", "That the question be now put"),
+                            ("next_business", "That the conference move to next business"),
+                            ("refer", "That the motion be referred"),
+                            ("not_put", "That the question be not put"),
+                            ("reference", "That the motion be carried as a reference"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "majority",
+                    models.CharField(
+                        choices=[("simple", "Simple majority"), ("two_thirds", "Qualified (two-thirds) majority")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not decided"),
+                            ("carried", "Carried"),
+                            ("carried_in_part", "Carried in part"),
+                            ("carried_as_reference", "Carried as a reference"),
+                            ("lost", "Lost"),
+                            ("withdrawn", "Withdrawn"),
+                            ("fell", "Fell"),
+                            ("not_reached", "Not reached"),
+                            ("referred", "Referred"),
+                        ],
+                        default="",
+                        max_length=30,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "motion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="procedural_motions",
+                        to="motions.motion",
+                    ),
+                ),
+                (
+                    "moved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="conference.representative",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='StandingOrders',
+            name="StandingOrders",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('simple_numerator', models.PositiveSmallIntegerField(default=1)),
-                ('simple_denominator', models.PositiveSmallIntegerField(default=2)),
-                ('qualified_numerator', models.PositiveSmallIntegerField(default=2)),
-                ('qualified_denominator', models.PositiveSmallIntegerField(default=3)),
-                ('proposer_seconds', models.PositiveIntegerField(default=180)),
-                ('speaker_seconds', models.PositiveIntegerField(default=120)),
-                ('reply_seconds', models.PositiveIntegerField(default=60)),
-                ('closure_majority', models.CharField(choices=[('simple', 'Simple majority'), ('two_thirds', 'Qualified (two-thirds) majority')], default='two_thirds', max_length=12)),
-                ('next_business_majority', models.CharField(choices=[('simple', 'Simple majority'), ('two_thirds', 'Qualified (two-thirds) majority')], default='two_thirds', max_length=12)),
-                ('next_business_outcome', models.CharField(choices=[('', 'Not decided'), ('carried', 'Carried'), ('carried_in_part', 'Carried in part'), ('carried_as_reference', 'Carried as a reference'), ('lost', 'Lost'), ('withdrawn', 'Withdrawn'), ('fell', 'Fell'), ('not_reached', 'Not reached'), ('referred', 'Referred')], default='not_reached', max_length=30)),
-                ('refer_majority', models.CharField(choices=[('simple', 'Simple majority'), ('two_thirds', 'Qualified (two-thirds) majority')], default='simple', max_length=12)),
-                ('refer_to', models.CharField(default='GPC England', max_length=100)),
-                ('not_put_majority', models.CharField(choices=[('simple', 'Simple majority'), ('two_thirds', 'Qualified (two-thirds) majority')], default='simple', max_length=12)),
-                ('not_put_outcome', models.CharField(choices=[('', 'Not decided'), ('carried', 'Carried'), ('carried_in_part', 'Carried in part'), ('carried_as_reference', 'Carried as a reference'), ('lost', 'Lost'), ('withdrawn', 'Withdrawn'), ('fell', 'Fell'), ('not_reached', 'Not reached'), ('referred', 'Referred')], default='fell', max_length=30)),
-                ('reference_majority', models.CharField(choices=[('simple', 'Simple majority'), ('two_thirds', 'Qualified (two-thirds) majority')], default='simple', max_length=12)),
-                ('day_ends_at', models.DateTimeField(blank=True, help_text="When today's business must end.", null=True)),
-                ('conference', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='standing_orders', to='conference.conference')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("simple_numerator", models.PositiveSmallIntegerField(default=1)),
+                ("simple_denominator", models.PositiveSmallIntegerField(default=2)),
+                ("qualified_numerator", models.PositiveSmallIntegerField(default=2)),
+                ("qualified_denominator", models.PositiveSmallIntegerField(default=3)),
+                ("proposer_seconds", models.PositiveIntegerField(default=180)),
+                ("speaker_seconds", models.PositiveIntegerField(default=120)),
+                ("reply_seconds", models.PositiveIntegerField(default=60)),
+                (
+                    "closure_majority",
+                    models.CharField(
+                        choices=[("simple", "Simple majority"), ("two_thirds", "Qualified (two-thirds) majority")],
+                        default="two_thirds",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "next_business_majority",
+                    models.CharField(
+                        choices=[("simple", "Simple majority"), ("two_thirds", "Qualified (two-thirds) majority")],
+                        default="two_thirds",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "next_business_outcome",
+                    models.CharField(
+                        choices=[
+                            ("", "Not decided"),
+                            ("carried", "Carried"),
+                            ("carried_in_part", "Carried in part"),
+                            ("carried_as_reference", "Carried as a reference"),
+                            ("lost", "Lost"),
+                            ("withdrawn", "Withdrawn"),
+                            ("fell", "Fell"),
+                            ("not_reached", "Not reached"),
+                            ("referred", "Referred"),
+                        ],
+                        default="not_reached",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "refer_majority",
+                    models.CharField(
+                        choices=[("simple", "Simple majority"), ("two_thirds", "Qualified (two-thirds) majority")],
+                        default="simple",
+                        max_length=12,
+                    ),
+                ),
+                ("refer_to", models.CharField(default="GPC England", max_length=100)),
+                (
+                    "not_put_majority",
+                    models.CharField(
+                        choices=[("simple", "Simple majority"), ("two_thirds", "Qualified (two-thirds) majority")],
+                        default="simple",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "not_put_outcome",
+                    models.CharField(
+                        choices=[
+                            ("", "Not decided"),
+                            ("carried", "Carried"),
+                            ("carried_in_part", "Carried in part"),
+                            ("carried_as_reference", "Carried as a reference"),
+                            ("lost", "Lost"),
+                            ("withdrawn", "Withdrawn"),
+                            ("fell", "Fell"),
+                            ("not_reached", "Not reached"),
+                            ("referred", "Referred"),
+                        ],
+                        default="fell",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "reference_majority",
+                    models.CharField(
+                        choices=[("simple", "Simple majority"), ("two_thirds", "Qualified (two-thirds) majority")],
+                        default="simple",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "day_ends_at",
+                    models.DateTimeField(blank=True, help_text="When today's business must end.", null=True),
+                ),
+                (
+                    "conference",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="standing_orders",
+                        to="conference.conference",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'standing orders',
+                "verbose_name_plural": "standing orders",
             },
         ),
         migrations.CreateModel(
-            name='SpeakRequest',
+            name="SpeakRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.CharField(choices=[('for', 'For'), ('against', 'Against'), ('point_of_order', 'Point of order')], default='for', max_length=20)),
-                ('role', models.CharField(choices=[('proposer', 'Proposer'), ('speaker', 'Speaker'), ('reply', 'Right of reply')], default='speaker', max_length=10)),
-                ('status', models.CharField(choices=[('waiting', 'Waiting'), ('speaking', 'Speaking'), ('done', 'Spoken'), ('withdrawn', 'Withdrawn')], default='waiting', max_length=10)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('seconds', models.PositiveIntegerField(default=0)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('motion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='speak_requests', to='motions.motion')),
-                ('representative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='speak_requests', to='conference.representative')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("for", "For"), ("against", "Against"), ("point_of_order", "Point of order")],
+                        default="for",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("proposer", "Proposer"), ("speaker", "Speaker"), ("reply", "Right of reply")],
+                        default="speaker",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting"),
+                            ("speaking", "Speaking"),
+                            ("done", "Spoken"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("seconds", models.PositiveIntegerField(default=0)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "motion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="speak_requests", to="motions.motion"
+                    ),
+                ),
+                (
+                    "representative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="speak_requests",
+                        to="conference.representative",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'waiting')), fields=('motion', 'representative'), name='one_waiting_request')],
+                "ordering": ["requested_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "waiting")),
+                        fields=("motion", "representative"),
+                        name="one_waiting_request",
+                    )
+                ],
             },
         ),
     ]

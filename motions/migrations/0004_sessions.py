@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0005_sessions'),
-        ('motions', '0003_standing_orders_amendments_procedure'),
+        ("conference", "0005_sessions"),
+        ("motions", "0003_standing_orders_amendments_procedure"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='section',
-            name='session',
-            field=models.ForeignKey(blank=True, help_text='The sitting this section is taken in.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sections', to='conference.session'),
+            model_name="section",
+            name="session",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The sitting this section is taken in.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="sections",
+                to="conference.session",
+            ),
         ),
     ]

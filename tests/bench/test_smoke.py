@@ -31,8 +31,9 @@ def free_port() -> int:
 @pytest.mark.django_db(transaction=True)
 def test_a_hall_of_200_phones_loses_and_doubles_no_vote(tmp_path) -> None:
     server_env = {**server_database_env(), "DEBUG": "true"}  # static files straight from the apps
-    cfg = Config(n=200, workers=1, window=2.0, port=free_port(), server_env=server_env, log_dir=str(tmp_path),
-                 quiet=True)
+    cfg = Config(
+        n=200, workers=1, window=2.0, port=free_port(), server_env=server_env, log_dir=str(tmp_path), quiet=True
+    )
 
     out = run(cfg, ("ours",))["ours"]
 

@@ -57,15 +57,18 @@ def demo(app_server: str, transactional_db: None) -> dict[str, Any]:
     def load() -> dict[str, Any]:
         from django.core.management import call_command
 
-        from conference import demo_data
         from conference.models import Representative
+        from desk import demo_data
 
         with open(os.devnull, "w") as quiet:
             call_command("load_demo", quiet=True, stdout=quiet)
-        reps = Representative.objects.filter(conference__slug=SLUG, role=Representative.Role.REPRESENTATIVE,
-                                             is_active=True).order_by("pk")
-        return {"chair": {"username": "chair", "password": demo_data.staff_password("chair")},
-                "codes": [r.access_code for r in reps[:3]]}
+        reps = Representative.objects.filter(
+            conference__slug=SLUG, role=Representative.Role.REPRESENTATIVE, is_active=True
+        ).order_by("pk")
+        return {
+            "chair": {"username": "chair", "password": demo_data.staff_password("chair")},
+            "codes": [r.access_code for r in reps[:3]],
+        }
 
     return db(load)
 

@@ -138,8 +138,10 @@ def stored(number: int = MOTION) -> dict[str, int]:
     from voting.models import Ballot, Participation, Poll
 
     poll = Poll.objects.filter(conference__slug=SLUG, motion__number=number).latest("pk")
-    return {"ballots": Ballot.objects.filter(poll=poll).count(),
-            "participations": Participation.objects.filter(poll=poll).count()}
+    return {
+        "ballots": Ballot.objects.filter(poll=poll).count(),
+        "participations": Participation.objects.filter(poll=poll).count(),
+    }
 
 
 # --- accessibility ------------------------------------------------------------------------
@@ -159,16 +161,31 @@ def axe(page: Any, axe_js: str, name: str) -> dict[str, list[dict[str, Any]]]:
         [*WCAG_TAGS, "best-practice"],
     )
     assert len(raw["passes"]) > 10, f"axe-core checked almost nothing on {page.url}"
-    found: dict[str, list[dict[str, Any]]] = {"wcag": [], "best_practice": [], "needs_review": [],
-                                              "passed": [{"id": r["id"]} for r in raw["passes"]]}
+    found: dict[str, list[dict[str, Any]]] = {
+        "wcag": [],
+        "best_practice": [],
+        "needs_review": [],
+        "passed": [{"id": r["id"]} for r in raw["passes"]],
+    }
     for r in raw["incomplete"]:  # what axe could not decide alone (contrast over an image, ...)
-        found["needs_review"].append({"id": r["id"], "help": r["help"], "count": len(r["nodes"]),
-                                      "nodes": [{"target": n["target"], "summary": n["failureSummary"]}
-                                                for n in r["nodes"][:10]]})
+        found["needs_review"].append(
+            {
+                "id": r["id"],
+                "help": r["help"],
+                "count": len(r["nodes"]),
+                "nodes": [{"target": n["target"], "summary": n["failureSummary"]} for n in r["nodes"][:10]],
+            }
+        )
     for v in raw["violations"]:
-        entry = {"id": v["id"], "impact": v["impact"], "help": v["help"], "tags": v["tags"],
-                 "nodes": [{"target": n["target"], "html": n["html"][:200], "summary": n["failureSummary"]}
-                           for n in v["nodes"]]}
+        entry = {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "tags": v["tags"],
+            "nodes": [
+                {"target": n["target"], "html": n["html"][:200], "summary": n["failureSummary"]} for n in v["nodes"]
+            ],
+        }
         found["wcag" if set(v["tags"]) & set(WCAG_TAGS) else "best_practice"].append(entry)
     write_artifact(f"axe/{name}.json", {"url": page.url, **found})
     return found

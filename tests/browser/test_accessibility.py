@@ -9,12 +9,26 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .support import (PHONE, PROJECTOR, SLUG, WIDE, axe, chair_console, close_and_publish, described, join,
-                      projector, put_to_the_vote, turnout, write_artifact)
+from .support import (
+    PHONE,
+    PROJECTOR,
+    SLUG,
+    WIDE,
+    axe,
+    chair_console,
+    close_and_publish,
+    described,
+    join,
+    projector,
+    put_to_the_vote,
+    turnout,
+    write_artifact,
+)
 
 
-def test_every_page_of_a_vote_passes_axe_for_wcag_2_2_aa(browser: Any, app_server: str, demo: dict[str, Any],
-                                                        axe_js: str) -> None:
+def test_every_page_of_a_vote_passes_axe_for_wcag_2_2_aa(
+    browser: Any, app_server: str, demo: dict[str, Any], axe_js: str
+) -> None:
     findings: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
     def check(page: Any, name: str) -> None:
@@ -68,21 +82,27 @@ def test_every_page_of_a_vote_passes_axe_for_wcag_2_2_aa(browser: Any, app_serve
     check(public, "poll-result")
 
     kinds = ("wcag", "best_practice", "needs_review")
-    summary = {page: {kind: sorted({v["id"] for v in found[kind]}) for kind in kinds}
-               for page, found in findings.items()}
+    summary = {
+        page: {kind: sorted({v["id"] for v in found[kind]}) for kind in kinds} for page, found in findings.items()
+    }
     write_artifact("axe/summary.json", summary)
-    assert not any(found["wcag"] for found in findings.values()), "axe-core found WCAG A/AA violations:\n" + \
-        described(findings)
+    assert not any(found["wcag"] for found in findings.values()), "axe-core found WCAG A/AA violations:\n" + described(
+        findings
+    )
 
 
-def test_the_chosen_motions_pick_ballot_passes_axe_for_wcag_2_2_aa(browser: Any, app_server: str,
-                                                                   demo: dict[str, Any], axe_js: str) -> None:
-    from conference import demo_data
+def test_the_chosen_motions_pick_ballot_passes_axe_for_wcag_2_2_aa(
+    browser: Any, app_server: str, demo: dict[str, Any], axe_js: str
+) -> None:
+    from desk import demo_data
 
     findings: dict[str, dict[str, list[dict[str, Any]]]] = {}
     phone = join(browser.new_context(**PHONE), app_server, demo["codes"][0])
-    desk = chair_console(browser.new_context(**WIDE), app_server,
-                         {"username": "secretariat", "password": demo_data.staff_password("secretariat")})
+    desk = chair_console(
+        browser.new_context(**WIDE),
+        app_server,
+        {"username": "secretariat", "password": demo_data.staff_password("secretariat")},
+    )
     desk.get_by_label("Picks each").fill("1")
     desk.get_by_role("button", name="Open the ballot").click()
     expect(phone.get_by_test_id("send-picks")).to_be_visible()
@@ -95,5 +115,6 @@ def test_the_chosen_motions_pick_ballot_passes_axe_for_wcag_2_2_aa(browser: Any,
     expect(phone.get_by_test_id("counted")).to_be_visible()
     findings["phone-pick-counted"] = axe(phone, axe_js, "phone-pick-counted")
 
-    assert not any(found["wcag"] for found in findings.values()), "axe-core found WCAG A/AA violations:\n" + \
-        described(findings)
+    assert not any(found["wcag"] for found in findings.values()), "axe-core found WCAG A/AA violations:\n" + described(
+        findings
+    )

@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 from .support import PHONE, WIDE, chair_console, db, join, put_to_the_vote, screenshot, stored, turnout
 
 
-def test_a_vote_pressed_offline_is_sent_on_reconnect_and_counted_once(browser: Any, app_server: str,
-                                                                     demo: dict[str, Any]) -> None:
+def test_a_vote_pressed_offline_is_sent_on_reconnect_and_counted_once(
+    browser: Any, app_server: str, demo: dict[str, Any]
+) -> None:
     context = browser.new_context(**PHONE)
     phone = join(context, app_server, demo["codes"][0])
     console = chair_console(browser.new_context(**WIDE), app_server, demo["chair"])

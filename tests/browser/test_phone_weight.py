@@ -15,8 +15,9 @@ from .support import PHONE, SLUG, join, write_artifact
 BUDGET = 100 * 1024
 
 
-def test_the_phone_page_first_load_is_under_100_kb_from_this_server_only(browser: Any, app_server: str,
-                                                                        demo: dict[str, Any]) -> None:
+def test_the_phone_page_first_load_is_under_100_kb_from_this_server_only(
+    browser: Any, app_server: str, demo: dict[str, Any]
+) -> None:
     signed_in = browser.new_context(**PHONE)
     join(signed_in, app_server, demo["codes"][0])
     # A new context has an empty cache: the session cookie only, as on a phone's first visit.
@@ -31,15 +32,24 @@ def test_the_phone_page_first_load_is_under_100_kb_from_this_server_only(browser
     for r in responses:
         sizes = r.request.sizes()
         body = r.body()
-        rows.append({"url": r.url, "type": r.request.resource_type, "status": r.status,
-                     "encoding": r.headers.get("content-encoding", "identity"),
-                     "transferred": sizes["responseBodySize"] + sizes["responseHeadersSize"],
-                     "body_transferred": sizes["responseBodySize"], "raw": len(body),
-                     "gzip": len(gzip.compress(body, 9))})
+        rows.append(
+            {
+                "url": r.url,
+                "type": r.request.resource_type,
+                "status": r.status,
+                "encoding": r.headers.get("content-encoding", "identity"),
+                "transferred": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+                "body_transferred": sizes["responseBodySize"],
+                "raw": len(body),
+                "gzip": len(gzip.compress(body, 9)),
+            }
+        )
     total = {k: sum(row[k] for row in rows) for k in ("transferred", "body_transferred", "raw", "gzip")}
     write_artifact("phone-first-load.json", {"total": total, "budget": BUDGET, "responses": rows})
-    print(f"phone first load: {len(rows)} responses, {total['raw']} bytes raw, {total['transferred']} transferred "
-          f"(bodies {total['body_transferred']}), {total['gzip']} if every body were gzipped")
+    print(
+        f"phone first load: {len(rows)} responses, {total['raw']} bytes raw, {total['transferred']} transferred "
+        f"(bodies {total['body_transferred']}), {total['gzip']} if every body were gzipped"
+    )
 
     # The page, its scripts and styles, and the tab's icon (Chromium files a favicon as "other").
     assert {row["type"] for row in rows} <= {"document", "script", "stylesheet", "other"}, rows

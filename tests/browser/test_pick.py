@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .support import PHONE, WIDE, SLUG, chair_console, db, join, screenshot
+from .support import PHONE, SLUG, WIDE, chair_console, db, join, screenshot
 
 
 def ballot_id() -> int:
@@ -17,18 +17,23 @@ def ballot_id() -> int:
 
 
 def picks_stored(poll_id: int) -> list[list[str]]:
-    from voting.models import Ballot
+    from tests import ballots
 
-    return [sorted(b.picks.values_list("key", flat=True)) for b in Ballot.objects.filter(poll_id=poll_id)]
+    return [sorted(c.choice) for c in ballots.stored(poll_id)]
 
 
-def test_a_representative_picks_sends_and_changes_the_picks(browser: Any, app_server: str, demo: dict[str, Any]) -> None:
+def test_a_representative_picks_sends_and_changes_the_picks(
+    browser: Any, app_server: str, demo: dict[str, Any]
+) -> None:
     phone = join(browser.new_context(**PHONE), app_server, demo["codes"][0])
-    from conference import demo_data
+    from desk import demo_data
 
     # The secretariat opens the ballot from the console: one pick each (the demo has two grey motions).
-    desk = chair_console(browser.new_context(**WIDE), app_server,
-                         {"username": "secretariat", "password": demo_data.staff_password("secretariat")})
+    desk = chair_console(
+        browser.new_context(**WIDE),
+        app_server,
+        {"username": "secretariat", "password": demo_data.staff_password("secretariat")},
+    )
     desk.get_by_label("Picks each").fill("1")
     desk.get_by_role("button", name="Open the ballot").click()
     send = phone.get_by_test_id("send-picks")

@@ -10,12 +10,26 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .support import (PHONE, PROJECTOR, SLUG, WIDE, chair_console, close_and_publish, db, join, projector,
-                      put_to_the_vote, screenshot, stored, turnout)
+from .support import (
+    PHONE,
+    PROJECTOR,
+    SLUG,
+    WIDE,
+    chair_console,
+    close_and_publish,
+    db,
+    join,
+    projector,
+    put_to_the_vote,
+    screenshot,
+    stored,
+    turnout,
+)
 
 
-def test_a_representative_votes_and_the_hall_sees_the_published_result(browser: Any, app_server: str,
-                                                                       demo: dict[str, Any]) -> None:
+def test_a_representative_votes_and_the_hall_sees_the_published_result(
+    browser: Any, app_server: str, demo: dict[str, Any]
+) -> None:
     phone = join(browser.new_context(**PHONE), app_server, demo["codes"][0])
     expect(phone.get_by_test_id("no-poll")).to_be_visible()
     screenshot(phone, "phone-idle")
@@ -40,7 +54,7 @@ def test_a_representative_votes_and_the_hall_sees_the_published_result(browser: 
     expect(turnout(console)).to_have_attribute("data-voted", "1")
     expect(turnout(screen)).to_have_attribute("data-voted", "1")
     # Two more representatives vote, one each way: the turnout rises with each.
-    for voted, (code, choice) in enumerate(zip(demo["codes"][1:3], ("for", "against")), start=2):
+    for voted, (code, choice) in enumerate(zip(demo["codes"][1:3], ("for", "against"), strict=True), start=2):
         other = join(browser.new_context(**PHONE), app_server, code)
         other.get_by_test_id(f"choice-{choice}").click()
         expect(other.get_by_test_id("counted")).to_be_visible()

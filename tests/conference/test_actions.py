@@ -9,10 +9,10 @@ from channels.db import database_sync_to_async as db
 
 from conference.actions import reissue_code
 from conference.models import AuditEntry
-from motions.actions import call_motion
-from voting import actions
+from motions.agenda import call_motion
 from tests.factories import make_conference, make_motion, make_rep, make_staff
-from tests.ws import connect, receive_until
+from tests.ws import connect, refusal
+from voting import actions, closing, put, results
 
 
 @pytest.mark.django_db
@@ -21,13 +21,19 @@ def test_each_chair_action_writes_an_audit_entry_and_none_reveals_a_secret_vote(
     chair = make_staff(conf)
     motion = make_motion(conf)
     call_motion(conf, motion, chair)
-    poll = actions.open_poll(actions.create_motion_poll(motion), chair)
+    poll = actions.open_poll(put.create_motion_poll(motion), chair)
     rep = make_rep(conf, name="Dr Secret Voter")
     actions.cast_vote(rep, poll.pk, "against", uuid.uuid4())
-    actions.close_poll(poll.pk, chair)
-    actions.publish_result(poll, chair)
+    closing.close_poll(poll.pk, chair)
+    results.publish_result(poll, chair)
     entries = list(AuditEntry.objects.filter(conference=conf))
-    assert [e.action for e in entries] == ["item.called", "poll.opened", "poll.closed", "result.published", "motion.outcome"]
+    assert [e.action for e in entries] == [
+        "item.called",
+        "poll.opened",
+        "poll.closed",
+        "result.published",
+        "motion.outcome",
+    ]
     assert all(e.actor == chair for e in entries)
     log = " ".join(f"{e.actor_label} {e.target} {e.details}" for e in entries)
     assert "Secret Voter" not in log and str(rep.access_code) not in log
@@ -60,8 +66,8 @@ async def test_reissuing_a_code_stops_the_old_one_and_closes_its_socket():
     assert await db(lambda: AuditEntry.objects.filter(action="code.reissued").count())() == 1
     # The session made with the old code no longer opens a socket.
     from channels.testing import WebsocketCommunicator
+
     from conference.asgi import application
 
     again = WebsocketCommunicator(application, f"/ws/c/{conf.slug}/", headers=ws.scope["headers"])
-    connected, code = await again.connect()
-    assert not connected and code == 4401
+    assert await refusal(again) == 4401

@@ -90,3 +90,16 @@ def test_the_state_endpoint_gives_a_signed_in_phone_its_snapshot(client):
     client.get(reverse("join-link", args=[conf.slug, rep.access_code]))
     snapshot = client.get(reverse("state", args=[conf.slug])).json()
     assert snapshot["type"] == "snapshot" and snapshot["me"]["id"] == rep.pk and "now" in snapshot
+
+
+def test_signing_in_always_ends_on_a_session_id_the_phone_did_not_bring(client):
+    conf = make_conference()
+    first, second = make_rep(conf), make_rep(conf)
+
+    client.get(reverse("join-link", args=[conf.slug, first.access_code]))  # no session before
+    brought = client.cookies["sessionid"].value
+    client.get(reverse("join-link", args=[conf.slug, second.access_code]))  # with one (fixation)
+
+    assert client.cookies["sessionid"].value not in ("", brought)
+    assert client.session[SESSION_REP] == second.pk
+    assert not client.session.exists(brought)

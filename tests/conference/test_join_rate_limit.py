@@ -87,8 +87,16 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_limited(client, tight, 
     conf = make_conference()
     rep = make_rep(conf)
     for i in range(4):
-        client.post(reverse("join", args=[conf.slug]), {"code": f"WRONG-{i}"},
-                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.50")
-    ok = client.post(reverse("join", args=[conf.slug]), {"code": rep.access_code},
-                     REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.51")
+        client.post(
+            reverse("join", args=[conf.slug]),
+            {"code": f"WRONG-{i}"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.50",
+        )
+    ok = client.post(
+        reverse("join", args=[conf.slug]),
+        {"code": rep.access_code},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.51",
+    )
     assert ok.status_code == 302

@@ -86,7 +86,11 @@ def test_motions() -> None:
     load()
     conference = Conference.objects.get(slug=SLUG)
     assert [s.title for s in conference.sections.all()] == [
-        "The GP contract", "The partnership model", "Indemnity", "Workload and regulation", "Pay",
+        "The GP contract",
+        "The partnership model",
+        "Indemnity",
+        "Workload and regulation",
+        "Pay",
     ]
     sessions = list(conference.sessions.all())
     assert [s.title for s in sessions] == ["Thursday morning", "Thursday afternoon", "Friday morning"]

@@ -16,8 +16,8 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
-from voting import actions
 from tests.factories import make_conference, make_motion, make_rep, make_staff
+from voting import actions, closing, put, results
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +57,10 @@ def pages():
     chair = make_staff(conf)
     rep = make_rep(conf)
     motion = make_motion(conf, parts=["first", "second"])
-    poll = actions.open_poll(actions.create_motion_poll(motion), chair)
-    actions.close_poll(poll.pk, chair)
-    actions.publish_result(poll, chair)
-    actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair)
+    poll = actions.open_poll(put.create_motion_poll(motion), chair)
+    closing.close_poll(poll.pk, chair)
+    results.publish_result(poll, chair)
+    actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
     return conf, chair, rep, poll
 
 
@@ -106,7 +106,9 @@ def test_the_join_error_page_and_a_wrong_code_page_are_covered_too(client, pages
 
 def test_the_finder_would_notice_inline_code():
     assert blocked_by_csp('<p style="color:red" onclick="x()"><script>alert(1)</script>') == [
-        "style attribute on <p>", "onclick handler on <p>", "inline <script>",
+        "style attribute on <p>",
+        "onclick handler on <p>",
+        "inline <script>",
     ]
     assert blocked_by_csp('<script type="application/json">{}</script><script src="/a.js"></script>') == []
 
@@ -114,22 +116,32 @@ def test_the_finder_would_notice_inline_code():
 @pytest.mark.parametrize("path", STATIC_JS, ids=lambda p: p.name)
 def test_the_scripts_use_nothing_a_strict_csp_forbids(path):
     source = path.read_text()
-    for forbidden in (r"\beval\(", r"new Function\(", r"setAttribute\(\s*['\"](style|on)", r"\.cssText",
-                      r"innerHTML\s*=.*(style=|on\w+=)", r"set(Timeout|Interval)\(\s*['\"]"):
+    for forbidden in (
+        r"\beval\(",
+        r"new Function\(",
+        r"setAttribute\(\s*['\"](style|on)",
+        r"\.cssText",
+        r"innerHTML\s*=.*(style=|on\w+=)",
+        r"set(Timeout|Interval)\(\s*['\"]",
+    ):
         assert not re.search(forbidden, source), f"{path.name}: {forbidden}"
 
 
 def test_production_settings_make_cookies_secure_and_http_only():
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_COOKIES", "REDIS_URL"}}
-    env |= {"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "SECRET_KEY": "x" * 60,
-            "DJANGO_SETTINGS_MODULE": "conference.settings"}
+    env |= {
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        "SECRET_KEY": "x" * 60,
+        "DJANGO_SETTINGS_MODULE": "conference.settings",
+    }
     code = (
         "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in "
         "['DEBUG','SESSION_COOKIE_SECURE','SESSION_COOKIE_HTTPONLY','CSRF_COOKIE_SECURE','SECURE_SSL_REDIRECT',"
         "'SECURE_HSTS_SECONDS','SESSION_COOKIE_SAMESITE','CSRF_COOKIE_SAMESITE']}))"
     )
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=django_settings.BASE_DIR,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=django_settings.BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout
     prod = json.loads(out)
     assert prod["DEBUG"] is False
     assert prod["SESSION_COOKIE_SECURE"] and prod["SESSION_COOKIE_HTTPONLY"] and prod["CSRF_COOKIE_SECURE"]

@@ -10,7 +10,7 @@ from django.test import Client
 from conference.models import Conference, Representative
 from motions.models import Motion
 from tests.factories import make_conference, make_rep, make_staff
-from voting import actions
+from voting import actions, closing, put, results
 from voting.models import Poll
 
 
@@ -38,11 +38,11 @@ def decide(
     motion: Motion, by: Representative, votes: dict[str, int], *, part=None, publish: bool = True, secret: bool = True
 ) -> Poll:
     """Put a motion (or part) to the hall, vote, close and (by default) publish."""
-    poll = actions.open_poll(actions.create_motion_poll(motion, part, secret=secret), by)
+    poll = actions.open_poll(put.create_motion_poll(motion, part, secret=secret), by)
     for choice, n in votes.items():
         for _ in range(n):
             assert actions.cast_vote(make_rep(motion.conference), poll.pk, choice, uuid.uuid4()).ok
-    poll = actions.close_poll(poll.pk, by)
+    poll = closing.close_poll(poll.pk, by)
     if publish:
-        poll = actions.publish_result(poll, by)
+        poll = results.publish_result(poll, by)
     return poll

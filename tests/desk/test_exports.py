@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from conference.models import Representative
-from conference.desk import actions, exports, imports
+from desk import actions, exports, imports
 from motions.models import Motion
 from tests.desk.conftest import decide
 from tests.desk.test_imports import LMCS, MOTIONS, REPS, load

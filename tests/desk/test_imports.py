@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from conference.errors import Refused
 from conference.models import LMC, AuditEntry, Representative
-from conference.desk import actions, imports
+from desk import actions, imports
 from motions.models import Motion, MotionPart, Section
 from tests.desk.conftest import staff_client
 from tests.factories import make_conference, make_lmc, make_rep, make_staff
-from voting.errors import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,8 @@ REPS = (
 )
 MOTIONS = (
     "number,section,title,text,category,parts,proposer,two_thirds\n"
-    '1,The GP contract,A new contract,"That conference demands:",prioritised,"(i) more money\n(ii) fewer targets",Avon LMC,\n'
+    '1,The GP contract,A new contract,"That conference demands:",prioritised,'
+    '"(i) more money\n(ii) fewer targets",Avon LMC,\n'
     "2,Workload,Safe working,That conference insists on safe working limits.,AR,,Kent LMC,no\n"
     "3,The GP contract,Standing orders,That standing order 12 be amended.,chosen,,,yes\n"
 )
@@ -219,3 +220,23 @@ def test_the_management_command_imports_a_good_file_and_refuses_a_bad_one(tmp_pa
         call_command("desk_import", conf.slug, "representatives", str(bad), stdout=io.StringIO(), stderr=err)
     assert "row 2 lmc" in err.getvalue()
     assert not conf.representatives.exists()
+
+
+def test_a_decided_motion_cannot_change_by_import_and_the_audit_lists_each_change():
+    conf = make_conference()
+    load(conf, "lmcs", LMCS)
+    load(conf, "motions", MOTIONS)
+    Motion.objects.filter(conference=conf, number=2).update(outcome="carried", status="decided")
+    changed = MOTIONS.replace("insists on safe working limits", "asks for limits").replace(
+        "Standing orders", "Standing orders changed"
+    )
+    report = check(conf, "motions", changed)
+    assert problems(report) == [(3, "number")]
+    assert "Motion 2 is decided (Carried): it cannot change by import" in report.problems[0].message
+    assert Motion.objects.get(conference=conf, number=2).text == "That conference insists on safe working limits."
+    # The same file with the decided motion left as it is imports; the audit says what changed.
+    load(conf, "motions", MOTIONS.replace("Standing orders", "Standing orders changed"))
+    entry = AuditEntry.objects.filter(action="import.motions").last()
+    assert entry.details["changes"] == [
+        {"row": "motion 3", "field": "title", "from": "Standing orders", "to": "Standing orders changed"}
+    ]

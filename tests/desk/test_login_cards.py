@@ -11,9 +11,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from conference.models import AuditEntry, format_code
-from conference.desk import actions, documents
-from conference.desk.models import Job
-from conference.desk.tasks import build_login_cards
+from desk import actions, documents
+from desk.models import Job
+from desk.tasks import build_login_cards
 from tests.desk.conftest import staff_client
 from tests.factories import make_conference, make_lmc, make_rep, make_staff
 

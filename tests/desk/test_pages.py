@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conference.desk import actions
-from conference.desk.models import Job
+from desk import actions
+from desk.models import Job
 from tests.desk.conftest import decide, staff_client
 from tests.factories import make_motion, make_rep, make_staff
 

@@ -7,12 +7,15 @@ import json
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from conference.desk import actions
-from conference.desk.models import Job
-from conference.desk.tasks import build_resolutions, email_login_cards, email_resolutions
+from conference.models import Conference
+from desk import actions
+from desk.models import Job
+from desk.tasks import build_resolutions, email_login_cards, email_resolutions
 from motions.models import Motion
 from tests.desk.conftest import decide
 from tests.factories import make_conference, make_lmc, make_motion, make_rep, make_section, make_staff
@@ -65,6 +68,7 @@ def agenda():
     actions.correct_result(
         poll, {"for": 2, "against": 0, "abstain": 0}, "Carried as a reference", None, outcome="carried_as_reference"
     )
+    Conference.objects.filter(pk=conf.pk).update(record_published_at=timezone.now())
     return conf, avon, kent, contract, workload
 
 
@@ -113,7 +117,11 @@ def test_the_resolutions_pdf_has_carried_motions_by_section_with_references_and_
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == 1
     text = " ".join(reader.pages[0].extract_text().split())
-    assert text.index("The GP contract") < text.index("1. That conference demands") < text.index("Workload")
+    assert f"Resolutions: {conf.name}" in text and "Page 1" in text
+    assert "4 motions on the agenda: 1 carried, 1 carried as reference, 1 carried in part, 1 lost" in text
+    assert text.index("Contents 1. The GP contract (2) 2. Workload (1)") < text.index("1. That conference demands")
+    body = text[text.index("Workload (1)") + 12 :]
+    assert body.index("The GP contract") < body.index("1. That conference demands") < body.index("Workload")
     assert "2. That conference insists on safe working limits. [carried as a reference]" in text
     assert "(i) fair pay [Carried]" in text and "(ii) free parking [Lost]" in text
     assert "loses" not in text
@@ -129,7 +137,9 @@ def test_the_resolutions_csv_and_json_are_downloads_from_the_results_page(agenda
     assert [m["number"] for m in body["sections"][0]["motions"]] == [1, 4]
     assert body["sections"][1]["motions"][0]["as_reference"] is True
     rows = client.get(reverse("resolutions-download", args=[conf.slug, "csv"])).content.decode("utf-8-sig").splitlines()
-    assert rows[0] == "section,motion,part,title,text,proposer,outcome"
+    assert rows[0] == (
+        "section,motion,part,title,text,proposer,outcome,as_amended,tabled_text,status,vote,block_vote,correction"
+    )
     assert len(rows) == 1 + 3 + 2  # three motions and the two parts of motion 4
     assert Motion.objects.filter(outcome="lost").count() == 1
 
@@ -163,3 +173,45 @@ def test_the_resolutions_go_by_email_to_representatives_with_an_address(agenda):
     job.refresh_from_db()
     assert job.done == job.total == 2
     assert json.dumps(job.params)  # it remembers whom it has sent to
+
+
+def test_the_secretariat_sees_a_draft_and_the_public_sees_the_resolutions_only_once_published():
+    from desk.tasks import build_resolutions as build
+    from tests.desk.conftest import staff_client
+
+    conf = make_conference(venue="Central Hall, Westminster")
+    chair = make_staff(conf)
+    decide(make_motion(conf, number=1, text="That conference is ready."), chair, {"for": 2})
+    secretariat = make_staff(conf, role="secretariat")
+    desk = staff_client(secretariat)
+    public = Client()
+    for fmt in ("pdf", "csv", "json"):
+        assert public.get(reverse("resolutions-download", args=[conf.slug, fmt])).status_code == 404
+        assert desk.get(reverse("desk-record-draft", args=[conf.slug, fmt])).status_code == 200
+    draft = desk.get(reverse("desk-record-draft", args=[conf.slug, "pdf"])).content
+    assert "DRAFT: not yet published" in PdfReader(io.BytesIO(draft)).pages[0].extract_text()
+    assert public.post(reverse("desk-publish-record", args=[conf.slug])).status_code in (302, 403)
+    assert public.get(reverse("resolutions-download", args=[conf.slug, "json"])).status_code == 404
+    desk.post(reverse("desk-publish-record", args=[conf.slug]))
+    job = Job.objects.get(conference=conf, kind=Job.Kind.RESOLUTIONS)
+    assert build(job.pk) == "done"
+    assert public.get(reverse("resolutions-download", args=[conf.slug, "json"])).json()["sections"][0]["motions"]
+    pdf = public.get(reverse("resolutions-download", args=[conf.slug, "pdf"])).content
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Central Hall, Westminster" in text and "DRAFT" not in text
+
+
+def test_the_close_marks_every_open_motion_not_reached_in_one_action():
+    from tests.desk.conftest import staff_client
+
+    conf = make_conference()
+    chair = make_staff(conf)
+    decided = make_motion(conf)
+    decide(decided, chair, {"for": 2})
+    open_ones = [make_motion(conf) for _ in range(2)]
+    incompetent = make_motion(conf, category="incompetent")
+    desk = staff_client(make_staff(conf, role="secretariat"))
+    desk.post(reverse("desk-close-business", args=[conf.slug]))
+    outcomes = {m.pk: m.outcome for m in Motion.objects.filter(conference=conf)}
+    assert outcomes == {decided.pk: "carried", open_ones[0].pk: "not_reached", open_ones[1].pk: "not_reached",
+                        incompetent.pk: ""}  # fmt: skip

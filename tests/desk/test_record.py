@@ -7,14 +7,15 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from conference.errors import Refused
 from conference.models import AuditEntry
-from conference.desk import actions
-from conference.desk.models import ResultRevision
+from desk import actions
+from desk.models import ResultRevision
 from motions.models import Motion
 from tests.desk.conftest import decide, staff_client
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from voting import actions as voting
-from voting.errors import Refused
+from voting import closing, put, results
 from voting.models import Poll
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_annulling_a_published_vote_keeps_it_marked_and_sets_up_a_rerun(publishe
     chair = make_staff(conf)
     voting.open_poll(rerun, chair)
     voting.cast_vote(make_rep(conf), rerun.pk, "for", uuid.uuid4())
-    voting.publish_result(voting.close_poll(rerun.pk, chair), chair)
+    results.publish_result(closing.close_poll(rerun.pk, chair), chair)
     motion.refresh_from_db()
     assert motion.outcome == "carried"
     # Both versions are on the public page, the annulled one marked.
@@ -95,7 +96,7 @@ def test_annulling_a_published_vote_keeps_it_marked_and_sets_up_a_rerun(publishe
 def test_annulling_an_open_vote_stops_it_taking_votes(published):
     conf, secretariat, _motion, _poll = published
     chair = make_staff(conf)
-    poll = voting.open_poll(voting.create_motion_poll(make_motion(conf)), chair)
+    poll = voting.open_poll(put.create_motion_poll(make_motion(conf)), chair)
     actions.annul_and_rerun(poll, "Wrong motion put", secretariat)
     outcome = voting.cast_vote(make_rep(conf), poll.pk, "for", uuid.uuid4())
     assert not outcome.ok and outcome.code == "poll_not_open"
@@ -131,23 +132,68 @@ def test_the_desk_pages_correct_and_annul_and_refuse_the_chair(published):
     assert rerun.status == Poll.Status.OPEN
 
 
-def test_an_amendment_vote_is_rerun_on_the_same_amendment_but_not_annulled_once_it_has_acted(published):
-    conf, secretariat, motion, _poll = published
-    from motions.procedure import propose_amendment, put_amendment
+def _vote(poll, chair, choices):
+    if poll.status == Poll.Status.DRAFT:
+        voting.open_poll(poll, chair)
+    for choice in choices:
+        assert voting.cast_vote(make_rep(poll.conference), poll.pk, choice, uuid.uuid4()).ok
+    return results.publish_result(closing.close_poll(poll.pk, chair), chair)
+
+
+def test_a_published_amendment_vote_is_annulled_and_re_run_and_the_wording_follows(published):
+    conf, secretariat, _motion, _poll = published
+    from motions.procedure import propose_amendment
+    from voting.put import put_amendment
 
     chair = make_staff(conf)
-    other = make_motion(conf)
-    amendment = propose_amendment(other, "rider", "and soon", chair)
-    poll = put_amendment(amendment, chair)
+    other = make_motion(conf, text="That conference acts.")
+    amendment = propose_amendment(other, "rider", "And soon.", chair)
+    poll = _vote(put_amendment(amendment, chair), chair, ["for"])
+    other.refresh_from_db()
+    assert other.wording == "That conference acts.\nAnd soon."
     rerun = actions.annul_and_rerun(poll, "Wrong wording read out", secretariat)
     assert (rerun.amendment_id, rerun.motion_id, rerun.status) == (amendment.pk, other.pk, Poll.Status.DRAFT)
-    voting.open_poll(rerun, chair)
-    voting.cast_vote(make_rep(conf), rerun.pk, "for", uuid.uuid4())
-    voting.publish_result(voting.close_poll(rerun.pk, chair), chair)
+    other.refresh_from_db()
+    amendment.refresh_from_db()
+    assert other.wording == "That conference acts." and amendment.outcome == ""
+    rerun = _vote(rerun, chair, ["for", "against", "against"])
+    other.refresh_from_db()
+    assert other.wording == "That conference acts." and rerun.result["outcome"] == "lost"
+    actions.correct_result(rerun, {"for": 3, "against": 2, "abstain": 0}, "Two cards were miscounted", secretariat)
+    other.refresh_from_db()
+    assert other.wording == "That conference acts.\nAnd soon."
+    # Once the motion is decided on that wording, its amendment's vote cannot move under it.
+    _vote(put.put_motion(other, None, chair), chair, ["for"])
     with pytest.raises(Refused):
         actions.annul_and_rerun(rerun, "Too late", secretariat)
-    with pytest.raises(Refused):
-        actions.correct_result(rerun, {"for": 0, "against": 1, "abstain": 0}, "Too late", secretariat)
+
+
+def test_a_published_block_vote_and_a_procedural_vote_are_corrected_or_annulled_and_their_motions_follow(published):
+    conf, secretariat, _motion, _poll = published
+    from motions.agenda import call_motion
+    from tests.factories import make_section
+
+    chair = make_staff(conf)
+    section = make_section(conf)
+    a = make_motion(conf, section=section, category="A")
+    ar = make_motion(conf, section=section, category="AR")
+    block = _vote(put.open_block_vote(section, chair), chair, ["for"])
+    actions.correct_result(block, {"for": 0, "against": 1, "abstain": 0}, "The block was lost", secretariat)
+    assert {m.outcome for m in Motion.objects.filter(pk__in=[a.pk, ar.pk])} == {"lost"}
+    actions.annul_and_rerun(block, "Taken again", secretariat)
+    assert {m.outcome for m in Motion.objects.filter(pk__in=[a.pk, ar.pk])} == {""}
+
+    referred = make_motion(conf)
+    call_motion(conf, referred, chair)
+    refer = _vote(put.put_procedural(referred, "refer", chair), chair, ["for"])
+    referred.refresh_from_db()
+    assert referred.outcome == "referred" and referred.referred_to == "GPC England"
+    actions.correct_result(refer, {"for": 0, "against": 1, "abstain": 0}, "Miscounted", secretariat)
+    referred.refresh_from_db()
+    assert referred.outcome == "" and referred.referred_to == ""
+    actions.correct_result(refer, {"for": 2, "against": 1, "abstain": 0}, "Recounted", secretariat)
+    referred.refresh_from_db()
+    assert referred.outcome == "referred"
 
 
 def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
@@ -155,12 +201,13 @@ def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
     secretariat = make_staff(conf, role="secretariat")
     chair = make_staff(conf)
     motion = make_motion(conf)
-    poll = voting.open_poll(voting.create_motion_poll(motion), chair)
+    poll = voting.open_poll(put.create_motion_poll(motion), chair)
     voters = [make_rep(conf, name=f"Dr Hidden Voter {i}") for i in range(3)]
     receipts = [
-        voting.cast_vote(v, poll.pk, c, uuid.uuid4()).receipt for v, c in zip(voters, ["for", "against", "for"])
+        voting.cast_vote(v, poll.pk, c, uuid.uuid4()).receipt
+        for v, c in zip(voters, ["for", "against", "for"], strict=True)
     ]
-    voting.publish_result(voting.close_poll(poll.pk, chair), chair)
+    results.publish_result(closing.close_poll(poll.pk, chair), chair)
     actions.correct_result(poll, {"for": 3, "against": 1, "abstain": 0}, "Recount", secretariat)
     actions.annul_and_rerun(poll, "Failure", secretariat)
     actions.set_checked_in(voters[0], True, secretariat)
@@ -176,7 +223,7 @@ def test_every_desk_action_is_audited_and_no_entry_reveals_a_secret_vote():
         for e in entries
         if e.action != "rep.checked_in" and e.action != "rep.checked_out"
     )
-    for voter, receipt in zip(voters, receipts):
+    for voter, receipt in zip(voters, receipts, strict=True):
         assert voter.name not in log and receipt not in log and voter.access_code not in log
     from voting.models import voter_tag
 
@@ -187,7 +234,7 @@ def test_correcting_and_annulling_send_their_events_after_commit_with_a_new_seq(
     published, monkeypatch, django_capture_on_commit_callbacks
 ):
     conf, secretariat, motion, poll = published
-    from voting import events
+    from conference import events
 
     sent: list[tuple[str, dict]] = []
     monkeypatch.setattr(events, "send_now", lambda conference_id, event, audience: sent.append((audience, event)))

@@ -7,12 +7,13 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from conference.errors import Refused
 from conference.models import AuditEntry, Representative
-from conference.desk import actions
-from conference.desk.models import Deputisation
+from desk import actions
+from desk.models import Deputisation
 from tests.factories import make_conference, make_lmc, make_motion, make_rep, make_staff
 from voting import actions as voting
-from voting.errors import Refused
+from voting import closing, put
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +54,12 @@ def test_a_deputy_takes_the_seat_votes_in_it_and_hands_it_back(seat):
     assert not absent.can_vote and deputy.can_vote
     assert list(conf.voting_members()) == [deputy]  # the LMC still has one vote
     chair = make_staff(conf)
-    poll = voting.open_poll(voting.create_motion_poll(make_motion(conf)), chair)
+    poll = voting.open_poll(put.create_motion_poll(make_motion(conf)), chair)
     assert voting.cast_vote(deputy, poll.pk, "for", uuid.uuid4()).ok
     assert not voting.cast_vote(absent, poll.pk, "for", uuid.uuid4()).ok
     with pytest.raises(Refused):  # not while a vote is open: the seat would vote twice
         actions.end_deputisation(taken, secretariat)
-    voting.close_poll(poll.pk, chair)
+    closing.close_poll(poll.pk, chair)
     actions.end_deputisation(taken, secretariat)
     absent.refresh_from_db()
     deputy.refresh_from_db()

@@ -68,16 +68,28 @@ class Processes:
     def start(self, args: list[str], env: dict[str, str]) -> subprocess.Popen:
         # Logs to a file, not a pipe: a pipe nobody reads fills up and blocks the process.
         log = tempfile.NamedTemporaryFile("w+", prefix="fault-", suffix=".log", delete=False)
-        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         proc.log = log  # type: ignore[attr-defined]
         self.procs.append(proc)
         return proc
 
     def worker(self, port: int, **env: str) -> subprocess.Popen:
         proc = self.start(
-            [str(BIN / "uvicorn"), "conference.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-             "--ws-per-message-deflate", "false", "--no-access-log", "--log-level", "warning"],
+            [
+                str(BIN / "uvicorn"),
+                "conference.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--ws-per-message-deflate",
+                "false",
+                "--ws-max-size",  # the application's own limit, not uvicorn's 16 MiB
+                str(settings.MAX_CLIENT_MESSAGE_BYTES),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
             app_env(**env),
         )
         wait_for_port(port, proc, timeout=20)
@@ -87,15 +99,29 @@ class Processes:
         server = shutil.which("redis-server")
         if server is None:
             pytest.skip("redis-server is not installed")
-        proc = self.start([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                          dict(os.environ))
+        proc = self.start(
+            [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], dict(os.environ)
+        )
         wait_for_port(port, proc, timeout=20)
         return proc
 
     def celery(self, **env: str) -> subprocess.Popen:
         return self.start(
-            [str(BIN / "celery"), "-A", "conference", "worker", "--pool", "solo", "--concurrency", "1",
-             "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
+            [
+                str(BIN / "celery"),
+                "-A",
+                "conference",
+                "worker",
+                "--pool",
+                "solo",
+                "--concurrency",
+                "1",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
             app_env(**env),
         )
 
@@ -136,8 +162,10 @@ class Phone:
         from websockets.asyncio.client import connect
 
         self.ws = await connect(
-            f"ws://127.0.0.1:{port}/ws/c/{self.slug}/", origin=f"http://127.0.0.1:{port}",
-            additional_headers={"Cookie": self.cookie}, open_timeout=10,
+            f"ws://127.0.0.1:{port}/ws/c/{self.slug}/",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": self.cookie},
+            open_timeout=10,
         )
         self.snapshot = await self.next("snapshot")
         return self.snapshot

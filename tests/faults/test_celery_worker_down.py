@@ -13,10 +13,10 @@ import redis
 from channels.db import database_sync_to_async as db
 
 from conference.models import AuditEntry
-from voting.models import Poll
 from tests.factories import make_conference, make_motion, make_staff
 from tests.faults.conftest import OWN_REDIS, WORKER_A, Phone, needs_services
 from tests.ws import session_cookie_for
+from voting.models import Poll
 
 pytestmark = [needs_services, pytest.mark.django_db(transaction=True)]
 COUNTDOWN = 2

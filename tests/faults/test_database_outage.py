@@ -15,11 +15,12 @@ import pytest
 from channels.db import database_sync_to_async as db
 from django.db import connection
 
-from voting import actions
-from voting.models import Ballot
+from tests import ballots as stored_ballots
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.faults.conftest import PG_PROXY, WORKER_C, Phone, needs_services, new_key
 from tests.ws import session_cookie_for
+from voting import actions, put
+from voting.models import Ballot
 
 pytestmark = [needs_services, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +71,9 @@ class CuttableProxy:
 def post_vote(cookie: str, slug: str, body: dict) -> tuple[int, dict]:
     token = secrets.token_hex(16)  # any 32 characters; the cookie and the header must agree
     request = urllib.request.Request(
-        f"http://127.0.0.1:{WORKER_C}/c/{slug}/vote/cast/", data=json.dumps(body).encode(), method="POST",
+        f"http://127.0.0.1:{WORKER_C}/c/{slug}/vote/cast/",
+        data=json.dumps(body).encode(),
+        method="POST",
         headers={"Cookie": f"{cookie}; csrftoken={token}", "X-CSRFToken": token, "Content-Type": "application/json"},
     )
     try:
@@ -83,7 +86,7 @@ def post_vote(cookie: str, slug: str, body: dict) -> tuple[int, dict]:
 async def test_a_vote_is_refused_while_the_database_is_unreachable_and_taken_when_it_is_back(procs):
     def build():
         conf = make_conference()
-        poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), make_staff(conf))
+        poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), make_staff(conf))
         return conf, poll.pk, session_cookie_for(make_rep(conf)), session_cookie_for(make_rep(conf))
 
     conf, poll_id, cookie, http_cookie = await db(build)()
@@ -91,8 +94,9 @@ async def test_a_vote_is_refused_while_the_database_is_unreachable_and_taken_whe
     proxy = CuttableProxy(PG_PROXY, (s["HOST"] or "127.0.0.1", int(s["PORT"] or 5432)))
     await proxy.start()
     try:
-        await asyncio.to_thread(procs.worker, WORKER_C, DATABASE_URL=proxy_url(PG_PROXY),
-                                DATABASE_POOL_TIMEOUT="2")  # how long a vote waits for the database
+        await asyncio.to_thread(
+            procs.worker, WORKER_C, DATABASE_URL=proxy_url(PG_PROXY), DATABASE_POOL_TIMEOUT="2"
+        )  # how long a vote waits for the database
         phone = Phone(cookie, conf.slug)
         assert (await phone.connect(WORKER_C))["poll"]["id"] == poll_id
 
@@ -101,16 +105,20 @@ async def test_a_vote_is_refused_while_the_database_is_unreachable_and_taken_whe
         answer = await phone.vote(poll_id, "for", key)
         assert (answer["type"], answer["code"]) == ("error", "not_recorded") and "Try again" in answer["message"]
         http_key = new_key()
-        status, body = await asyncio.to_thread(post_vote, http_cookie, conf.slug, {"poll": poll_id, "choice": "against", "key": http_key})
+        status, body = await asyncio.to_thread(
+            post_vote, http_cookie, conf.slug, {"poll": poll_id, "choice": "against", "key": http_key}
+        )
         assert (status, body["code"]) == (503, "not_recorded")
         assert not await db(lambda: Ballot.objects.filter(poll_id=poll_id).exists())()
 
         proxy.restore()  # nobody restarts anything: the next tries just work
         answer = await phone.vote(poll_id, "for", key)
         assert answer["type"] == "vote.accepted", answer
-        status, body = await asyncio.to_thread(post_vote, http_cookie, conf.slug, {"poll": poll_id, "choice": "against", "key": http_key})
+        status, body = await asyncio.to_thread(
+            post_vote, http_cookie, conf.slug, {"poll": poll_id, "choice": "against", "key": http_key}
+        )
         assert (status, body["type"]) == (200, "vote.accepted")
-        keys = await db(lambda: sorted(str(k) for k in Ballot.objects.filter(poll_id=poll_id).values_list("key", flat=True)))()
+        keys = await db(lambda: sorted(str(c.key) for c in stored_ballots.stored(poll_id)))()
         assert keys == sorted([key, http_key])
         await phone.close()
     finally:

@@ -9,10 +9,10 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async as db
 
-from voting.models import Participation
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.faults.conftest import OWN_REDIS, WORKER_A, WORKER_B, Phone, needs_services, new_key
 from tests.ws import session_cookie_for
+from voting.models import Participation
 
 pytestmark = [needs_services, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,9 @@ async def test_votes_survive_a_redis_restart_and_the_turnout_is_right_after(proc
     conf, motion, chair_cookie, cookies = await db(build)()
     redis = procs.redis(OWN_REDIS)
     env = {"REDIS_URL": f"redis://127.0.0.1:{OWN_REDIS}/0", "CHANNEL_PREFIX": "faults"}
-    await asyncio.gather(asyncio.to_thread(procs.worker, WORKER_A, **env), asyncio.to_thread(procs.worker, WORKER_B, **env))
+    await asyncio.gather(
+        asyncio.to_thread(procs.worker, WORKER_A, **env), asyncio.to_thread(procs.worker, WORKER_B, **env)
+    )
     chair = Phone(chair_cookie, conf.slug)
     await chair.connect(WORKER_B)
     phones = [Phone(c, conf.slug) for c in cookies]

@@ -13,10 +13,11 @@ import random
 import pytest
 from channels.db import database_sync_to_async as db
 
-from voting.models import Ballot, Participation
+from tests import ballots as stored_ballots
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.faults.conftest import WORKER_A, WORKER_B, Phone, needs_services, new_key
 from tests.ws import session_cookie_for
+from voting.models import Ballot, Participation
 
 pytestmark = [needs_services, pytest.mark.django_db(transaction=True)]
 
@@ -84,7 +85,7 @@ async def test_sigkill_of_a_worker_mid_burst_loses_no_acknowledged_vote_and_coun
     await asyncio.gather(*burst)
 
     # Everything acknowledged is in the database, whichever worker acknowledged it.
-    stored = await db(lambda: dict(Ballot.objects.filter(poll_id=poll_id).values_list("key", "receipt")))()
+    stored = await db(lambda: {c.key: c.receipt for c in stored_ballots.stored(poll_id)})()
     stored = {str(k): r for k, r in stored.items()}
     for phone in phones:
         if id(phone) in acked:

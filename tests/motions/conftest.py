@@ -7,9 +7,9 @@ import uuid
 import pytest
 
 from conference.models import Conference, Representative
-from voting import actions
-from voting.models import Poll
 from tests.factories import make_conference, make_rep, make_staff
+from voting import actions, closing, results
+from voting.models import Poll
 
 
 @pytest.fixture(autouse=True)
@@ -33,9 +33,11 @@ def reps(conf: Conference) -> list[Representative]:
     return [make_rep(conf) for _ in range(6)]
 
 
-def vote_and_publish(poll: Poll, chair: Representative, reps: list[Representative], votes_for: int, votes_against: int) -> Poll:
+def vote_and_publish(
+    poll: Poll, chair: Representative, reps: list[Representative], votes_for: int, votes_against: int
+) -> Poll:
     """Cast For and Against from the first representatives, close and publish."""
     for i, rep in enumerate(reps[: votes_for + votes_against]):
         assert actions.cast_vote(rep, poll.pk, "for" if i < votes_for else "against", uuid.uuid4()).ok
-    actions.close_poll(poll.pk, chair)
-    return actions.publish_result(Poll.objects.get(pk=poll.pk), chair)
+    closing.close_poll(poll.pk, chair)
+    return results.publish_result(Poll.objects.get(pk=poll.pk), chair)

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from conference.errors import Refused
 from motions import agenda
-from motions.actions import call_motion
+from motions.agenda import call_motion
 from motions.models import Motion, Section
-from voting.errors import Refused
 from tests.factories import make_motion, make_section
 
 pytestmark = pytest.mark.django_db
@@ -84,12 +84,27 @@ def test_the_time_left_runs_to_the_end_of_the_session_and_of_its_day(conf, chair
     from motions.payloads import timer_payload
 
     morning_start = timezone.now().replace(hour=9, minute=30, second=0, microsecond=0)
-    morning = Session.objects.create(conference=conf, title="Thursday morning", order=1,
-                                     starts_at=morning_start, ends_at=morning_start + timedelta(hours=3))
-    Session.objects.create(conference=conf, title="Thursday afternoon", order=2,
-                           starts_at=morning_start + timedelta(hours=4), ends_at=morning_start + timedelta(hours=8))
-    Session.objects.create(conference=conf, title="Friday morning", order=3,
-                           starts_at=morning_start + timedelta(days=1), ends_at=morning_start + timedelta(days=1, hours=3))
+    morning = Session.objects.create(
+        conference=conf,
+        title="Thursday morning",
+        order=1,
+        starts_at=morning_start,
+        ends_at=morning_start + timedelta(hours=3),
+    )
+    Session.objects.create(
+        conference=conf,
+        title="Thursday afternoon",
+        order=2,
+        starts_at=morning_start + timedelta(hours=4),
+        ends_at=morning_start + timedelta(hours=8),
+    )
+    Session.objects.create(
+        conference=conf,
+        title="Friday morning",
+        order=3,
+        starts_at=morning_start + timedelta(days=1),
+        ends_at=morning_start + timedelta(days=1, hours=3),
+    )
     Section.objects.filter(pk=items[0].section_id).update(session=morning)
 
     call_motion(conf, items[0], chair)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from conference.errors import Refused
 from motions import procedure
-from motions.models import Motion, Outcome
-from voting.errors import Refused
-from tests.factories import make_motion, make_rep, make_section
+from motions.models import Outcome
+from tests.factories import make_motion, make_section
 from tests.motions.conftest import vote_and_publish
+from voting import put
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,8 @@ def by_category(section, category):
 
 def test_a_block_vote_carries_a_as_policy_and_ar_as_a_reference_but_not_the_pulled_one(conf, chair, reps, section):
     pulled = by_category(section, "AR")[1]
-    procedure.request_debate(pulled, reps[0])
-    poll = procedure.open_block_vote(section, chair)
+    put.request_debate(pulled, reps[0])
+    poll = put.open_block_vote(section, chair)
     assert set(poll.block_motions.all()) == {by_category(section, "A")[0], by_category(section, "AR")[0]}
     vote_and_publish(poll, chair, reps, 4, 1)
     assert by_category(section, "A")[0].outcome == Outcome.CARRIED
@@ -39,27 +40,27 @@ def test_a_block_vote_carries_a_as_policy_and_ar_as_a_reference_but_not_the_pull
 
 
 def test_a_lost_block_loses_each_motion(conf, chair, reps, section):
-    vote_and_publish(procedure.open_block_vote(section, chair), chair, reps, 1, 4)
+    vote_and_publish(put.open_block_vote(section, chair), chair, reps, 1, 4)
     assert {m.outcome for m in section.motions.filter(category__in=["A", "AR"])} == {Outcome.LOST}
 
 
 def test_the_chair_can_put_a_pulled_motion_back_into_the_block(conf, chair, reps, section):
     motion = by_category(section, "A")[0]
-    procedure.request_debate(motion, reps[0])
+    put.request_debate(motion, reps[0])
     procedure.restore_to_block(motion, chair)
-    assert motion in procedure.open_block_vote(section, chair).block_motions.all()
+    assert motion in put.open_block_vote(section, chair).block_motions.all()
 
 
 def test_no_debate_request_once_the_block_is_put_or_for_other_categories(conf, chair, reps, section):
     with pytest.raises(Refused):
-        procedure.request_debate(by_category(section, "prioritised")[0], reps[0])
-    procedure.open_block_vote(section, chair)
+        put.request_debate(by_category(section, "prioritised")[0], reps[0])
+    put.open_block_vote(section, chair)
     with pytest.raises(Refused):
-        procedure.request_debate(by_category(section, "A")[0], reps[0])
+        put.request_debate(by_category(section, "A")[0], reps[0])
 
 
 def test_a_section_without_a_block_is_refused(conf, chair):
     section = make_section(conf)
     make_motion(conf, section=section)
     with pytest.raises(Refused):
-        procedure.open_block_vote(section, chair)
+        put.open_block_vote(section, chair)

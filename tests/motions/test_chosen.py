@@ -6,14 +6,17 @@ import uuid
 
 import pytest
 
+from conference import errors
+from conference.errors import Refused
 from conference.models import AuditEntry, Representative
-from motions.chosen import CHOSEN_SECTION, apply_chosen, open_chosen_ballot, standing
+from motions.chosen import CHOSEN_SECTION
 from motions.models import Motion
-from voting import actions, errors
-from voting.errors import Refused
-from voting.models import Ballot, Poll
-from voting.snapshot import my_vote, published_receipts
+from tests import ballots as stored_ballots
 from tests.factories import make_conference, make_motion, make_rep, make_staff
+from voting import actions, closing
+from voting.models import Ballot, Poll
+from voting.put import apply_chosen, open_chosen_ballot, standing
+from voting.snapshot import my_vote, published_receipts
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +59,7 @@ def test_a_representative_picks_up_to_n_different_motions(floor):
     assert my_vote(poll, rep)["choice"] == first.choice
     changed = pick(rep, poll, grey[3])  # changeable while open
     assert changed.ok and changed.changed
-    assert Ballot.objects.get(poll=poll).picks.get().motion == grey[3]
+    assert stored_ballots.only(poll).choice == (f"m{grey[3].pk}",)
 
 
 def test_the_top_ones_by_count_join_the_chosen_section(floor):
@@ -64,9 +67,13 @@ def test_the_top_ones_by_count_join_the_chosen_section(floor):
     poll = open_chosen_ballot(conf, secretariat, max_choices=2)
     for motions in [(grey[0], grey[1]), (grey[0], grey[2]), (grey[0], grey[1]), (grey[3],)]:
         assert pick(make_rep(conf), poll, *motions).ok
-    closed = actions.close_poll(poll.pk, chair)
+    closed = closing.close_poll(poll.pk, chair)
     assert {c["key"]: c["count"] for c in closed.result["counts"]} == {
-        f"m{grey[0].pk}": 3, f"m{grey[1].pk}": 2, f"m{grey[2].pk}": 1, f"m{grey[3].pk}": 1}
+        f"m{grey[0].pk}": 3,
+        f"m{grey[1].pk}": 2,
+        f"m{grey[2].pk}": 1,
+        f"m{grey[3].pk}": 1,
+    }
     labels = sorted(label for _, label in published_receipts(poll))
     assert labels[0] == f"{grey[0].number}. {grey[0].title}; {grey[1].number}. {grey[1].title}"
     chosen = apply_chosen(closed, 2, chair)
@@ -82,7 +89,7 @@ def test_a_tie_for_the_last_place_waits_for_the_chair(floor):
     poll = open_chosen_ballot(conf, secretariat, max_choices=1)
     for motion in [grey[0], grey[0], grey[1], grey[2]]:
         pick(make_rep(conf), poll, motion)
-    closed = actions.close_poll(poll.pk, chair)
+    closed = closing.close_poll(poll.pk, chair)
     result = standing(closed, 2)
     assert result.chosen == [grey[0]] and result.tied == [grey[1], grey[2]] and result.open_places == 1
     with pytest.raises(Refused) as refused:
@@ -143,6 +150,19 @@ def test_closing_keeps_every_pick_and_writes_them_in_a_new_order(floor):
     poll = open_chosen_ballot(conf, secretariat, max_choices=2)
     for motions in [(grey[0], grey[1]), (grey[2],), (grey[1], grey[3])]:
         pick(make_rep(conf), poll, *motions)
-    closed = actions.close_poll(poll.pk, chair)
+    closed = closing.close_poll(poll.pk, chair)
     assert sum(c["count"] for c in closed.result["counts"]) == 5
     assert Ballot.picks.through.objects.filter(ballot__poll=poll).count() == 5
+
+
+def test_the_ballots_percentages_are_of_the_people_who_voted_not_of_the_picks(floor):
+    conf, secretariat, chair, grey = floor
+    poll = open_chosen_ballot(conf, secretariat, max_choices=2)
+    for motions in [(grey[0], grey[1]), (grey[0], grey[2]), (grey[0], grey[1]), (grey[3],)]:
+        assert pick(make_rep(conf), poll, *motions).ok
+    closed = closing.close_poll(poll.pk, chair)
+    shares = {c["key"]: (c["percent"], c["percent_of"]) for c in closed.result["counts"]}
+    # Four people voted, seven picks: 3 of 4 people chose grey[0], i.e. 75%, not 3/7.
+    assert shares[f"m{grey[0].pk}"] == (75.0, "those who voted")
+    assert shares[f"m{grey[3].pk}"] == (25.0, "those who voted")
+    assert closed.result["total"] == 4

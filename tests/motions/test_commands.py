@@ -18,12 +18,20 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 @pytest.mark.parametrize(
     "message",
     [
-        {"type": "next"}, {"type": "skip"}, {"type": "back"}, {"type": "reorder", "section": 1, "order": []},
-        {"type": "amend", "motion": 1, "kind": "rider", "text": "x"}, {"type": "put_amendment", "amendment": 1},
-        {"type": "procedural", "motion": 1, "kind": "closure"}, {"type": "declare", "motion": 1, "outcome": "fell"},
-        {"type": "correct", "motion": 1, "outcome": "lost", "reason": "x"}, {"type": "fall_group", "motion": 1},
-        {"type": "block", "section": 1}, {"type": "restore_block", "motion": 1},
-        {"type": "speech", "request": 1}, {"type": "end_speech"},
+        {"type": "next"},
+        {"type": "skip"},
+        {"type": "back"},
+        {"type": "reorder", "section": 1, "order": []},
+        {"type": "amend", "motion": 1, "kind": "rider", "text": "x"},
+        {"type": "put_amendment", "amendment": 1},
+        {"type": "procedural", "motion": 1, "kind": "closure"},
+        {"type": "declare", "motion": 1, "outcome": "fell"},
+        {"type": "correct", "motion": 1, "outcome": "lost", "reason": "x"},
+        {"type": "fall_group", "motion": 1},
+        {"type": "block", "section": 1},
+        {"type": "restore_block", "motion": 1},
+        {"type": "speech", "request": 1},
+        {"type": "end_speech"},
     ],
 )
 async def test_a_representative_cannot_run_the_agenda(message):
@@ -67,7 +75,7 @@ async def command(ws, message: dict) -> dict:
 
 
 async def vote(chair_ws, rep_sockets, poll_id: int, choices: list[str]) -> dict:
-    for ws, choice in zip(rep_sockets, choices):
+    for ws, choice in zip(rep_sockets, choices, strict=True):
         await ws.send_json_to({"type": "vote", "poll": poll_id, "choice": choice, "key": str(uuid.uuid4())})
         answer = await ws.receive_json_from(timeout=5)
         while answer["type"] not in {"vote.accepted", "error"}:
@@ -92,8 +100,9 @@ async def test_a_demo_session_runs_from_the_console_and_the_record_shows_it_in_o
         kent = make_lmc(conf, name="Kent LMC")
         reps = [make_rep(conf, lmc=kent)] + [make_rep(conf) for _ in range(2)]
         section = make_section(conf, title="Workload", minutes=20)
-        in_parts = make_motion(conf, section=section, order=0, text="That conference:",
-                               parts=["demands safe limits", "rejects the cap"])
+        in_parts = make_motion(
+            conf, section=section, order=0, text="That conference:", parts=["demands safe limits", "rejects the cap"]
+        )
         debated = make_motion(conf, section=section, order=1)
         a = make_motion(conf, section=section, order=2, category="A")
         ar = make_motion(conf, section=section, order=3, category="AR")
@@ -121,8 +130,16 @@ async def test_a_demo_session_runs_from_the_console_and_the_record_shows_it_in_o
     assert (await receive_until(screen_ws, "speech"))["speech"]["side"] == "against"
 
     # A rider, voted before the motion; the motion cannot be put first.
-    amended = await command(chair_ws, {"type": "amend", "motion": in_parts.pk, "kind": "rider",
-                                       "text": "and calls for funding.", "lmc": reps[0].lmc_id})
+    amended = await command(
+        chair_ws,
+        {
+            "type": "amend",
+            "motion": in_parts.pk,
+            "kind": "rider",
+            "text": "and calls for funding.",
+            "lmc": reps[0].lmc_id,
+        },
+    )
     await chair_ws.send_json_to({"type": "open", "motion": in_parts.pk, "part": called["item"]["parts"][0]["id"]})
     assert (await receive_until(chair_ws, "error"))["code"] == "invalid_state"
     poll = await command(chair_ws, {"type": "put_amendment", "amendment": amended["amendment_id"]})
@@ -134,14 +151,15 @@ async def test_a_demo_session_runs_from_the_console_and_the_record_shows_it_in_o
 
     # The motion in parts.
     part_ids = [p["id"] for p in updated["item"]["parts"]]
-    for part_id, choices in zip(part_ids, [["for", "for", "for"], ["against", "against", "for"]]):
+    for part_id, choices in zip(part_ids, [["for", "for", "for"], ["against", "against", "for"]], strict=True):
         opened = await command(chair_ws, {"type": "open", "motion": in_parts.pk, "part": part_id})
         await vote(chair_ws, rep_sockets, opened["poll_id"], choices)
     await command(chair_ws, {"type": "next"})
 
     # A procedural motion from the floor: next business, carried by two-thirds; the agenda moves on.
-    moved = await command(chair_ws, {"type": "procedural", "motion": debated.pk, "kind": "next_business",
-                                     "moved_by": reps[2].pk})
+    moved = await command(
+        chair_ws, {"type": "procedural", "motion": debated.pk, "kind": "next_business", "moved_by": reps[2].pk}
+    )
     await vote(chair_ws, rep_sockets, moved["poll_id"], ["for", "for", "against"])
 
     # A representative pulls an AR motion out of the block; the block is put.
@@ -162,26 +180,57 @@ async def test_a_demo_session_runs_from_the_console_and_the_record_shows_it_in_o
         )
 
     outcomes, log, still_pulled, floor, amendment_outcome, mover = await record()
-    assert outcomes == {in_parts.pk: Outcome.CARRIED_IN_PART, debated.pk: Outcome.NOT_REACHED, a.pk: Outcome.CARRIED,
-                        ar.pk: Outcome.CARRIED_AS_REFERENCE, pulled.pk: ""}
+    assert outcomes == {
+        in_parts.pk: Outcome.CARRIED_IN_PART,
+        debated.pk: Outcome.MOVED_TO_NEXT_BUSINESS,
+        a.pk: Outcome.CARRIED,
+        ar.pk: Outcome.CARRIED_AS_REFERENCE,
+        pulled.pk: "",
+    }
     assert still_pulled and floor is None  # next business moved on: nothing else was to be debated then
     assert amendment_outcome == Outcome.CARRIED and mover == reps[2].pk
     # The record: every vote and every outcome, in the order they happened.
-    votes_and_outcomes = [entry for entry in log if entry[0] in {
-        "item.called", "amendment.proposed", "amendment.decided", "poll.opened", "result.published",
-        "motion.outcome", "procedural.moved", "procedural.decided", "block.debate_requested", "block.put"}]
+    votes_and_outcomes = [
+        entry
+        for entry in log
+        if entry[0]
+        in {
+            "item.called",
+            "amendment.proposed",
+            "amendment.decided",
+            "poll.opened",
+            "result.published",
+            "motion.outcome",
+            "procedural.moved",
+            "procedural.decided",
+            "block.debate_requested",
+            "block.put",
+        }
+    ]
     assert [(action, outcome) for action, _, outcome in votes_and_outcomes] == [
         ("item.called", None),
         ("amendment.proposed", None),
-        ("poll.opened", None), ("result.published", "carried"), ("amendment.decided", "carried"),
-        ("poll.opened", None), ("result.published", "carried"),
-        ("poll.opened", None), ("result.published", "lost"), ("motion.outcome", "carried_in_part"),
+        ("poll.opened", None),
+        ("result.published", "carried"),
+        ("amendment.decided", "carried"),
+        ("poll.opened", None),
+        ("result.published", "carried"),
+        ("poll.opened", None),
+        ("result.published", "lost"),
+        ("motion.outcome", "carried_in_part"),
         ("item.called", None),
-        ("procedural.moved", None), ("poll.opened", None), ("result.published", "carried"),
-        ("procedural.decided", "carried"), ("motion.outcome", "not_reached"), ("item.called", None),
+        ("procedural.moved", None),
+        ("poll.opened", None),
+        ("result.published", "carried"),
+        ("procedural.decided", "carried"),
+        ("motion.outcome", "next_business"),
+        ("item.called", None),
         ("block.debate_requested", None),
-        ("block.put", None), ("poll.opened", None), ("result.published", "carried"),
-        ("motion.outcome", "carried"), ("motion.outcome", "carried_as_reference"),
+        ("block.put", None),
+        ("poll.opened", None),
+        ("result.published", "carried"),
+        ("motion.outcome", "carried"),
+        ("motion.outcome", "carried_as_reference"),
     ]
     # The projector saw every public change in sequence, with no gap.
     seqs = [e["seq"] for e in await drain(screen_ws) if "seq" in e]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conference.errors import Refused
 from motions import debate
-from motions.actions import call_motion
+from motions.agenda import call_motion
 from motions.models import SpeakRequest, StandingOrders
 from motions.payloads import speakers_payload
-from voting.errors import Refused
 from tests.factories import make_motion
 
 pytestmark = pytest.mark.django_db

@@ -4,38 +4,52 @@ from __future__ import annotations
 
 import pytest
 
+from conference.errors import Refused
 from conference.models import AuditEntry
 from motions import procedure
-from motions.actions import call_motion
+from motions.agenda import call_motion
 from motions.models import Motion, Outcome, ProceduralMotion, StandingOrders
-from voting.models import Poll
 from tests.factories import make_motion, make_section
 from tests.motions.conftest import vote_and_publish
+from voting import put
+from voting.models import Poll
 
 pytestmark = pytest.mark.django_db
 
 
+def on_floor(conf, chair, **kw):
+    """A motion called by the chair: the question on the floor, on which procedural motions are moved."""
+    motion = make_motion(conf, **kw)
+    call_motion(conf, motion, chair)
+    return motion
+
+
 @pytest.mark.parametrize(
     ("kind", "majority"),
-    [("closure", "two_thirds"), ("next_business", "two_thirds"), ("refer", "simple"), ("not_put", "simple"),
-     ("reference", "simple")],
+    [
+        ("closure", "two_thirds"),
+        ("next_business", "two_thirds"),
+        ("refer", "simple"),
+        ("not_put", "simple"),
+        ("reference", "simple"),
+    ],
 )
 def test_each_procedural_motion_takes_its_default_majority(conf, chair, kind, majority):
-    poll = procedure.move_procedural(make_motion(conf), kind, chair)
+    poll = put.put_procedural(on_floor(conf, chair), kind, chair)
     assert poll.majority == majority and poll.status == Poll.Status.OPEN
 
 
 def test_the_standing_orders_set_the_majority(conf, chair):
     StandingOrders.objects.create(conference=conf, closure_majority="simple", refer_majority="two_thirds")
-    motion = make_motion(conf)
-    assert procedure.move_procedural(motion, "closure", chair).majority == "simple"
+    motion = on_floor(conf, chair)
+    assert put.put_procedural(motion, "closure", chair).majority == "simple"
     Poll.objects.update(status=Poll.Status.PUBLISHED)
-    assert procedure.move_procedural(motion, "refer", chair).majority == "two_thirds"
+    assert put.put_procedural(motion, "refer", chair).majority == "two_thirds"
 
 
 def test_closure_short_of_two_thirds_is_lost_and_debate_goes_on(conf, chair, reps):
-    motion = make_motion(conf)
-    vote_and_publish(procedure.move_procedural(motion, "closure", chair), chair, reps, 3, 2)  # 60%
+    motion = on_floor(conf, chair)
+    vote_and_publish(put.put_procedural(motion, "closure", chair), chair, reps, 3, 2)  # 60%
     motion.refresh_from_db()
     assert ProceduralMotion.objects.get().outcome == Outcome.LOST
     assert motion.outcome == Outcome.NONE
@@ -43,42 +57,42 @@ def test_closure_short_of_two_thirds_is_lost_and_debate_goes_on(conf, chair, rep
 
 
 def test_closure_carried_puts_the_question_at_once(conf, chair, reps):
-    motion = make_motion(conf)
-    vote_and_publish(procedure.move_procedural(motion, "closure", chair), chair, reps, 4, 2)  # two-thirds exactly
+    motion = on_floor(conf, chair)
+    vote_and_publish(put.put_procedural(motion, "closure", chair), chair, reps, 4, 2)  # two-thirds exactly
     opened = Poll.objects.get(status=Poll.Status.OPEN)
     assert opened.motion == motion and opened.procedural is None and opened.amendment is None
 
 
 def test_closure_carried_puts_the_next_amendment_first(conf, chair, reps):
-    motion = make_motion(conf)
+    motion = on_floor(conf, chair)
     rider = procedure.propose_amendment(motion, "rider", "More.", chair)
-    vote_and_publish(procedure.move_procedural(motion, "closure", chair), chair, reps, 5, 0)
+    vote_and_publish(put.put_procedural(motion, "closure", chair), chair, reps, 5, 0)
     assert Poll.objects.get(status=Poll.Status.OPEN).amendment == rider
 
 
-def test_next_business_carried_records_the_configured_outcome_and_moves_on(conf, chair, reps):
+def test_next_business_carried_records_moved_to_next_business_not_not_reached_and_moves_on(conf, chair, reps):
     section = make_section(conf)
     first = make_motion(conf, section=section, order=0)
     second = make_motion(conf, section=section, order=1)
     call_motion(conf, first, chair)
-    vote_and_publish(procedure.move_procedural(first, "next_business", chair), chair, reps, 5, 1)
+    vote_and_publish(put.put_procedural(first, "next_business", chair), chair, reps, 5, 1)
     first.refresh_from_db()
     conf.refresh_from_db()
-    assert first.outcome == Outcome.NOT_REACHED and first.decided_by == chair
+    assert first.outcome == Outcome.MOVED_TO_NEXT_BUSINESS and first.decided_by == chair
     assert conf.current_motion == second
 
 
 def test_next_business_outcome_comes_from_the_standing_orders(conf, chair, reps):
     StandingOrders.objects.create(conference=conf, next_business_outcome=Outcome.FELL)
-    motion = make_motion(conf)
-    vote_and_publish(procedure.move_procedural(motion, "next_business", chair), chair, reps, 5, 1)
+    motion = on_floor(conf, chair)
+    vote_and_publish(put.put_procedural(motion, "next_business", chair), chair, reps, 5, 1)
     motion.refresh_from_db()
     assert motion.outcome == Outcome.FELL
 
 
 def test_reference_carried_refers_the_motion_and_says_to_whom(conf, chair, reps):
-    motion = make_motion(conf)
-    vote_and_publish(procedure.move_procedural(motion, "refer", chair), chair, reps, 3, 2)
+    motion = on_floor(conf, chair)
+    vote_and_publish(put.put_procedural(motion, "refer", chair), chair, reps, 3, 2)
     motion.refresh_from_db()
     assert motion.outcome == Outcome.REFERRED
     entry = AuditEntry.objects.get(action="motion.outcome")
@@ -86,22 +100,31 @@ def test_reference_carried_refers_the_motion_and_says_to_whom(conf, chair, reps)
 
 
 def test_question_not_put_carried_means_the_motion_falls(conf, chair, reps):
-    motion = make_motion(conf)
+    motion = on_floor(conf, chair)
     amendment = procedure.propose_amendment(motion, "rider", "More.", chair)
-    vote_and_publish(procedure.move_procedural(motion, "not_put", chair), chair, reps, 3, 2)
+    vote_and_publish(put.put_procedural(motion, "not_put", chair), chair, reps, 3, 2)
     motion.refresh_from_db()
     amendment.refresh_from_db()
     assert motion.outcome == Outcome.FELL and amendment.outcome == Outcome.FELL
 
 
 def test_carried_as_a_reference_put_to_the_vote(conf, chair, reps):
-    motion = make_motion(conf)
-    vote_and_publish(procedure.move_procedural(motion, "reference", chair), chair, reps, 3, 2)
+    motion = on_floor(conf, chair)
+    vote_and_publish(put.put_procedural(motion, "reference", chair), chair, reps, 3, 2)
     assert Motion.objects.get(pk=motion.pk).outcome == Outcome.CARRIED_AS_REFERENCE
 
 
 def test_an_incompetent_motion_takes_no_procedural_motion(conf, chair):
-    from voting.errors import Refused
+    from conference.errors import Refused
 
     with pytest.raises(Refused):
-        procedure.move_procedural(make_motion(conf, category=Motion.Category.INCOMPETENT), "closure", chair)
+        put.put_procedural(make_motion(conf, category=Motion.Category.INCOMPETENT), "closure", chair)
+
+
+def test_a_procedural_motion_is_moved_only_on_the_question_on_the_floor(conf, chair):
+    floor = on_floor(conf, chair)
+    elsewhere = make_motion(conf)
+    with pytest.raises(Refused):
+        put.put_procedural(elsewhere, "closure", chair)
+    assert not Poll.objects.exists() and not ProceduralMotion.objects.exists()
+    assert put.put_procedural(floor, "closure", chair).procedural.motion == floor

@@ -6,9 +6,10 @@ import pytest
 from channels.db import database_sync_to_async as db
 
 from motions import debate, procedure
-from motions.actions import call_motion
+from motions.agenda import call_motion
 from tests.factories import make_conference, make_motion, make_rep, make_section, make_staff
 from tests.ws import connect, drain
+from voting import put
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("hall")]
 
@@ -18,8 +19,13 @@ async def test_the_projector_state_from_events_equals_a_fresh_snapshot():
     def setup():
         conf = make_conference()
         section = make_section(conf, minutes=15)
-        return (conf, make_staff(conf), make_rep(conf), make_motion(conf, section=section, text="Original."),
-                make_motion(conf, section=section, category="AR"))
+        return (
+            conf,
+            make_staff(conf),
+            make_rep(conf),
+            make_motion(conf, section=section, text="Original."),
+            make_motion(conf, section=section, category="AR"),
+        )
 
     conf, chair, rep, motion, ar = await setup()
     screen_ws, state = await connect(conf, screen=True)
@@ -29,7 +35,7 @@ async def test_the_projector_state_from_events_equals_a_fresh_snapshot():
     def session():
         call_motion(conf, motion, chair)
         amendment = procedure.propose_amendment(motion, "amendment", "Replace", chair, new_wording="Amended.")
-        procedure.request_debate(ar, rep)
+        put.request_debate(ar, rep)
         debate.start_speech(conf, chair, role="proposer", speaker=rep)
         return amendment
 
@@ -43,8 +49,10 @@ async def test_the_projector_state_from_events_equals_a_fresh_snapshot():
         if event["type"] == "item.called":
             state["timer"], state["block"] = event["timer"], event["block"]
         elif event["type"] == "motion.updated":
-            state["block"] = [b | ({"pulled": event["item"]["pulled_from_block"]} if b["id"] == event["item"]["id"] else {})
-                              for b in state["block"]]
+            state["block"] = [
+                b | ({"pulled": event["item"]["pulled_from_block"]} if b["id"] == event["item"]["id"] else {})
+                for b in state["block"]
+            ]
         elif event["type"] == "speech":
             state["speech"] = event["speech"]
         assert event["type"] != "speakers"  # the queue is for the chair only
@@ -52,9 +60,11 @@ async def test_the_projector_state_from_events_equals_a_fresh_snapshot():
     assert state["seq"] == fresh["seq"]
     assert state["item"] == fresh["item"] and fresh["item"]["amendments"][0]["new_wording"] == "Amended."
     assert state["speech"] == fresh["speech"] and fresh["speech"]["role"] == "proposer"
-    assert state["block"] == fresh["block"] == [
-        {"id": ar.pk, "number": ar.number, "title": ar.title, "category": "AR", "pulled": True}
-    ]
+    assert (
+        state["block"]
+        == fresh["block"]
+        == [{"id": ar.pk, "number": ar.number, "title": ar.title, "category": "AR", "pulled": True}]
+    )
     assert {k: state["timer"][k] for k in ("section_id", "allocated", "running_since")} == {
         k: fresh["timer"][k] for k in ("section_id", "allocated", "running_since")
     }

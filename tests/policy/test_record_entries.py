@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from conference.errors import Refused
 from conference.models import AuditEntry, Representative
 from motions.models import Amendment, Motion, MotionPart, Outcome
 from policy import actions, records
@@ -149,7 +150,7 @@ def test_an_entry_no_longer_carried_but_linked_to_is_kept_and_reported(book):
 
 def test_the_desks_resolutions_export_records_as_it_is(book):
     """The real export: a motion decided with an amendment, and one in parts carried in part."""
-    from conference.desk.exports import resolutions_json  # moves to desk.exports with the desk
+    from desk.exports import resolutions_json
 
     conference, body, _ = book
     section = make_section(conference, title="Pay")
@@ -183,7 +184,7 @@ def test_only_the_conferences_own_secretariat_may_record_it(book):
     elsewhere = keeper(make_conference())
     chair = make_rep(conference, role=Representative.Role.CHAIR)
     for actor in (elsewhere, chair):
-        with pytest.raises(actions.PolicyRefused) as refused:
+        with pytest.raises(Refused) as refused:
             record(conference, body, motion_record(10, "Pay", SENIORITY), actor=actor)
         assert refused.value.code == "forbidden"
     assert not PolicyEntry.objects.exists()
@@ -193,7 +194,7 @@ def test_a_reference_taken_by_another_conference_is_refused_and_nothing_is_writt
     conference, body, _ = book
     make_entry(body, year=2026, motion_number="11", conference_name="Special conference 2026")
 
-    with pytest.raises(actions.PolicyRefused) as refused:
+    with pytest.raises(Refused) as refused:
         record(conference, body, motion_record(11, "Pay", SENIORITY), motion_record(12, "Other", "Other."))
 
     assert refused.value.code == "reference_taken"

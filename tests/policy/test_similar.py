@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conference import demo_data
+from desk import demo_data
 from policy.demo import load_policy_demo
 from policy.similar import similar_policy, stem
 from tests.factories import make_conference

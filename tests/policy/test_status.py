@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conference.errors import Refused
 from conference.models import AuditEntry, Representative
 from policy import actions
 from policy.models import PolicyEntry, StatusChange
@@ -94,7 +95,7 @@ def test_a_superseded_or_rescinded_entry_cannot_be_reaffirmed(pair, status):
     old, new, secretariat = pair
     other = make_entry(old.body, year=2024)
     actions.set_status(old, status, other if status == "superseded" else None, actor=secretariat, reason="Gone.")
-    with pytest.raises(actions.PolicyRefused) as refused:
+    with pytest.raises(Refused) as refused:
         actions.reaffirm(old, new, actor=secretariat)
     assert refused.value.code == "not_in_force"
 
@@ -110,10 +111,10 @@ def test_the_links_must_name_a_later_entry_of_the_same_body(pair):
         ("bogus", None, "bad_status"),
     ]
     for status, link, code in cases:
-        with pytest.raises(actions.PolicyRefused) as refused:
+        with pytest.raises(Refused) as refused:
             actions.set_status(old, status, link, actor=secretariat, reason="Why not.")
         assert refused.value.code == code, (status, code)
-    with pytest.raises(actions.PolicyRefused) as refused:
+    with pytest.raises(Refused) as refused:
         actions.set_status(new, "superseded", old, actor=secretariat, reason="Backwards.")
     assert refused.value.code == "link_earlier"
     assert not StatusChange.objects.exists()
@@ -121,7 +122,7 @@ def test_the_links_must_name_a_later_entry_of_the_same_body(pair):
 
 def test_a_change_needs_a_reason(pair):
     old, _new, secretariat = pair
-    with pytest.raises(actions.PolicyRefused) as refused:
+    with pytest.raises(Refused) as refused:
         actions.set_status(old, "rescinded", actor=secretariat, reason="   ")
     assert refused.value.code == "reason_required"
 
@@ -142,7 +143,7 @@ def test_an_outsider_cannot_change_a_status(pair):
             lambda a: actions.set_status(old, "rescinded", actor=a, reason="No."),
             lambda a: actions.reaffirm(old, new, actor=a),
         ):
-            with pytest.raises(actions.PolicyRefused) as refused:
+            with pytest.raises(Refused) as refused:
                 change(actor)
             assert refused.value.code == "forbidden"
     old.refresh_from_db()

@@ -6,10 +6,10 @@ import uuid
 
 import pytest
 
-from voting import actions
-from voting.models import Ballot
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.voting.test_views import post_vote, signed_in
+from voting import actions, put
+from voting.models import Ballot
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_too_many_fallback_votes_are_refused_with_429_and_nothing_is_stored(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote-http": (3, 60)}
     conf = make_conference()
-    poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), make_staff(conf))
+    poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), make_staff(conf))
     rep, other = make_rep(conf), make_rep(conf)
     client = signed_in(conf, rep)
     for _ in range(3):

@@ -9,11 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from voting import actions
-from voting.actions import VoteRequest, record_votes
-from voting.models import Ballot, Participation
 from tests.conftest import using_postgres
 from tests.factories import make_conference, make_motion, make_rep, make_staff
+from voting import actions, closing, put
+from voting.actions import VoteRequest, record_votes
+from voting.models import Ballot, Participation
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -30,7 +30,7 @@ def in_thread(fn, *args):
 
 def test_the_same_voter_from_many_workers_at_once_is_stored_once():
     conf = make_conference()
-    poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), make_staff(conf))
+    poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), make_staff(conf))
     rep = make_rep(conf)
     start = threading.Barrier(8)
 
@@ -48,7 +48,7 @@ def test_the_same_voter_from_many_workers_at_once_is_stored_once():
 def test_every_vote_acknowledged_before_a_close_is_in_the_tally():
     conf = make_conference()
     chair = make_staff(conf)
-    poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair)
+    poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
     reps = [make_rep(conf) for _ in range(120)]
     batches = [reps[i::6] for i in range(6)]
     start = threading.Barrier(7)
@@ -63,7 +63,7 @@ def test_every_vote_acknowledged_before_a_close_is_in_the_tally():
 
     def close():
         start.wait()
-        return actions.close_poll(poll.pk, chair)
+        return closing.close_poll(poll.pk, chair)
 
     with ThreadPoolExecutor(7) as pool:
         futures = [pool.submit(in_thread, vote_batch, b) for b in batches]

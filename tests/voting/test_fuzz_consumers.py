@@ -13,15 +13,16 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async as db
 from channels.testing import WebsocketCommunicator
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conference.asgi import application
 from conference.models import AuditEntry, Conference
-from motions.commands import REP_COMMANDS, STAFF_COMMANDS
-from voting import actions
-from voting.models import Ballot, Participation, Poll
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.ws import ORIGIN, session_cookie
+from voting import actions, closing, put, results
+from voting.commands import REP_COMMANDS, STAFF_COMMANDS
+from voting.models import Ballot, Participation, Poll
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("hall")]
 
@@ -34,25 +35,42 @@ MAX_BYTES = 2048
 HARMLESS_REPLY = {"ping": "pong", "sync": "snapshot"}
 
 json_leaf = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=60),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=60),
 )
 json_value = st.recursive(
-    json_leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    json_leaf,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
     max_leaves=12,
 )
 # Ids nobody here owns: out of range, the wrong type, or simply not there.
 bad_id = st.one_of(
-    st.integers(max_value=0), st.integers(min_value=2**31, max_value=2**70), st.integers(1_500_000_000, 2**31 - 1),
-    st.booleans(), st.text(max_size=20), st.floats(allow_nan=False), st.lists(st.integers(), max_size=2),
+    st.integers(max_value=0),
+    st.integers(min_value=2**31, max_value=2**70),
+    st.integers(1_500_000_000, 2**31 - 1),
+    st.booleans(),
+    st.text(max_size=20),
+    st.floats(allow_nan=False),
+    st.lists(st.integers(), max_size=2),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
-# The agenda and debate commands (motions.commands) may legitimately succeed on a random
+# The agenda and debate commands (voting.commands) may legitimately succeed on a random
 # message (for example "next" needs no fields): their "ok" is accepted, and then the
 # data may change. Every other message must change nothing.
 PROCEDURE = frozenset(STAFF_COMMANDS + REP_COMMANDS)
 ALL_TYPES = ["vote", "sync", "ping", "call", "open", "close", "publish", "casting", *sorted(PROCEDURE)]
 REPLIES = {"error", "ok", "pong", "snapshot", "vote.accepted"}
+
+
+@pytest.fixture(autouse=True)
+def roomy_socket_limits(request):
+    """This file sends many messages at once on purpose; the per-socket rate limits have
+    their own tests (tests/voting/test_socket_limits.py)."""
+    django_settings = request.getfixturevalue("settings")
+    django_settings.SOCKET_RATE_LIMITS = {k: (100_000, 1) for k in django_settings.SOCKET_RATE_LIMITS}
 
 
 @dataclass
@@ -77,22 +95,22 @@ async def floor() -> Floor:
         rep = make_rep(conf)
         ids: dict[str, int] = {}
         for state in ("published", "closed"):
-            poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair)
+            poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
             actions.cast_vote(rep, poll.pk, "for", uuid.uuid4())
-            actions.close_poll(poll.pk, chair)
+            closing.close_poll(poll.pk, chair)
             if state == "published":
-                actions.publish_result(poll, chair)
+                results.publish_result(poll, chair)
             ids[state] = poll.pk
         motion = make_motion(conf)
-        ids["draft"] = actions.create_motion_poll(motion).pk
+        ids["draft"] = put.create_motion_poll(motion).pk
         ids["motion"] = motion.pk
-        open_poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair)
+        open_poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
         # The representative has voted on the open poll (no changes allowed), so even a
         # well-formed vote among the random ones changes nothing.
         assert actions.cast_vote(rep, open_poll.pk, "against", uuid.uuid4()).ok
         ids["open"] = open_poll.pk
         ids["foreign_motion"] = make_motion(other).pk
-        ids["foreign_poll"] = actions.create_motion_poll(make_motion(other)).pk
+        ids["foreign_poll"] = put.create_motion_poll(make_motion(other)).pk
         return conf, chair, rep, ids
 
     conf, chair, rep, ids = await db(build)()
@@ -102,10 +120,12 @@ async def floor() -> Floor:
 def database_state(conference: Conference) -> tuple[Any, ...]:
     conf = Conference.objects.get(pk=conference.pk)
     return (
-        conf.event_seq, conf.current_motion_id,
+        conf.event_seq,
+        conf.current_motion_id,
         sorted(Poll.objects.values_list("pk", "status", "result")),
-        sorted(Ballot.objects.values_list("pk", "option_id", "key")),
-        Participation.objects.count(), AuditEntry.objects.count(),
+        sorted(Ballot.objects.values_list("pk", "option_id", "key", "sealed")),
+        Participation.objects.count(),
+        AuditEntry.objects.count(),
     )
 
 
@@ -115,27 +135,48 @@ def frames(floor: Floor, *, chair: bool) -> st.SearchStrategy[tuple[str, Any]]:
     any_id = bad_id | st.sampled_from(poll_ids)
     typed = st.fixed_dictionaries(
         {"type": st.sampled_from(ALL_TYPES) | st.text(max_size=30)},
-        optional={"poll": any_id, "choice": json_value, "key": st.uuids().map(str) | json_value,
-                  "motion": bad_id | st.just(floor.foreign_motion), "part": bad_id, "countdown": json_value,
-                  "carried": json_value, "ref": json_value, "allow_change": json_value, "secret": json_value},
+        optional={
+            "poll": any_id,
+            "choice": json_value,
+            "key": st.uuids().map(str) | json_value,
+            "motion": bad_id | st.just(floor.foreign_motion),
+            "part": bad_id,
+            "countdown": json_value,
+            "carried": json_value,
+            "ref": json_value,
+            "allow_change": json_value,
+            "secret": json_value,
+        },
     )
     # Out of order for the chair: each of these is refused, or repeats what is done.
-    out_of_order = st.sampled_from([
-        {"type": "open", "poll": floor.open}, {"type": "open", "poll": floor.closed},
-        {"type": "open", "poll": floor.draft}, {"type": "open", "motion": floor.motion},
-        {"type": "close", "poll": floor.draft}, {"type": "close", "poll": floor.closed},
-        {"type": "publish", "poll": floor.draft}, {"type": "publish", "poll": floor.open},
-        {"type": "publish", "poll": floor.published},
-        {"type": "casting", "poll": floor.closed, "carried": True},
-        {"type": "casting", "poll": floor.open, "carried": False},
-        {"type": "vote", "poll": floor.closed, "choice": "for"}, {"type": "vote", "poll": floor.draft, "choice": "for"},
-        {"type": "vote", "poll": floor.open, "choice": "for"}, {"type": "vote", "poll": floor.foreign_poll, "choice": "for"},
-        {"type": "call", "motion": floor.foreign_motion},
-    ]).map(lambda m: {**m, "key": str(uuid.uuid4())} if m["type"] == "vote" else m)
+    out_of_order = st.sampled_from(
+        [
+            {"type": "open", "poll": floor.open},
+            {"type": "open", "poll": floor.closed},
+            {"type": "open", "poll": floor.draft},
+            {"type": "open", "motion": floor.motion},
+            {"type": "close", "poll": floor.draft},
+            {"type": "close", "poll": floor.closed},
+            {"type": "publish", "poll": floor.draft},
+            {"type": "publish", "poll": floor.open},
+            {"type": "publish", "poll": floor.published},
+            {"type": "casting", "poll": floor.closed, "carried": True},
+            {"type": "casting", "poll": floor.open, "carried": False},
+            {"type": "vote", "poll": floor.closed, "choice": "for"},
+            {"type": "vote", "poll": floor.draft, "choice": "for"},
+            {"type": "vote", "poll": floor.open, "choice": "for"},
+            {"type": "vote", "poll": floor.foreign_poll, "choice": "for"},
+            {"type": "call", "motion": floor.foreign_motion},
+        ]
+    ).map(lambda m: {**m, "key": str(uuid.uuid4())} if m["type"] == "vote" else m)
     if not chair:
-        out_of_order = out_of_order | st.sampled_from([{"type": t, "poll": floor.closed} for t in ("open", "close", "publish", "casting", "call")])
+        out_of_order = out_of_order | st.sampled_from(
+            [{"type": t, "poll": floor.closed} for t in ("open", "close", "publish", "casting", "call")]
+        )
     text = st.one_of(
-        typed.map(json.dumps), out_of_order.map(json.dumps), json_value.map(json.dumps),
+        typed.map(json.dumps),
+        out_of_order.map(json.dumps),
+        json_value.map(json.dumps),
         st.text(max_size=200),  # mostly not JSON at all
         st.integers(MAX_BYTES + 1, 20_000).map(lambda n: json.dumps({"type": "vote", "pad": "x" * n})),
     )
@@ -157,8 +198,15 @@ def expected_reply(kind: str, payload: Any, staff: bool = False) -> set[str]:
     return {"error"}
 
 
-async def throw(floor: Floor, cookie: bytes, path: str, batch: list[tuple[str, Any]], *, sync_reply: bool = True,
-                staff: bool = False) -> None:
+async def throw(
+    floor: Floor,
+    cookie: bytes,
+    path: str,
+    batch: list[tuple[str, Any]],
+    *,
+    sync_reply: bool = True,
+    staff: bool = False,
+) -> None:
     before = await db(database_state)(floor.conference)
     ws = WebsocketCommunicator(application, path, headers=[ORIGIN, (b"cookie", cookie)])
     connected, _ = await ws.connect()
@@ -217,12 +265,18 @@ async def test_screen_socket_survives_anything(floor, data):
 
 
 async def test_a_refused_open_of_a_motion_leaves_no_stray_draft_poll(floor):
-    await throw(floor, floor.chair_cookie, f"/ws/c/{floor.conference.slug}/",
-                [("text", json.dumps({"type": "open", "motion": floor.motion}))])
+    await throw(
+        floor,
+        floor.chair_cookie,
+        f"/ws/c/{floor.conference.slug}/",
+        [("text", json.dumps({"type": "open", "motion": floor.motion}))],
+    )
 
 
 async def test_closing_a_poll_that_never_opened_is_refused(floor):
-    ws = WebsocketCommunicator(application, f"/ws/c/{floor.conference.slug}/", headers=[ORIGIN, (b"cookie", floor.chair_cookie)])
+    ws = WebsocketCommunicator(
+        application, f"/ws/c/{floor.conference.slug}/", headers=[ORIGIN, (b"cookie", floor.chair_cookie)]
+    )
     assert (await ws.connect())[0]
     await ws.receive_json_from(timeout=5)
     await ws.send_json_to({"type": "close", "poll": floor.draft})
@@ -234,7 +288,9 @@ async def test_closing_a_poll_that_never_opened_is_refused(floor):
 async def test_a_call_with_no_motion_clears_the_floor_and_is_not_an_error(floor):
     """Hypothesis found that a bare {"type": "call"} from the chair answers "ok": it is the
     console's "Clear the floor", a real command, so the fuzz expects "ok" from staff for it."""
-    ws = WebsocketCommunicator(application, f"/ws/c/{floor.conference.slug}/", headers=[ORIGIN, (b"cookie", floor.chair_cookie)])
+    ws = WebsocketCommunicator(
+        application, f"/ws/c/{floor.conference.slug}/", headers=[ORIGIN, (b"cookie", floor.chair_cookie)]
+    )
     assert (await ws.connect())[0]
     await ws.receive_json_from(timeout=5)
     await ws.send_json_to({"type": "call", "ref": "c1"})

@@ -9,18 +9,20 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conference.auth import SESSION_REP
-from voting import actions
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.voting.test_fuzz_consumers import database_state, json_value
 from tests.voting.test_views import post_vote, signed_in
+from voting import actions, put
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(max_examples=50, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def hall(settings):
     settings.RATE_LIMITS = {k: (10**6, 60) for k in settings.RATE_LIMITS}
     conf = make_conference()
     chair = make_staff(conf)
-    poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair)
+    poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
     voted, fresh = make_rep(conf), make_rep(conf)
     assert actions.cast_vote(voted, poll.pk, "for", uuid.uuid4()).ok  # no change allowed: any vote is refused
     return conf, poll, voted, fresh
@@ -38,7 +40,9 @@ def hall(settings):
 vote_bodies = st.one_of(
     st.binary(max_size=3000).map(lambda b: b.decode("latin-1")),
     json_value.map(json.dumps),
-    st.fixed_dictionaries({}, optional={"poll": json_value, "choice": json_value, "key": st.uuids().map(str) | json_value}).map(json.dumps),
+    st.fixed_dictionaries(
+        {}, optional={"poll": json_value, "choice": json_value, "key": st.uuids().map(str) | json_value}
+    ).map(json.dumps),
     st.integers(2049, 10_000).map(lambda n: json.dumps({"poll": 1, "choice": "x" * n, "key": str(uuid.uuid4())})),
 )
 
@@ -57,7 +61,8 @@ def test_the_http_vote_fallback_refuses_anything_bad_clearly(hall, body):
 
 
 codes = st.one_of(
-    st.text(max_size=300), st.text(alphabet="ABCDEFGHJKMNPQRSTUVWXYZ23456789-", min_size=1, max_size=40),
+    st.text(max_size=300),
+    st.text(alphabet="ABCDEFGHJKMNPQRSTUVWXYZ23456789-", min_size=1, max_size=40),
     st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
 )
 

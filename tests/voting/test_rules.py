@@ -1,6 +1,7 @@
 """Majority rules: every rule and outcome, on counts alone."""
 
-from voting.rules import CARRIED, LOST, TIE_AWAITING_CHAIR, OptionCount, decide, overall_outcome
+from motions.rules import overall_outcome
+from voting.rules import CARRIED, LOST, TIE_AWAITING_CHAIR, OptionCount, decide
 
 
 def counts(f: int, a: int, ab: int = 0) -> list[OptionCount]:

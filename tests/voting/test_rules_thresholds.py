@@ -6,10 +6,10 @@ from fractions import Fraction
 
 import pytest
 
-from voting import actions
-from voting.rules import OptionCount, Thresholds, decide
 from motions.models import StandingOrders
 from tests.factories import make_conference, make_motion, make_rep, make_staff
+from voting import actions, closing, put
+from voting.rules import OptionCount, Thresholds, decide
 
 
 def counts(f: int, a: int) -> list[OptionCount]:
@@ -35,9 +35,9 @@ def test_closing_a_poll_uses_the_conference_standing_orders():
     conf = make_conference()
     StandingOrders.objects.create(conference=conf, qualified_numerator=3, qualified_denominator=4)
     chair = make_staff(conf)
-    poll = actions.open_poll(actions.create_motion_poll(make_motion(conf, requires_two_thirds=True)), chair)
+    poll = actions.open_poll(put.create_motion_poll(make_motion(conf, requires_two_thirds=True)), chair)
     for i, rep in enumerate(make_rep(conf) for _ in range(3)):
         import uuid
 
         actions.cast_vote(rep, poll.pk, "for" if i < 2 else "against", uuid.uuid4())
-    assert actions.close_poll(poll.pk, chair).result["outcome"] == "lost"  # 2/3 < 3/4
+    assert closing.close_poll(poll.pk, chair).result["outcome"] == "lost"  # 2/3 < 3/4

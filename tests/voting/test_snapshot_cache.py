@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from motions.actions import call_motion
+from motions.agenda import call_motion
 from tests.factories import make_conference, make_motion, make_rep
 from voting.snapshot import build_snapshot
 

@@ -8,10 +8,10 @@ import uuid
 import pytest
 from django.conf import settings
 
-from voting import actions
+from tests.factories import make_conference, make_motion, make_rep, make_staff
+from voting import actions, put
 from voting.models import Poll
 from voting.tasks import close_poll_when_due
-from tests.factories import make_conference, make_motion, make_rep, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +29,7 @@ def wait_for_status(poll: Poll, status: str, seconds: float) -> Poll:
 def test_the_close_task_is_idempotent_and_leaves_an_early_poll_open(settings):
     conf = make_conference()
     chair = make_staff(conf)
-    poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair)
+    poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair)
     assert close_poll_when_due(poll.pk) == "no countdown"
     Poll.objects.filter(pk=poll.pk).update(closes_at=poll.opened_at)
     assert close_poll_when_due(poll.pk) == "closed"
@@ -41,7 +41,7 @@ def test_the_close_task_is_idempotent_and_leaves_an_early_poll_open(settings):
 def test_embedded_default_countdown_closes_the_poll_in_process():
     conf = make_conference()
     chair = make_staff(conf)
-    poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair, countdown_seconds=1)
+    poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair, countdown_seconds=1)
     assert actions.cast_vote(make_rep(conf), poll.pk, "for", uuid.uuid4()).ok
     closed = wait_for_status(poll, Poll.Status.CLOSED, 5)
     assert closed.status == Poll.Status.CLOSED
@@ -58,7 +58,7 @@ def test_countdown_closes_the_poll_through_a_real_celery_worker_on_redis():
     conf = make_conference()
     chair = make_staff(conf)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        poll = actions.open_poll(actions.create_motion_poll(make_motion(conf)), chair, countdown_seconds=1)
+        poll = actions.open_poll(put.create_motion_poll(make_motion(conf)), chair, countdown_seconds=1)
         assert actions.cast_vote(make_rep(conf), poll.pk, "against", uuid.uuid4()).ok
         closed = wait_for_status(poll, Poll.Status.CLOSED, 15)
     assert closed.status == Poll.Status.CLOSED

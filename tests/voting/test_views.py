@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from voting import actions
-from voting.models import Ballot
+from tests import ballots as stored_ballots
 from tests.factories import make_conference, make_motion, make_rep, make_staff
+from voting import actions, closing, put, results
+from voting.models import Ballot
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def open_poll():
     conf = make_conference()
     chair = make_staff(conf)
     motion = make_motion(conf, title="Cap of 1,500 patients per GP")
-    poll = actions.open_poll(actions.create_motion_poll(motion), chair)
+    poll = actions.open_poll(put.create_motion_poll(motion), chair)
     return conf, chair, poll
 
 
@@ -35,8 +36,10 @@ def signed_in(conf, rep) -> Client:
 def post_vote(client: Client, conf, body) -> tuple[int, dict]:
     token = client.cookies["csrftoken"].value
     response = client.post(
-        reverse("cast", args=[conf.slug]), data=json.dumps(body) if not isinstance(body, str) else body,
-        content_type="application/json", HTTP_X_CSRFTOKEN=token,
+        reverse("cast", args=[conf.slug]),
+        data=json.dumps(body) if not isinstance(body, str) else body,
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
     )
     return response.status_code, response.json()
 
@@ -61,7 +64,7 @@ def test_http_fallback_refuses_a_second_vote_and_bad_input_clearly(open_poll):
     for bad in ["{", "[]", {"poll": "x", "choice": "for", "key": str(uuid.uuid4())}, {"poll": poll.pk}]:
         status, event = post_vote(client, conf, bad)
         assert (status, event["code"]) == (400, "malformed")
-    assert Ballot.objects.get(poll=poll).option.key == "for"
+    assert stored_ballots.only(poll).choice == "for"
 
 
 def test_http_fallback_needs_sign_in_and_csrf(open_poll):
@@ -98,10 +101,10 @@ def test_projector_and_results_pages_are_public_and_show_only_published_results(
     conf, chair, poll = open_poll
     assert client.get(reverse("screen", args=[conf.slug])).status_code == 200
     actions.cast_vote(make_rep(conf), poll.pk, "for", uuid.uuid4())
-    actions.close_poll(poll.pk)
+    closing.close_poll(poll.pk)
     assert "Cap of 1,500" not in client.get(reverse("results", args=[conf.slug])).content.decode()
     assert client.get(reverse("poll-result", args=[conf.slug, poll.pk])).status_code == 404
-    actions.publish_result(poll, chair)
+    results.publish_result(poll, chair)
     page = client.get(reverse("results", args=[conf.slug])).content.decode()
     assert "Cap of 1,500" in page and "Carried" in page.title() or "carried" in page
     receipt = Ballot.objects.get(poll=poll).receipt
@@ -118,11 +121,15 @@ def test_the_console_agenda_shows_each_session_above_its_sections(client):
     from motions.models import Section
 
     conf = make_conference()
-    start = timezone.make_aware(datetime.datetime(2026, 11, 12, 9, 30))
-    morning = Session.objects.create(conference=conf, title="Thursday morning", order=1,
-                                     starts_at=start, ends_at=start + datetime.timedelta(hours=3))
-    make_motion(conf, title="Restore seniority pay", section=Section.objects.create(
-        conference=conf, title="Pay", order=1, session=morning))
+    start = datetime.datetime(2026, 11, 12, 9, 30, tzinfo=timezone.get_current_timezone())
+    morning = Session.objects.create(
+        conference=conf, title="Thursday morning", order=1, starts_at=start, ends_at=start + datetime.timedelta(hours=3)
+    )
+    make_motion(
+        conf,
+        title="Restore seniority pay",
+        section=Section.objects.create(conference=conf, title="Pay", order=1, session=morning),
+    )
     client.force_login(make_staff(conf).user)
     page = client.get(reverse("console", args=[conf.slug])).content.decode()
     assert page.index("Thursday morning") < page.index("Pay") < page.index("Restore seniority pay")

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('voting', '0001_initial'),
+        ("voting", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ballot',
-            name='option',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='ballots', to='voting.option'),
+            model_name="ballot",
+            name="option",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.RESTRICT, related_name="ballots", to="voting.option"
+            ),
         ),
     ]

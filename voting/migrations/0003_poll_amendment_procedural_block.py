@@ -5,26 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('motions', '0003_standing_orders_amendments_procedure'),
-        ('voting', '0002_restrict_not_protect'),
+        ("motions", "0003_standing_orders_amendments_procedure"),
+        ("voting", "0002_restrict_not_protect"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='poll',
-            name='amendment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='polls', to='motions.amendment'),
+            model_name="poll",
+            name="amendment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="polls",
+                to="motions.amendment",
+            ),
         ),
         migrations.AddField(
-            model_name='poll',
-            name='block_motions',
-            field=models.ManyToManyField(blank=True, related_name='block_polls', to='motions.motion'),
+            model_name="poll",
+            name="block_motions",
+            field=models.ManyToManyField(blank=True, related_name="block_polls", to="motions.motion"),
         ),
         migrations.AddField(
-            model_name='poll',
-            name='procedural',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='polls', to='motions.proceduralmotion'),
+            model_name="poll",
+            name="procedural",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="polls",
+                to="motions.proceduralmotion",
+            ),
         ),
     ]

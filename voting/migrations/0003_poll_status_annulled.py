@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('voting', '0002_restrict_not_protect'),
+        ("voting", "0002_restrict_not_protect"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='poll',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed'), ('published', 'Published'), ('annulled', 'Annulled')], default='draft', max_length=10),
+            model_name="poll",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("open", "Open"),
+                    ("closed", "Closed"),
+                    ("published", "Published"),
+                    ("annulled", "Annulled"),
+                ],
+                default="draft",
+                max_length=10,
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('voting', '0003_poll_amendment_procedural_block'),
-        ('voting', '0003_poll_status_annulled'),
+        ("voting", "0003_poll_amendment_procedural_block"),
+        ("voting", "0003_poll_status_annulled"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -5,36 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('motions', '0003_standing_orders_amendments_procedure'),
-        ('voting', '0004_merge_20261123_1307'),
+        ("motions", "0003_standing_orders_amendments_procedure"),
+        ("voting", "0004_merge_20261123_1307"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ballot',
-            name='picks',
-            field=models.ManyToManyField(blank=True, related_name='picked_in', to='voting.option'),
+            model_name="ballot",
+            name="picks",
+            field=models.ManyToManyField(blank=True, related_name="picked_in", to="voting.option"),
         ),
         migrations.AddField(
-            model_name='option',
-            name='motion',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='motions.motion'),
+            model_name="option",
+            name="motion",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="motions.motion",
+            ),
         ),
         migrations.AddField(
-            model_name='poll',
-            name='max_choices',
-            field=models.PositiveSmallIntegerField(default=1, help_text='How many options a pick ballot allows.'),
+            model_name="poll",
+            name="max_choices",
+            field=models.PositiveSmallIntegerField(default=1, help_text="How many options a pick ballot allows."),
         ),
         migrations.AlterField(
-            model_name='ballot',
-            name='option',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='ballots', to='voting.option'),
+            model_name="ballot",
+            name="option",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.RESTRICT,
+                related_name="ballots",
+                to="voting.option",
+            ),
         ),
         migrations.AlterField(
-            model_name='poll',
-            name='kind',
-            field=models.CharField(choices=[('motion', 'Motion (For / Against / Abstain)'), ('live', 'Live poll (options)'), ('scale', 'Live poll (scale)'), ('pick', 'Pick up to N (the chosen-motions ballot)')], default='motion', max_length=10),
+            model_name="poll",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("motion", "Motion (For / Against / Abstain)"),
+                    ("live", "Live poll (options)"),
+                    ("scale", "Live poll (scale)"),
+                    ("pick", "Pick up to N (the chosen-motions ballot)"),
+                ],
+                default="motion",
+                max_length=10,
+            ),
         ),
     ]

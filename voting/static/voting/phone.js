@@ -449,6 +449,12 @@
         render();
         var n = $("notice");
         if (n) n.appendChild(h("a", { href: root.dataset.joinUrl, class: "block", text: "Sign in" }));
+      } else if (state === "unknown") {
+        S.notice = "There is no such conference at this address. Check the link on your card.";
+        render();
+      } else if (state === "refused") {
+        S.notice = "This page may not connect to the conference from here. Open the link on your card, or ask the desk.";
+        render();
       }
     }
   });

@@ -11,8 +11,16 @@
   "use strict";
 
   var MIN_DELAY = 500, MAX_DELAY = 15000, PING_EVERY = 25000, PONG_WAIT = 10000, OFFLINE_PROBE = 3000;
-  // Close codes after which retrying cannot help (signed out, code reissued, no such conference).
-  var FINAL_CODES = { 4001: "signed-out", 4401: "signed-out", 4404: "unknown" };
+  var RESTART_DELAY = 3000;
+  // The server's close codes (conference/close_codes.py). After these retrying cannot help:
+  // code reissued, not signed in, a page of another site, no such conference.
+  var FINAL_CODES = { 4001: "signed-out", 4401: "signed-out", 4403: "refused", 4404: "unknown" };
+  // After these, reconnect, not too soon: first try after (delay/2 .. delay) ms.
+  var RETRY_DELAY = {
+    4002: MIN_DELAY,      // who you are changed (signed out elsewhere, a new role): come back at once
+    4429: MAX_DELAY,      // this socket sent far too much: a long pause
+    1012: RESTART_DELAY   // the server process is restarting: spread the hall over the other processes
+  };
 
   function absoluteUrl(path) {
     if (/^wss?:\/\//.test(path)) return path;
@@ -83,6 +91,7 @@
         self.clear("ping");
         self.clear("pong");
         if (FINAL_CODES[e.code]) { self.setState(FINAL_CODES[e.code]); return; }
+        if (RETRY_DELAY[e.code]) self.delay = RETRY_DELAY[e.code];
         self.retryLater();
       };
       ws.onerror = function () { /* onclose follows */ };
@@ -238,7 +247,10 @@
     return hours ? hours + ":" + two(m) + ":" + two(s) : m + ":" + two(s);
   }
 
-  var STATE_TEXT = { connecting: "Connecting…", online: "Online", "signed-out": "Signed out", unknown: "No such conference" };
+  var STATE_TEXT = {
+    connecting: "Connecting…", online: "Online", "signed-out": "Signed out",
+    unknown: "No such conference", refused: "Not allowed from this address"
+  };
 
   /* Show the connection state in an element (its data-state is for CSS and tests). */
   function showState(el) {

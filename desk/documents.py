@@ -1,0 +1,238 @@
+"""The printed documents: login cards and the resolutions, as PDF (ReportLab).
+
+ReportLab, not WeasyPrint: both render here, but ReportLab is a pure wheel while
+WeasyPrint needs Pango and its fonts on every web and worker host; and a card sheet is
+a fixed grid, which a canvas draws exactly. QR codes come from segno (no dependencies).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import segno
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from conference.models import Conference, Representative, format_code
+
+from . import exports
+
+CARD_W, CARD_H = 85 * mm, 54 * mm  # a credit card: fits a lanyard badge holder
+COLUMNS, ROWS = 2, 5
+CARDS_PER_PAGE = COLUMNS * ROWS
+Progress = Callable[[int], None]
+
+
+def _fonts() -> tuple[str, str]:
+    """A Unicode TrueType font (names are not all Latin-1): DejaVu if the host has it,
+    else the Vera that ships inside ReportLab, so it works on any host."""
+    if "MH-Regular" not in pdfmetrics.getRegisteredFontNames():
+        system = Path("/usr/share/fonts/truetype/dejavu")
+        if (system / "DejaVuSans.ttf").exists() and (system / "DejaVuSans-Bold.ttf").exists():
+            regular, bold = system / "DejaVuSans.ttf", system / "DejaVuSans-Bold.ttf"
+        else:
+            import reportlab
+
+            fonts = Path(reportlab.__file__).parent / "fonts"
+            regular, bold = fonts / "Vera.ttf", fonts / "VeraBd.ttf"
+        pdfmetrics.registerFont(TTFont("MH-Regular", str(regular)))
+        pdfmetrics.registerFont(TTFont("MH-Bold", str(bold)))
+    return "MH-Regular", "MH-Bold"
+
+
+def join_link(base_url: str, conference: Conference, code: str) -> str:
+    return f"{base_url.rstrip('/')}/c/{conference.slug}/join/{code}/"
+
+
+def _qr_image(url: str) -> ImageReader:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
+    buffer.seek(0)
+    return ImageReader(buffer)
+
+
+def _fit(c: canvas.Canvas, text: str, font: str, size: float, width: float) -> float:
+    """The largest size up to ``size`` at which ``text`` fits: long LMC names shrink."""
+    while size > 6 and c.stringWidth(text, font, size) > width:
+        size -= 0.5
+    return size
+
+
+def _card(c: canvas.Canvas, x: float, y: float, conference: Conference, rep: Representative, base_url: str) -> None:
+    regular, bold = _fonts()
+    c.setStrokeColor(colors.lightgrey)
+    c.setDash(2, 2)
+    c.rect(x, y, CARD_W, CARD_H)  # the cutting line
+    c.setDash()
+    pad, qr = 4 * mm, 30 * mm
+    text_w = CARD_W - qr - 3 * pad
+    top = y + CARD_H - pad
+    c.setFillColor(colors.black)
+    c.setFont(regular, 7)
+    c.drawString(x + pad, top - 6, conference.name[:60])
+    size = _fit(c, rep.name, bold, 12, text_w)
+    c.setFont(bold, size)
+    c.drawString(x + pad, top - 22, rep.name)
+    lmc = rep.lmc.name if rep.lmc else rep.get_role_display()
+    size = _fit(c, lmc, regular, 9, text_w)
+    c.setFont(regular, size)
+    c.drawString(x + pad, top - 35, lmc)
+    c.setFont(regular, 6.5)
+    c.drawString(x + pad, y + pad + 22, _("Your code"))
+    c.setFont("Courier-Bold", 12)
+    c.drawString(x + pad, y + pad + 10, format_code(rep.access_code))
+    c.setFont(regular, 6)
+    address = base_url.split("://", 1)[-1].rstrip("/") + f"/c/{conference.slug}/"
+    size = _fit(
+        c, _("Scan the QR code, or type the code at %(address)s") % {"address": address}, regular, 6, CARD_W - 2 * pad
+    )
+    c.setFont(regular, size)
+    c.drawString(x + pad, y + pad, _("Scan the QR code, or type the code at %(address)s") % {"address": address})
+    link = join_link(base_url, conference, rep.access_code)
+    c.drawImage(_qr_image(link), x + CARD_W - qr - pad, y + (CARD_H - qr) / 2, qr, qr)
+
+
+def login_cards_pdf(
+    conference: Conference, reps: Sequence[Representative], base_url: str, progress: Progress | None = None
+) -> bytes:
+    """One card per representative, ten to an A4 page, with cutting lines."""
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    c.setTitle(_("Login cards: %(name)s") % {"name": conference.name})
+    page_w, page_h = A4
+    left = (page_w - COLUMNS * CARD_W) / 2
+    bottom = (page_h - ROWS * CARD_H) / 2
+    for i, rep in enumerate(reps):
+        slot = i % CARDS_PER_PAGE
+        if i and slot == 0:
+            c.showPage()
+            if progress:
+                progress(i)
+        col, row = slot % COLUMNS, slot // COLUMNS
+        _card(c, left + col * CARD_W, bottom + (ROWS - 1 - row) * CARD_H, conference, rep, base_url)
+    if not reps:
+        c.setFont(_fonts()[0], 12)
+        c.drawString(30 * mm, page_h - 30 * mm, _("There are no representatives to print cards for."))
+    c.showPage()
+    c.save()
+    if progress:
+        progress(len(reps))
+    return buffer.getvalue()
+
+
+def _dates(conference: Conference) -> str:
+    start, end = conference.starts_on, conference.ends_on
+    if start and end and end != start:
+        return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+    return f"{start:%-d %B %Y}" if start else ""
+
+
+def resolutions_pdf(
+    conference: Conference, record: list[dict], counts: dict[str, int], *, draft: bool = False
+) -> bytes:
+    """The resolutions document: the conference's name, dates and venue; the counts; a
+    contents by section; each motion's wording as decided (as amended marked, the tabled
+    text beside it) with its final status and vote; page numbers on every page."""
+    regular, bold = _fonts()
+    styles = {
+        "title": ParagraphStyle("title", fontName=bold, fontSize=18, leading=22, spaceAfter=4),
+        "sub": ParagraphStyle("sub", fontName=regular, fontSize=10.5, leading=14, spaceAfter=2),
+        "h2": ParagraphStyle("h2", fontName=bold, fontSize=13, leading=16, spaceBefore=10, spaceAfter=4),
+        "motion": ParagraphStyle("motion", fontName=regular, fontSize=10, leading=13, spaceAfter=2),
+        "part": ParagraphStyle("part", fontName=regular, fontSize=10, leading=13, leftIndent=14),
+        "toc": ParagraphStyle("toc", fontName=regular, fontSize=10, leading=14, leftIndent=8),
+        "note": ParagraphStyle(
+            "note", fontName=regular, fontSize=8.5, leading=11, textColor=colors.dimgrey, spaceAfter=6
+        ),
+    }
+    title = _("Resolutions: %(name)s") % {"name": conference.name}
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+    )
+
+    def page_furniture(c: canvas.Canvas, doc_: SimpleDocTemplate) -> None:
+        c.saveState()
+        c.setFont(regular, 8)
+        c.setFillColor(colors.dimgrey)
+        c.drawCentredString(A4[0] / 2, 10 * mm, _("Page %(n)s") % {"n": c.getPageNumber()})
+        if draft:
+            c.drawString(20 * mm, A4[1] - 10 * mm, _("DRAFT: not yet published"))
+        c.restoreState()
+
+    story: list = [Paragraph(escape(title), styles["title"])]
+    when_where = " · ".join(x for x in (_dates(conference), conference.venue) if x)
+    if when_where:
+        story.append(Paragraph(escape(when_where), styles["sub"]))
+    summary = ", ".join(f"{n} {escape(str(k)).replace('_', ' ')}" for k, n in counts.items() if k != "motions")
+    story.append(Paragraph(escape(_("%(n)s motions on the agenda") % {"n": counts.get("motions", 0)}) + (
+        f": {summary}" if summary else ""), styles["sub"]))  # fmt: skip
+    story.append(Paragraph(escape(_("Contents")), styles["h2"]))
+    for n, section in enumerate(record, start=1):
+        story.append(Paragraph(f"{n}. {escape(section['section'])} ({len(section['motions'])})", styles["toc"]))
+    if not record:
+        story.append(Paragraph(escape(_("No motion has been carried yet.")), styles["motion"]))
+    for n, section in enumerate(record, start=1):
+        story.append(Paragraph(f"{n}. {escape(section['section'])}", styles["h2"]))
+        for m in section["motions"]:
+            story += _motion_paragraphs(m, styles)
+        story.append(Spacer(1, 4))
+    doc.build(story, onFirstPage=page_furniture, onLaterPages=page_furniture)
+    return buffer.getvalue()
+
+
+def _motion_paragraphs(m: dict, styles: dict[str, ParagraphStyle]) -> list:
+    """A motion in the resolutions: its wording as decided, its parts, what was tabled, its vote."""
+    out: list = []
+    mark = f" <i>[{escape(_('as amended'))}]</i>" if m["amended"] else ""
+    if m["as_reference"]:
+        mark += f" <b>[{escape(_('carried as a reference'))}]</b>"
+    out.append(Paragraph(f"<b>{escape(m['reference'])}.</b> {escape(m['text'])}{mark}", styles["motion"]))
+    for p in m["parts"]:
+        pmark = f" <i>[{escape(_('as amended'))}]</i>" if p["amended"] else ""
+        out.append(
+            Paragraph(
+                f"({escape(p['label'])}) {escape(p['text'])}{pmark} <b>[{escape(p['outcome_label'])}]</b>",
+                styles["part"],
+            )
+        )
+    tabled = [m["tabled_text"]] if m["amended"] else []
+    tabled += [f"({p['label']}) {p['tabled_text']}" for p in m["parts"] if p["amended"]]
+    if tabled:
+        out.append(Paragraph(escape(_("As tabled: %(t)s") % {"t": " ".join(tabled)}), styles["note"]))
+    bits = [m["proposer"], m["status_label"]]
+    bits += [v["summary"] for v in m["votes"] if not v["annulled"] and not v["parts"]]
+    bits += [
+        _("taken without debate in the block vote on %(n)s: %(s)s")
+        % {"n": ", ".join(map(str, v["motions"])), "s": v["summary"]}
+        for v in m["block_votes"]
+        if not v["annulled"]
+    ]
+    bits += [_("corrected: %(r)s") % {"r": c["reason"]} for c in m["corrections"]]
+    out.append(Paragraph(escape(" · ".join(b for b in bits if b)), styles["note"]))
+    return out
+
+
+def conference_resolutions_pdf(conference: Conference, *, draft: bool = False) -> bytes:
+    """The resolutions document of a conference, from its full record."""
+    record = exports.full_record(conference)
+    return resolutions_pdf(
+        conference, exports.resolutions(conference, record), exports.record_counts(record), draft=draft
+    )

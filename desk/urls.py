@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="desk"),
+    path("import/", views.import_file, name="desk-import"),
+    path("export/<str:kind>.<str:fmt>", views.export_file, name="desk-export"),
+    path("results.<str:fmt>", views.export_results, name="desk-results-export"),
+    path("people/", views.people, name="desk-people"),
+    path("people/<int:rep_id>/check-in/", views.check_in, name="desk-check-in"),
+    path("people/<int:rep_id>/reissue/", views.reissue, name="desk-reissue"),
+    path("deputies/", views.seat_deputy, name="desk-seat-deputy"),
+    path("deputies/<int:seat_id>/end/", views.end_deputisation, name="desk-end-deputisation"),
+    path("record/", views.record, name="desk-record"),
+    path("record/<int:poll_id>/", views.revise, name="desk-revise"),
+    path("record/close-business/", views.close_business, name="desk-close-business"),
+    path("record/publish/", views.publish_record, name="desk-publish-record"),
+    path("record/draft.<str:fmt>", views.record_draft, name="desk-record-draft"),
+    path("audit/", views.audit_log, name="desk-audit"),
+    path("jobs/", views.start_job, name="desk-start-job"),
+    path("jobs/<int:job_id>/", views.job_page, name="desk-job"),
+    path("jobs/<int:job_id>/status/", views.job_status, name="desk-job-status"),
+    path("jobs/<int:job_id>/download/", views.job_download, name="desk-job-download"),
+]

@@ -1,0 +1,355 @@
+"""The secretariat's pages under /c/<slug>/desk/: each parses, checks access, calls one action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conference.actions import reissue_code
+from conference.errors import Refused
+from conference.models import Conference, Representative, format_code
+from voting.actions import open_poll
+from voting.models import Poll
+
+from . import actions, documents, exports, imports
+from .access import secretariat_required
+from .models import Deputisation, Job, ResultRevision
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@secretariat_required
+def home(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    reps = conference.representatives.filter(role=Representative.Role.REPRESENTATIVE)
+    context = {
+        "conference": conference,
+        "me": me,
+        "counts": {
+            "lmcs": conference.lmcs.count(),
+            "representatives": reps.filter(is_active=True).count(),
+            "checked_in": reps.filter(is_active=True, checked_in=True).count(),
+            "motions": conference.motions.count(),
+        },
+        "jobs": conference.desk_jobs.defer("content")[:10],
+        "kinds": imports.KINDS,
+        "job_kinds": Job.Kind.choices,
+    }
+    return render(request, "desk/home.html", context)
+
+
+# --- Import and export ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required
+def import_file(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    report, kind = None, request.POST.get("kind", request.GET.get("kind", "lmcs"))
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if kind not in imports.KINDS or upload is None:
+            messages.error(request, _("Choose what to import and a file."))
+        elif (upload.size or 0) > MAX_UPLOAD_BYTES:
+            messages.error(request, _("The file is larger than 5 MB."))
+        else:
+            filename = upload.name or ""
+            report = imports.check_file(conference, kind, filename, upload.read())
+            if report.ok:
+                counts = actions.apply_import(conference, report, me, filename)
+                for warning in report.warnings[:20]:
+                    messages.warning(
+                        request,
+                        _("Row %(r)s, %(c)s: %(m)s") % {"r": warning.row, "c": warning.column, "m": warning.message},
+                    )
+                messages.success(
+                    request,
+                    _("Imported %(rows)s rows: %(created)s new, %(updated)s changed.")
+                    % {"rows": len(report.rows), "created": counts["created"], "updated": counts["updated"]},
+                )
+                return redirect("desk-import", slug=conference.slug)
+    status = 400 if report is not None and not report.ok else 200
+    return render(
+        request,
+        "desk/import.html",
+        {
+            "conference": conference,
+            "me": me,
+            "kind": kind,
+            "kinds": imports.KINDS,
+            "report": report,
+            "columns": {k: r + o for k, (r, o) in imports.COLUMNS.items()},
+        },
+        status=status,
+    )
+
+
+@require_GET
+@secretariat_required
+def export_file(request: HttpRequest, conference: Conference, me: Representative, kind: str, fmt: str) -> HttpResponse:
+    if kind not in imports.KINDS or fmt not in imports.FORMATS:
+        raise Http404
+    return _download(exports.export_setup(conference, kind, fmt), f"{conference.slug}-{kind}.{fmt}", fmt)
+
+
+@require_GET
+@secretariat_required
+def export_results(request: HttpRequest, conference: Conference, me: Representative, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "json"):
+        raise Http404
+    body = exports.results_json(conference) if fmt == "json" else exports.results_csv(conference)
+    return _download(body, f"{conference.slug}-results.{fmt}", fmt)
+
+
+def _download(body: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- People: the registration desk and credentials ----------------------------------
+
+
+@require_GET
+@secretariat_required
+def people(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    reps = conference.representatives.filter(role=Representative.Role.REPRESENTATIVE).select_related("lmc")
+    if q:
+        reps = reps.filter(Q(name__icontains=q) | Q(lmc__name__icontains=q) | Q(email__icontains=q))
+    seats = Deputisation.objects.filter(conference=conference, ended_at__isnull=True).select_related(
+        "absent", "deputy", "lmc"
+    )
+    return render(
+        request,
+        "desk/people.html",
+        {
+            "conference": conference,
+            "me": me,
+            "reps": reps.order_by("lmc__name", "name")[:500],
+            "q": q,
+            "seats": seats,
+            "new_code": request.session.pop("desk_new_code", None),
+        },
+    )
+
+
+def _rep(conference: Conference, rep_id: int) -> Representative:
+    return get_object_or_404(Representative, pk=rep_id, conference=conference)
+
+
+def _back_to_people(request: HttpRequest, conference: Conference) -> HttpResponse:
+    url = reverse("desk-people", kwargs={"slug": conference.slug})
+    q = request.POST.get("q", "")
+    return redirect(f"{url}?q={q}" if q else url)
+
+
+@require_POST
+@secretariat_required
+def check_in(request: HttpRequest, conference: Conference, me: Representative, rep_id: int) -> HttpResponse:
+    present = request.POST.get("present") == "1"
+    rep = actions.set_checked_in(_rep(conference, rep_id), present, me)
+    messages.success(request, (_("%(n)s is checked in.") if present else _("%(n)s is checked out.")) % {"n": rep.name})
+    return _back_to_people(request, conference)
+
+
+@require_POST
+@secretariat_required
+def reissue(request: HttpRequest, conference: Conference, me: Representative, rep_id: int) -> HttpResponse:
+    rep = _rep(conference, rep_id)
+    code = reissue_code(rep, me)
+    # Shown once on the next page, never in the URL or a log.
+    request.session["desk_new_code"] = {"rep_id": rep.pk, "name": rep.name, "code": format_code(code)}
+    return _back_to_people(request, conference)
+
+
+@require_POST
+@secretariat_required
+def seat_deputy(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    try:
+        absent = _rep(conference, int(request.POST.get("absent", "")))
+        deputy = _rep(conference, int(request.POST.get("deputy", "")))
+        actions.seat_deputy(absent, deputy, me)
+        messages.success(request, _("%(d)s now sits for %(a)s.") % {"d": deputy.name, "a": absent.name})
+    except ValueError:
+        messages.error(request, _("Choose the representative and the deputy."))
+    except Refused as refused:
+        messages.error(request, refused.message)
+    return _back_to_people(request, conference)
+
+
+@require_POST
+@secretariat_required
+def end_deputisation(request: HttpRequest, conference: Conference, me: Representative, seat_id: int) -> HttpResponse:
+    seat = get_object_or_404(Deputisation, pk=seat_id, conference=conference)
+    try:
+        actions.end_deputisation(seat, me)
+        messages.success(request, _("%(a)s has the seat back.") % {"a": seat.absent.name})
+    except Refused as refused:
+        messages.error(request, refused.message)
+    return _back_to_people(request, conference)
+
+
+# --- The record ------------------------------------------------------------------------
+
+
+@require_GET
+@secretariat_required
+def record(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    polls = (
+        Poll.objects.filter(conference=conference)
+        .exclude(status=Poll.Status.DRAFT)
+        .select_related("motion", "part")
+        .prefetch_related("revisions", "options")
+        .order_by("-opened_at", "-pk")
+    )
+    return render(request, "desk/record.html", {"conference": conference, "me": me, "polls": polls})
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required
+def revise(request: HttpRequest, conference: Conference, me: Representative, poll_id: int) -> HttpResponse:
+    poll = get_object_or_404(Poll.objects.prefetch_related("options"), pk=poll_id, conference=conference)
+    if request.method == "POST":
+        try:
+            reason = request.POST.get("reason", "")
+            if request.POST.get("action") == "open":
+                # The re-run of an annulled vote: the chair's console lists motions, not drafts.
+                open_poll(poll, me)
+                messages.success(request, _("The vote is open."))
+                return redirect("desk-revise", slug=conference.slug, poll_id=poll.pk)
+            if request.POST.get("action") == "annul":
+                rerun = actions.annul_and_rerun(poll, reason, me)
+                messages.success(request, _("The vote is annulled; the re-run is ready for the chair to open."))
+                return redirect("desk-revise", slug=conference.slug, poll_id=rerun.pk)
+            counts = {o.key: _count(request.POST.get(f"count-{o.key}", "")) for o in poll.options.all()}
+            actions.correct_result(poll, counts, reason, me, outcome=request.POST.get("outcome", ""))
+            messages.success(request, _("The result is corrected; the previous one stays in the record."))
+            return redirect("desk-revise", slug=conference.slug, poll_id=poll.pk)
+        except Refused as refused:
+            messages.error(request, refused.message)
+    counts = {c["key"]: c["count"] for c in (poll.result or {}).get("counts", [])}
+    return render(
+        request,
+        "desk/revise.html",
+        {
+            "conference": conference,
+            "me": me,
+            "poll": poll,
+            "options": [(o, counts.get(o.key, 0)) for o in poll.options.all()],
+            "revisions": ResultRevision.objects.filter(poll=poll).select_related("by", "rerun"),
+            "rerun_of": ResultRevision.objects.filter(rerun=poll).select_related("poll").first(),
+            "outcomes": sorted(actions.CORRECTABLE_OUTCOMES),
+        },
+    )
+
+
+def _count(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise Refused("malformed", _("Each count must be a whole number.")) from None
+
+
+@require_GET
+@secretariat_required
+def audit_log(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    entries = conference.audit_entries.order_by("-at", "-pk")[:500]
+    return render(request, "desk/audit.html", {"conference": conference, "me": me, "entries": entries})
+
+
+# --- The close and the published record ----------------------------------------------
+
+
+@require_POST
+@secretariat_required
+def close_business(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    try:
+        n = actions.close_business(conference, me)
+        messages.success(request, _("%(n)s motions still open are recorded as not reached.") % {"n": n})
+    except Refused as refused:
+        messages.error(request, refused.message)
+    return redirect("desk", slug=conference.slug)
+
+
+@require_POST
+@secretariat_required
+def publish_record(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    actions.publish_record(conference, me, _base_url(request))
+    messages.success(request, _("The record is published: the resolutions are public."))
+    return redirect("desk", slug=conference.slug)
+
+
+@require_GET
+@secretariat_required
+def record_draft(request: HttpRequest, conference: Conference, me: Representative, fmt: str) -> HttpResponse:
+    """The resolutions as they stand, for the secretariat to check before publishing."""
+    if fmt not in ("pdf", "csv", "json"):
+        raise Http404
+    if fmt == "pdf":
+        body = documents.conference_resolutions_pdf(conference, draft=conference.record_published_at is None)
+    else:
+        body = exports.resolutions_json(conference) if fmt == "json" else exports.resolutions_csv(conference)
+    return _download(body, f"resolutions-{conference.slug}-draft.{fmt}", fmt)
+
+
+# --- Documents and mail ----------------------------------------------------------------
+
+
+@require_POST
+@secretariat_required
+def start_job(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    if kind not in Job.Kind.values:
+        raise Http404
+    params: dict = {"base_url": _base_url(request)}
+    if request.POST.get("rep"):
+        params["rep_ids"] = [_rep(conference, int(request.POST["rep"])).pk]
+    job = actions.request_job(conference, kind, me, **params)
+    return redirect("desk-job", slug=conference.slug, job_id=job.pk)
+
+
+def _job(conference: Conference, job_id: int) -> Job:
+    return get_object_or_404(Job.objects.defer("content"), pk=job_id, conference=conference)
+
+
+@require_GET
+@secretariat_required
+def job_page(request: HttpRequest, conference: Conference, me: Representative, job_id: int) -> HttpResponse:
+    return render(request, "desk/job.html", {"conference": conference, "me": me, "job": _job(conference, job_id)})
+
+
+def job_payload(job: Job) -> dict:
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "error": job.error,
+        "has_file": bool(job.filename),
+    }
+
+
+@require_GET
+@secretariat_required
+def job_status(request: HttpRequest, conference: Conference, me: Representative, job_id: int) -> JsonResponse:
+    return JsonResponse(job_payload(_job(conference, job_id)))
+
+
+@require_GET
+@secretariat_required
+def job_download(request: HttpRequest, conference: Conference, me: Representative, job_id: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=job_id, conference=conference, status=Job.Status.DONE)
+    if not job.content:
+        raise Http404
+    actions.record_download(job, me)
+    return _download(bytes(job.content), job.filename, "pdf")

@@ -1,0 +1,182 @@
+"""The record prints the wording as decided, the casting vote, the block vote and every
+motion's final status, in the resolutions, the public motion page and the exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from motions import procedure
+from motions.agenda import call_motion
+from motions.models import Outcome
+from tests.desk.conftest import decide
+from tests.factories import make_conference, make_motion, make_rep, make_section, make_staff
+from voting import actions, closing, put, results
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def conf():
+    return make_conference(chair_casting_vote=True)
+
+
+@pytest.fixture
+def chair(conf):
+    return make_staff(conf)
+
+
+def _json(client, conf):
+    published(conf)
+    return client.get(reverse("resolutions-download", args=[conf.slug, "json"])).json()
+
+
+def published(conf):
+    from django.utils import timezone
+
+    type(conf).objects.filter(pk=conf.pk).update(record_published_at=timezone.now())
+
+
+def _csv(client, url):
+    return list(csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+
+
+def _find(body, number):
+    return next(m for s in body["record"] for m in s["motions"] if m["number"] == number)
+
+
+def test_the_resolutions_and_the_motion_page_print_the_wording_as_amended_with_the_rider(conf, chair, client):
+    motion = make_motion(conf, number=2, text="That conference demands funding.")
+    amendment = procedure.propose_amendment(
+        motion, "amendment", "Insert 'urgent'", chair, new_wording="That conference demands urgent funding."
+    )
+    rider = procedure.propose_amendment(motion, "rider", "It instructs the negotiators to act.", chair)
+    for a in (amendment, rider):
+        decide_amendment(a, chair, 3, 1)
+    decide(motion, chair, {"for": 3})
+    body = _json(client, conf)
+    m = body["sections"][0]["motions"][0]
+    assert m["text"] == "That conference demands urgent funding.\nIt instructs the negotiators to act."
+    assert m["amended"] and m["tabled_text"] == "That conference demands funding."
+    assert [a["outcome"] for a in m["amendments"]] == ["carried", "carried"]
+    page = client.get(reverse("motion-result", args=[conf.slug, 2])).content.decode()
+    assert "That conference demands urgent funding.<br>It instructs the negotiators to act." in page
+    assert "as amended" in page and "As tabled" in page
+    published(conf)
+    rows = _csv(client, reverse("resolutions-download", args=[conf.slug, "csv"]))
+    assert rows[0]["text"].startswith("That conference demands urgent funding.") and rows[0]["as_amended"] == "yes"
+
+
+def decide_amendment(amendment, chair, votes_for, votes_against):
+    poll = put.put_amendment(amendment, chair)
+    for choice, n in (("for", votes_for), ("against", votes_against)):
+        for _ in range(n):
+            assert actions.cast_vote(make_rep(chair.conference), poll.pk, choice, uuid.uuid4()).ok
+    closing.close_poll(poll.pk, chair)
+    return results.publish_result(poll, chair)
+
+
+def test_an_amended_part_is_printed_as_amended_and_a_whole_vote_decides_every_part(conf, chair, client):
+    motion = make_motion(conf, number=3, text="That conference calls for:", parts=["a cap", "a floor"])
+    part_ii = motion.parts.get(label="ii")
+    amendment = procedure.propose_amendment(
+        motion, "amendment", "A higher floor", chair, new_wording="a higher floor", part=part_ii
+    )
+    decide_amendment(amendment, chair, 2, 1)
+    decide(motion, chair, {"for": 3})
+    m = _find(_json(client, conf), 3)
+    assert [(p["label"], p["text"], p["amended"], p["outcome_label"]) for p in m["parts"]] == [
+        ("i", "a cap", False, "Carried"),
+        ("ii", "a higher floor", True, "Carried"),
+    ]
+    assert m["amendments"][0]["part"] == "ii"
+    page = client.get(reverse("motion-result", args=[conf.slug, 3])).content.decode()
+    assert "Not decided" not in page and "(ii) a higher floor" in page
+
+
+def _tie(conf, chair, motion, casting: bool | None):
+    poll = actions.open_poll(put.create_motion_poll(motion), chair)
+    for choice in ("for", "against"):
+        assert actions.cast_vote(make_rep(conf), poll.pk, choice, uuid.uuid4()).ok
+    poll = closing.close_poll(poll.pk, chair)
+    if casting is not None:
+        poll = closing.resolve_tie(poll, casting, chair)
+    return results.publish_result(poll, chair)
+
+
+def test_the_casting_vote_and_a_tie_without_one_are_in_the_exports_and_on_the_motion_page(conf, chair, client):
+    carried, other = make_motion(conf, number=5), make_motion(conf, number=6)
+    _tie(conf, chair, carried, True)
+    no_casting = make_conference()
+    tied = make_motion(no_casting, number=1)
+    _tie(no_casting, make_staff(no_casting), tied, None)
+    page = client.get(reverse("motion-result", args=[conf.slug, 5])).content.decode()
+    assert "For 1, Against 1: carried on the chair&#x27;s casting vote" in page
+    assert (
+        _find(_json(client, conf), 5)["votes"][0]["summary"] == "For 1, Against 1: carried on the chair's casting vote"
+    )
+    exported = client.get(reverse("results-export", args=[conf.slug, "csv"])).content.decode("utf-8-sig")
+    assert "carried on the chair's casting vote" in exported
+    assert (
+        "For 1, Against 1. Equal votes: not carried"
+        in client.get(reverse("motion-result", args=[no_casting.slug, 1])).content.decode()
+    )
+    assert other.outcome == ""
+
+
+def test_a_block_vote_is_on_each_motions_page_and_each_export_row_names_its_motion(conf, chair, client):
+    section = make_section(conf, title="Premises")
+    a = make_motion(conf, number=7, section=section, category="A")
+    ar = make_motion(conf, number=8, section=section, category="AR")
+    poll = put.open_block_vote(section, chair)
+    assert actions.cast_vote(make_rep(conf), poll.pk, "for", uuid.uuid4()).ok
+    closing.close_poll(poll.pk, chair)
+    results.publish_result(poll, chair)
+    for number in (7, 8):
+        page = client.get(reverse("motion-result", args=[conf.slug, number])).content.decode()
+        assert "Taken without debate in the block vote on motions 7, 8" in page
+    rows = _csv(client, reverse("results-export", args=[conf.slug, "csv"]))
+    assert {r["motion"] for r in rows if r["poll_id"] == str(poll.pk)} == {"7", "8"}
+    body = _json(client, conf)
+    assert _find(body, 7)["without_debate"] and _find(body, 8)["status"] == Outcome.CARRIED_AS_REFERENCE
+    assert a.pk != ar.pk
+
+
+def test_every_motion_is_in_the_full_record_with_its_final_status(conf, chair, client):
+    section = make_section(conf)
+    referred = make_motion(conf, number=10, section=section, order=0)
+    moved_on = make_motion(conf, number=11, section=section, order=1)
+    make_motion(conf, number=12, section=section, order=2, category="incompetent")
+    make_motion(conf, number=13, section=section, order=3)
+    for motion, kind in ((referred, "refer"), (moved_on, "next_business")):
+        call_motion(conf, motion, chair)
+        poll = put.put_procedural(motion, kind, chair)
+        for _ in range(3):
+            assert actions.cast_vote(make_rep(conf), poll.pk, "for", uuid.uuid4()).ok
+        closing.close_poll(poll.pk, chair)
+        results.publish_result(poll, chair)
+    body = _json(client, conf)
+    statuses = {m["number"]: (m["status"], m["status_label"]) for s in body["record"] for m in s["motions"]}
+    assert statuses == {
+        10: ("referred", "Referred to GPC England"),
+        11: ("next_business", "Moved to next business"),
+        12: ("incompetent", "Ruled incompetent"),
+        13: ("", "Not decided"),
+    }
+    assert body["counts"] == {"motions": 4, "incompetent": 1, "next_business": 1, "open": 1, "referred": 1}
+
+
+def test_a_corrected_outcome_shows_the_declared_result_the_corrected_outcome_and_the_reason(conf, chair, client):
+    motion = make_motion(conf, number=20)
+    decide(motion, chair, {"for": 1, "against": 2})
+    procedure.correct_outcome(motion, Outcome.CARRIED, chair, "The tellers swapped the piles.")
+    m = _find(_json(client, conf), 20)
+    assert (m["status"], m["declared_outcome"]) == ("carried", "lost")
+    assert m["votes"][0]["summary"] == "For 1 (33.3%), Against 2 (66.7%): lost"
+    assert m["corrections"][0]["reason"] == "The tellers swapped the piles."
+    page = client.get(reverse("motion-result", args=[conf.slug, 20])).content.decode()
+    assert "Outcome corrected: The tellers swapped the piles." in page and "Against 2 (66.7%): lost" in page
