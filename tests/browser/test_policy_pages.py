@@ -13,7 +13,7 @@ from .support import PHONE, WIDE, axe, db, described, write_artifact
 def test_the_policy_pages_pass_axe_for_wcag_2_2_aa(
     browser: Any, app_server: str, demo: dict[str, Any], axe_js: str
 ) -> None:
-    from conference import demo_data
+    from desk import demo_data
     from policy.demo import load_policy_demo
 
     db(load_policy_demo)
