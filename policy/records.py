@@ -80,6 +80,29 @@ def motions_from_resolutions(body: Mapping[str, Any]) -> list[dict[str, Any]]:
     return motions
 
 
+def motions_from_record(sections: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The published record's motions (``desk.exports.resolutions``: voting/record.py's keys)
+    as decided-motion records: the agenda's number (``E1`` for an emergency motion), the
+    wording as decided (``text``, each part's too) and the counts of the last standing vote
+    on the motion (its own or a block vote) and on each part."""
+    motions = []
+    for motion in motions_from_resolutions({"sections": list(sections)}):
+        standing = [v for v in motion.get("votes") or [] if not v.get("annulled")]
+        blocks = [v for v in motion.get("block_votes") or [] if not v.get("annulled")]
+        whole = [v for v in standing if not v.get("parts")] + blocks
+        parts = [
+            {**p, "counts": _last_counts([v for v in standing if p.get("label") in (v.get("parts") or [])])}
+            for p in motion.get("parts") or []
+        ]
+        number = motion.get("reference") or motion.get("number")
+        motions.append({**motion, "number": number, "counts": _last_counts(whole), "parts": parts})
+    return motions
+
+
+def _last_counts(votes: list[Mapping[str, Any]]) -> dict[str, Any] | None:
+    return {key: votes[-1].get(key) for key in ("for", "against", "abstain")} if votes else None
+
+
 def read_counts(value: Any) -> Counts:
     """(for, against, abstain) from either shape of counts; None where not given."""
     if isinstance(value, Mapping):

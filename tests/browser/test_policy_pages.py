@@ -1,5 +1,6 @@
 """WCAG 2.2 AA on the policy book's pages, checked by axe-core: the search with its highlights and
-filters, an entry's page, and the same page with the secretariat's status form."""
+filters, an entry's page, the same page with the secretariat's status form, and the desk's
+existing policy for each motion."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .support import PHONE, WIDE, axe, db, described, write_artifact
+from .support import PHONE, WIDE, axe, db, described, screenshot, write_artifact
 
 
 def test_the_policy_pages_pass_axe_for_wcag_2_2_aa(
@@ -41,6 +42,10 @@ def test_the_policy_pages_pass_axe_for_wcag_2_2_aa(
     desk.get_by_role("button", name="Change the status").click()
     expect(desk.get_by_test_id("error")).to_be_visible()
     findings["policy-entry-refused"] = axe(desk, axe_js, "policy-entry-refused")
+    desk.goto(f"{app_server}/c/england-2026/desk/policy/")
+    expect(desk.locator("#existing-policy").get_by_role("link", name="2025/ENG/9").first).to_be_visible()
+    screenshot(desk, "desk-existing-policy")
+    findings["desk-existing-policy"] = axe(desk, axe_js, "desk-existing-policy")
 
     write_artifact(
         "axe/policy-summary.json", {page: sorted({v["id"] for v in found["wcag"]}) for page, found in findings.items()}
