@@ -43,7 +43,7 @@ class DbThread(PerLoop):
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vote-writer")
 
     async def run(self, fn: Callable[..., R], *args: Any) -> R:
-        return await asyncio.get_running_loop().run_in_executor(self.executor, _with_fresh_connection, fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, with_fresh_connection, fn, *args)
 
     async def stop(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self.executor, connections.close_all)
@@ -51,6 +51,6 @@ class DbThread(PerLoop):
         type(self)._by_loop.pop(asyncio.get_running_loop(), None)
 
 
-def _with_fresh_connection(fn: Callable[..., R], *args: Any) -> R:
+def with_fresh_connection(fn: Callable[..., R], *args: Any) -> R:
     close_old_connections()  # drop a connection the database closed (a restart) before using it
     return fn(*args)

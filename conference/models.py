@@ -129,8 +129,10 @@ class Representative(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.REPRESENTATIVE)
     access_code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_access_code)
     # Chair and secretariat also sign in with a password to reach the console and admin.
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="representative"
+    # One person (one user) may hold a role at several conferences: one row per conference,
+    # and signing in picks the row of the conference in the URL (conference.auth).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="representatives"
     )
     is_active = models.BooleanField(default=True)
     checked_in = models.BooleanField(default=False)
@@ -138,6 +140,7 @@ class Representative(models.Model):
     class Meta:
         ordering = ["lmc__name", "name"]
         indexes = [models.Index(fields=["conference", "role"])]
+        constraints = [models.UniqueConstraint(fields=["user", "conference"], name="one_role_per_user_per_conference")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.lmc})" if self.lmc_id else self.name

@@ -241,8 +241,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Motion Hall <secretariat@
 if DEBUG and not env_str("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# How long the vote writer lets a batch gather, and how big it may grow.
+# How big a vote writer's batch may grow (it never waits to fill).
 VOTE_BATCH_MAX = 500
+# The vote writer's lanes on PostgreSQL: batches in parallel, each on its own connection
+# (voting/writer.py). Each takes one connection of DATABASE_POOL_SIZE while it writes.
+VOTE_WRITER_LANES = int(env_str("VOTE_WRITER_LANES") or 3)
 # Turnout is broadcast at most this often per poll and process (DESIGN §4.5).
 TURNOUT_INTERVAL_SECONDS = 0.25
 # The public screen's turnout moves only on the ticks of a clock this many seconds apart

@@ -19,6 +19,12 @@ urlpatterns = [
     path("c/<slug:slug>/", include("voting.urls")),
     path("c/<slug:slug>/desk/", include("desk.urls")),
     path("c/<slug:slug>/results/motion/<int:number>/", desk_public.motion_result, name="motion-result"),
+    path(
+        "c/<slug:slug>/results/motion/E<int:number>/",
+        desk_public.motion_result,
+        {"emergency": True},
+        name="emergency-motion-result",
+    ),
     path("c/<slug:slug>/results/resolutions.<str:fmt>", desk_public.resolutions, name="resolutions-download"),
     path("c/<slug:slug>/results/export.<str:fmt>", desk_public.results_export, name="results-export"),
 ]

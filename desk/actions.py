@@ -20,7 +20,7 @@ from conference.actions import audit
 from conference.errors import Refused
 from conference.events import kick_on_commit, publish, send_on_commit
 from conference.models import LMC, Conference, Representative
-from motions.models import Motion, MotionPart, Outcome, Section
+from motions.models import Motion, MotionPart, Outcome, Section, StandingOrders
 from policy import actions as policy_actions
 from policy.models import PolicyEntry
 from policy.records import motions_from_record
@@ -132,7 +132,7 @@ def _import_motions(
             "proposer": lmcs.get(row["proposer"]),
             "requires_two_thirds": row["two_thirds"],
         }
-        motion = Motion.objects.filter(conference=conference, number=row["number"]).first()
+        motion = Motion.objects.filter(conference=conference, number=row["number"], emergency=False).first()
         created = motion is None
         if motion is None:
             motion = Motion.objects.create(conference=conference, number=row["number"], **fields)
@@ -463,6 +463,54 @@ def reaffirm_policy(conference: Conference, by: Representative, motion_id: int, 
         "conference": conference.name,
     }
     return policy_actions.reaffirm(entry, by_entry, actor=by, reason=reason)
+
+
+# --- A new conference ------------------------------------------------------------------
+
+COPIED_SETTINGS = ("chair_casting_vote", "require_check_in")
+
+
+def create_conference(
+    source: Conference,
+    by: Representative,
+    *,
+    name: str,
+    slug: str,
+    negotiating_body: str,
+    starts_on: Any = None,
+    ends_on: Any = None,
+    venue: str = "",
+) -> Conference:
+    """The secretariat starts a new conference from an existing one: its settings and
+    standing orders copied, the body motions are referred to named for the new one, and
+    the secretariat (the same person) its secretariat too. No superuser, no admin."""
+    name, slug, body = name.strip(), slug.strip().lower(), negotiating_body.strip()
+    if not name or not body:
+        raise Refused(errors.MALFORMED, _("Give the conference's name and the body its motions are referred to."))
+    if not slug or not all(c.isalnum() or c == "-" for c in slug) or len(slug) > 50:
+        raise Refused(errors.MALFORMED, _("The address name uses only letters, digits and hyphens."))
+    if Conference.objects.filter(slug=slug).exists():
+        raise Refused(errors.INVALID_STATE, _("A conference with that address name exists already."))
+    if ends_on and starts_on and ends_on < starts_on:
+        raise Refused(errors.MALFORMED, _("The conference ends before it starts."))
+    with transaction.atomic():
+        conference = Conference.objects.create(
+            name=name[:200], slug=slug, starts_on=starts_on, ends_on=ends_on, venue=venue.strip()[:200],
+            **{f: getattr(source, f) for f in COPIED_SETTINGS},
+        )  # fmt: skip
+        rules_from = StandingOrders.of(source)
+        copied = {
+            f.name: getattr(rules_from, f.name)
+            for f in StandingOrders._meta.concrete_fields
+            if f.name not in {"id", "conference", "day_ends_at"}
+        }
+        StandingOrders.objects.create(conference=conference, **{**copied, "refer_to": body[:100]})
+        Representative.objects.create(
+            conference=conference, name=by.name, email=by.email, role=Representative.Role.SECRETARIAT, user=by.user
+        )
+        audit(source, by, "conference.created", conference, slug=slug, copied_from=source.slug)
+        audit(conference, by, "conference.created", conference, copied_from=source.slug, refer_to=body)
+    return conference
 
 
 # --- Documents and mail --------------------------------------------------------------

@@ -323,7 +323,10 @@ def _check_motions(conference: Conference, records: list[tuple[int, dict[str, st
     seen: dict[int, int] = {}
     decided = {
         m.number: m
-        for m in conference.motions.exclude(outcome="").select_related("section", "proposer").prefetch_related("parts")
+        for m in conference.motions.filter(emergency=False)
+        .exclude(outcome="")
+        .select_related("section", "proposer")
+        .prefetch_related("parts")
     }
     for number, rec in records:
         before = len(report.problems)

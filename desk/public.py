@@ -17,13 +17,14 @@ from .views import _download
 
 
 @require_GET
-def motion_result(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def motion_result(request: HttpRequest, slug: str, number: int, emergency: bool = False) -> HttpResponse:
     """/c/<slug>/results/motion/<number>/: the motion, its outcome and every published vote on it."""
     conference = get_object_or_404(Conference, slug=slug)
     motion = get_object_or_404(
         Motion.objects.select_related("section", "proposer").prefetch_related("parts"),
         conference=conference,
         number=number,
+        emergency=emergency,
     )
     polls = (
         Poll.objects.filter(motion=motion, published_at__isnull=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from conference.actions import reissue_code
 from conference.errors import Refused
 from conference.models import Conference, Representative, format_code
+from motions.models import StandingOrders
 from voting.actions import open_poll
 from voting.models import Poll
 
@@ -302,6 +305,37 @@ def record_draft(request: HttpRequest, conference: Conference, me: Representativ
     else:
         body = exports.resolutions_json(conference) if fmt == "json" else exports.resolutions_csv(conference)
     return _download(body, f"resolutions-{conference.slug}-draft.{fmt}", fmt)
+
+
+# --- A new conference ---------------------------------------------------------------
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise Refused("malformed", _("Give dates as YYYY-MM-DD.")) from None
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required
+def new_conference(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    """A new conference copying this one's settings and standing orders."""
+    form = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            created = actions.create_conference(
+                conference, me, name=request.POST.get("name", ""), slug=request.POST.get("slug", ""),
+                negotiating_body=request.POST.get("negotiating_body", ""),
+                starts_on=_date(request.POST.get("starts_on", "")), ends_on=_date(request.POST.get("ends_on", "")),
+                venue=request.POST.get("venue", ""),
+            )  # fmt: skip
+            messages.success(request, _("%(n)s is set up; you are its secretariat.") % {"n": created.name})
+            return redirect("desk", slug=created.slug)
+        except Refused as refused:
+            messages.error(request, refused.message)
+    context = {"conference": conference, "me": me, "form": form, "refer_to": StandingOrders.of(conference).refer_to}
+    return render(request, "desk/new_conference.html", context, status=400 if request.method == "POST" else 200)
 
 
 # --- Documents and mail ----------------------------------------------------------------

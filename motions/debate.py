@@ -111,13 +111,14 @@ def start_speech(
     return request
 
 
-def end_speech(conference: Conference, by: Representative | None) -> None:
+def end_speech(conference: Conference, by: Representative | None) -> SpeakRequest:
     with transaction.atomic():
         ended = _end_current(conference, timezone.now())
         if ended is None:
             raise Refused(errors.INVALID_STATE, "Nobody is speaking.")
         audit(conference, by, "speech.ended", ended.representative, motion_id=ended.motion_id)
         _send_speech(conference.pk, None)
+    return ended
 
 
 def end_speech_if_any(conference: Conference) -> None:

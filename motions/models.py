@@ -84,6 +84,10 @@ class Motion(models.Model):
     text_as_amended = models.TextField(blank=True)
     # A referred motion: the body it went to, as the standing orders named it then.
     referred_to = models.CharField(max_length=100, blank=True)
+    # An emergency motion, admitted late by the chair: numbered apart (E1, E2).
+    emergency = models.BooleanField(default=False)
+    # "That the question be now put" carried: the proposer replies, then the vote opens.
+    awaiting_reply = models.BooleanField(default=False)
     # A lead (composite) motion stands for its group: the others may fall with it.
     lead = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="group_members")
     # An A/AR motion a representative asked to debate: out of the block until the chair decides.
@@ -94,10 +98,17 @@ class Motion(models.Model):
 
     class Meta:
         ordering = ["section__order", "order", "number"]
-        constraints = [models.UniqueConstraint(fields=["conference", "number"], name="motion_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "emergency", "number"], name="motion_unique_number")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return f"{self.reference}. {self.title}"
+
+    @property
+    def reference(self) -> str:
+        """How the agenda numbers it: 12, or E1 for an emergency motion."""
+        return f"E{self.number}" if self.emergency else str(self.number)
 
     @property
     def can_be_put(self) -> bool:
@@ -162,10 +173,20 @@ class StandingOrders(models.Model):
         max_length=30, choices=Outcome.choices, default=Outcome.MOVED_TO_NEXT_BUSINESS
     )
     refer_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
+    # The conference's own negotiating body: the one a motion is referred to.
     refer_to = models.CharField(max_length=100, default="GPC England")
     not_put_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
     not_put_outcome = models.CharField(max_length=30, choices=Outcome.choices, default=Outcome.FELL)
     reference_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
+    # A challenge to the chair's ruling: carried, the ruling is overturned.
+    challenge_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.TWO_THIRDS)
+    # A motion to suspend standing orders: carried, the named standing order does not apply
+    # to the business on the floor.
+    suspend_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.TWO_THIRDS)
+    # The proposer's right of reply before the vote when the closure is carried.
+    reply_after_closure = models.BooleanField(
+        default=True, help_text=_("When the closure is carried, the proposer replies before the vote opens.")
+    )
     day_ends_at = models.DateTimeField(null=True, blank=True, help_text=_("When today's business must end."))
 
     class Meta:
@@ -188,6 +209,8 @@ class StandingOrders(models.Model):
             "refer": (self.refer_majority, Outcome.REFERRED),
             "not_put": (self.not_put_majority, self.not_put_outcome),
             "reference": (self.reference_majority, Outcome.CARRIED_AS_REFERENCE),
+            "challenge": (self.challenge_majority, ""),
+            "suspend_standing_orders": (self.suspend_majority, ""),
         }[kind]
 
     def speech_seconds(self, role: str) -> int:
@@ -229,14 +252,18 @@ class ProceduralMotion(models.Model):
         REFER = "refer", _("That the motion be referred")
         NOT_PUT = "not_put", _("That the question be not put")
         REFERENCE = "reference", _("That the motion be carried as a reference")
+        CHALLENGE = "challenge", _("That the chair's ruling be challenged")
+        SUSPEND = "suspend_standing_orders", _("That standing orders be suspended")
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="procedural_motions")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
     moved_by = models.ForeignKey(
         "conference.Representative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     majority = models.CharField(max_length=12, choices=StandingOrders.Majority.choices)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True, default=Outcome.NONE)
+    # A challenge: the ruling challenged; a suspension: the standing order to suspend.
+    subject = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

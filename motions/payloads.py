@@ -24,6 +24,9 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
     return {
         "id": motion.pk,
         "number": motion.number,
+        "reference": motion.reference,  # "12", or "E1" for an emergency motion
+        "emergency": motion.emergency,
+        "awaiting_reply": motion.awaiting_reply,
         "title": motion.title,
         "section": motion.section.title,
         "category": motion.category,
@@ -80,6 +83,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
                 "kind": p.kind,
                 "label": str(p.get_kind_display()),
                 "majority": p.majority,
+                "subject": p.subject,
                 "outcome": p.outcome,
             }
             for p in motion.procedural_motions.all()

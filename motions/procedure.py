@@ -218,6 +218,58 @@ def decide_amendment(amendment: Amendment, carried: bool | None, by: Representat
     send_motion_updated(motion)
 
 
+def reply_given(motion: Motion, by: Representative | None) -> bool:
+    """The proposer's reply after a carried closure has ended: True if the question is now
+    to be put (the caller, voting, puts it)."""
+    with transaction.atomic():
+        motion = _lock_motion(motion)
+        if not motion.awaiting_reply:
+            return False
+        motion.awaiting_reply = False
+        motion.save(update_fields=["awaiting_reply"])
+        audit(motion.conference_id, by, "motion.reply_given", motion, motion_id=motion.pk)
+        return True
+
+
+def admit_emergency(
+    conference_id: int,
+    title: str,
+    text: str,
+    by: Representative | None,
+    *,
+    proposer: LMC | None = None,
+    parts: list[str] | None = None,
+) -> Motion:
+    """The chair admits an emergency motion late: numbered apart (E1, E2), in its own
+    section at the end of the agenda, then put like any other."""
+    if not title.strip() or not text.strip():
+        raise Refused(errors.MALFORMED, "An emergency motion needs a title and its text.")
+    if proposer is not None and proposer.conference_id != conference_id:
+        raise Refused(errors.MALFORMED, "That LMC is not at this conference.")
+    with transaction.atomic():
+        section = Section.objects.filter(conference_id=conference_id, title=EMERGENCY_SECTION).first()
+        if section is None:
+            last = Section.objects.filter(conference_id=conference_id).order_by("-order").first()
+            section = Section.objects.create(
+                conference_id=conference_id, title=EMERGENCY_SECTION, order=(last.order + 1) if last else 0
+            )
+        emergency = Motion.objects.select_for_update().filter(conference_id=conference_id, emergency=True)
+        number = max((m.number for m in emergency), default=0) + 1
+        motion = Motion.objects.create(
+            conference_id=conference_id, section=section, number=number, emergency=True, order=number,
+            title=title.strip()[:300], text=text.strip(), proposer=proposer,
+        )  # fmt: skip
+        for i, part in enumerate(p for p in (parts or []) if p.strip()):
+            MotionPart.objects.create(motion=motion, label=PART_LABELS[i], text=part.strip(), order=i)
+        audit(conference_id, by, "motion.emergency_admitted", motion, motion_id=motion.pk, reference=motion.reference)
+        send_motion_updated(motion)
+    return motion
+
+
+EMERGENCY_SECTION = "Emergency motions"
+PART_LABELS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+
+
 def undecided_amendments(motion: Motion) -> bool:
     return motion.amendments.filter(outcome=Outcome.NONE).exists()
 
@@ -226,7 +278,12 @@ def undecided_amendments(motion: Motion) -> bool:
 
 
 def new_procedural(
-    motion: Motion, kind: str, by: Representative | None, *, moved_by: Representative | None = None
+    motion: Motion,
+    kind: str,
+    by: Representative | None,
+    *,
+    moved_by: Representative | None = None,
+    subject: str = "",
 ) -> ProceduralMotion:
     """A procedural motion moved on the motion under debate, with its configured majority."""
     if kind not in ProceduralMotion.Kind.values:
@@ -243,7 +300,9 @@ def new_procedural(
                 "A procedural motion is moved on the question on the floor: call this motion first.",
             )
         majority, _ = StandingOrders.of(motion.conference_id).procedural_rule(kind)
-        procedural = ProceduralMotion.objects.create(motion=motion, kind=kind, moved_by=moved_by, majority=majority)
+        procedural = ProceduralMotion.objects.create(
+            motion=motion, kind=kind, moved_by=moved_by, majority=majority, subject=subject.strip()[:2000]
+        )
         audit(
             motion.conference_id,
             by,
@@ -277,8 +336,22 @@ def decide_procedural(procedural: ProceduralMotion, carried: bool, by: Represent
     if not carried:
         send_motion_updated(motion)  # debate goes on
         return ""
+    if procedural.kind in {ProceduralMotion.Kind.CHALLENGE, ProceduralMotion.Kind.SUSPEND}:
+        # Carried: the chair's ruling is overturned, or the standing order named does not
+        # apply to this business; the record says so, and the debate goes on.
+        effect = "ruling_overturned" if procedural.kind == ProceduralMotion.Kind.CHALLENGE else "suspended"
+        audit(motion.conference_id, by, f"procedural.{effect}", procedural, motion_id=motion.pk,
+              procedural_id=procedural.pk, subject=procedural.subject)  # fmt: skip
+        send_motion_updated(motion)
+        return ""
     close_debate(motion, by)
     if procedural.kind == ProceduralMotion.Kind.CLOSURE:
+        if so.reply_after_closure:
+            # The proposer's right of reply first: the vote opens when the reply ends.
+            motion.awaiting_reply = True
+            motion.save(update_fields=["awaiting_reply"])
+            send_motion_updated(motion)
+            return ""
         send_motion_updated(motion)
         return PUT_QUESTION
     _, outcome = so.procedural_rule(procedural.kind)

@@ -41,6 +41,7 @@ STAFF_COMMANDS = (
     "end_speech",
     "open_chosen",
     "apply_chosen",
+    "admit_emergency",
 )
 REP_COMMANDS = ("speak", "unspeak", "debate_request")
 
@@ -190,6 +191,7 @@ class ProcedureCommands:
             self.representative,
             moved_by=mover,
             countdown=whole_number(message, "countdown", optional=True),
+            subject=_text(message, "subject", optional=True),  # the ruling challenged, the order suspended
         )
         return {"poll_id": poll.pk}
 
@@ -218,8 +220,25 @@ class ProcedureCommands:
         speech = debate.start_speech(self.conference, self.representative, role=role, request=request, speaker=speaker)
         return {"speech_id": speech.pk}
 
-    def _do_end_speech(self, message: dict[str, Any]) -> None:
-        debate.end_speech(self.conference, self.representative)
+    def _do_end_speech(self, message: dict[str, Any]) -> dict[str, Any]:
+        poll = put.end_speech(self.conference, self.representative)  # a reply after the closure: the vote opens
+        return {"poll_id": poll.pk if poll else None}
+
+    def _do_admit_emergency(self, message: dict[str, Any]) -> dict[str, Any]:
+        lmc_id = whole_number(message, "lmc", optional=True)
+        lmc = _get(LMC, lmc_id, "LMC", conference=self.conference) if lmc_id else None
+        parts = message.get("parts", [])
+        if (
+            not isinstance(parts, list)
+            or len(parts) > 10
+            or not all(isinstance(p, str) and len(p) < MAX_TEXT for p in parts)
+        ):
+            raise Refused(errors.MALFORMED, '"parts" must be a list of at most ten texts.')
+        motion = procedure.admit_emergency(
+            self.conference.pk, _text(message, "title"), _text(message, "text"), self.representative,
+            proposer=lmc, parts=parts,
+        )  # fmt: skip
+        return {"motion": motion.pk, "reference": motion.reference}
 
     # --- representatives -----------------------------------------------------------------------
 

@@ -94,7 +94,7 @@ class Poll(models.Model):
     # BALLOT_KEY (voting.secrecy); erased at close, when the ballots are unsealed.
     sealed_key = models.BinaryField(null=True, blank=True, editable=False)
     # Not stored: the unwrapped cipher, for one batch of votes or one close (voting.secrecy).
-    ballot_cipher: tuple[Any, bytes] | None = None
+    ballot_cipher: Any = None
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

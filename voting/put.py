@@ -17,8 +17,8 @@ from conference import errors
 from conference.actions import audit
 from conference.errors import Refused
 from conference.models import Conference, Representative
-from motions import chosen, procedure
-from motions.models import Amendment, Motion, MotionPart, Outcome, ProceduralMotion, Section
+from motions import chosen, debate, procedure
+from motions.models import Amendment, Motion, MotionPart, Outcome, ProceduralMotion, Section, SpeakRequest
 
 from .actions import open_poll
 from .models import Option, Poll
@@ -152,6 +152,16 @@ def put_question(motion: Motion, by: Representative | None) -> Poll | None:
     return None
 
 
+def end_speech(conference: Conference, by: Representative | None) -> Poll | None:
+    """The chair ends a speech; if it was the proposer's reply after a carried closure, the
+    question is put now (the standing orders' right of reply before the vote)."""
+    with transaction.atomic():
+        ended = debate.end_speech(conference, by)
+        if ended.role == SpeakRequest.Role.REPLY and procedure.reply_given(ended.motion, by):
+            return put_question(Motion.objects.get(pk=ended.motion_id), by)
+    return None
+
+
 # --- Amendments, procedural motions, the A/AR block -----------------------------------
 
 
@@ -178,10 +188,11 @@ def put_procedural(
     *,
     moved_by: Representative | None = None,
     countdown: int | None = None,
+    subject: str = "",
 ) -> Poll:
     """Move a procedural motion on the motion under debate and put it, with its majority."""
     with transaction.atomic():
-        procedural = procedure.new_procedural(motion, kind, by, moved_by=moved_by)
+        procedural = procedure.new_procedural(motion, kind, by, moved_by=moved_by, subject=subject)
         question = f"{procedural.get_kind_display()} (motion {motion.number}: {motion.title})"
         poll = new_poll(
             motion.conference_id, question, majority=procedural.majority, motion=motion, procedural=procedural

@@ -137,6 +137,7 @@ def motion_record(motion: Motion) -> dict[str, Any]:
         {
             "kind": p.kind,
             "label": str(p.get_kind_display()),
+            "subject": p.subject,
             "outcome": p.outcome,
             "votes": [vote_record(poll) for poll in _published(p.polls.all())],
         }
@@ -176,4 +177,4 @@ def motion_record(motion: Motion) -> dict[str, Any]:
 
 def motion_reference(motion: Motion) -> str:
     """How the agenda numbers a motion: 12, or E1 for an emergency motion."""
-    return f"E{motion.number}" if getattr(motion, "emergency", False) else str(motion.number)
+    return motion.reference

@@ -30,6 +30,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -95,12 +96,20 @@ def _poll_key(poll: Poll) -> bytes:
         raise BallotKeyLost(f"poll {poll.pk}: BALLOT_KEY is not the key this poll was opened with") from None
 
 
-def _cipher(poll: Poll) -> tuple[AESGCM, bytes]:
-    """The poll's cipher (and a key for receipt tags), unwrapped once per Poll instance."""
+@dataclass(frozen=True)
+class _Cipher:
+    aead: AESGCM
+    receipt_tags: Any  # an HMAC under a key derived from the poll key, copied for each tag
+    padded_length: int
+
+
+def _cipher(poll: Poll) -> _Cipher:
+    """The poll's cipher, unwrapped once per Poll instance (a batch of votes, a close)."""
     cached = poll.ballot_cipher
     if cached is None:
         key = _poll_key(poll)
-        cached = (AESGCM(key), hmac.new(key, b"motionhall receipt tags v1", hashlib.sha256).digest())
+        tag_key = hmac.new(key, b"motionhall receipt tags v1", hashlib.sha256).digest()
+        cached = _Cipher(AESGCM(key), hmac.new(tag_key, digestmod=hashlib.sha256), _padded_length(poll))
         poll.ballot_cipher = cached
     return cached
 
@@ -125,19 +134,19 @@ def _padded_length(poll: Poll) -> int:
 
 
 def seal(poll: Poll, tag: str, contents: Contents) -> bytes:
-    cipher, _ = _cipher(poll)
+    cipher = _cipher(poll)
     choice = list(contents.choice) if isinstance(contents.choice, tuple) else contents.choice
     plain = json.dumps({"c": choice, "r": contents.receipt, "k": str(contents.key)}, separators=(",", ":")).encode()
-    plain = plain.ljust(_padded_length(poll), b" ")
+    plain = plain.ljust(cipher.padded_length, b" ")
     nonce = os.urandom(NONCE)
-    return nonce + cipher.encrypt(nonce, plain, _aad(poll, tag))
+    return nonce + cipher.aead.encrypt(nonce, plain, _aad(poll, tag))
 
 
 def unseal(poll: Poll, tag: str, sealed: bytes) -> Contents:
-    cipher, _ = _cipher(poll)
+    cipher = _cipher(poll)
     sealed = bytes(sealed)
     try:
-        data = json.loads(cipher.decrypt(sealed[:NONCE], sealed[NONCE:], _aad(poll, tag)))
+        data = json.loads(cipher.aead.decrypt(sealed[:NONCE], sealed[NONCE:], _aad(poll, tag)))
     except InvalidTag:
         raise BallotKeyLost(f"poll {poll.pk}: a ballot does not open with this poll's key") from None
     choice = tuple(data["c"]) if isinstance(data["c"], list) else data["c"]
@@ -147,8 +156,9 @@ def unseal(poll: Poll, tag: str, sealed: bytes) -> Contents:
 def receipt_tag(poll: Poll, receipt: str) -> str:
     """A keyed hash of a sealed ballot's receipt: unique per poll (two voters never get the
     same receipt), and no use to anyone once the poll key is gone."""
-    _, tag_key = _cipher(poll)
-    return hmac.new(tag_key, receipt.encode(), hashlib.sha256).hexdigest()[:32]  # 128 bits
+    mac = _cipher(poll).receipt_tags.copy()
+    mac.update(receipt.encode())
+    return mac.hexdigest()[:32]  # 128 bits
 
 
 def contents(poll: Poll, ballot: Ballot) -> Contents:

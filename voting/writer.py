@@ -1,47 +1,52 @@
 """The per-process vote writer (DESIGN §4, "under a burst").
 
 Sockets hand their votes to the writer and wait. The writer takes whatever has gathered
-and stores it with ``record_votes``: one transaction with a savepoint per vote, on one
-database thread of its own. A quiet hall pays one round trip per vote; a burst of
-thousands pays a few commits per second instead of one per vote. Every vote is still
-accepted or refused on its own, and acknowledged only after its batch committed.
+and stores it with ``record_votes``: one transaction for the batch, on a database thread of
+its own. A quiet hall pays one round trip per vote; a burst of thousands pays a few commits
+per second instead of one per vote. Every vote is still accepted or refused on its own, and
+acknowledged only after its batch committed.
+
+Lanes: on PostgreSQL the writer has ``VOTE_WRITER_LANES`` of them, each with its own thread
+and so its own connection, so one batch's round trips and synchronous commit do not hold
+the votes that arrive meanwhile: they start at once in a free lane (bench/README.md). A
+voter's votes always take the same lane (by representative id), so one phone's resends and
+changes are stored in the order they came, as with one lane. Batches of different lanes are
+different voters; they share the poll's FOR KEY SHARE lock and never wait on each other,
+and a close waits for all of them. A batch is written as soon as its lane is free, never
+held back to fill.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any, TypeVar
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
+from django.db import connections
 
 from conference import errors
-from conference.loops import DbThread, PerLoop
+from conference.loops import PerLoop, with_fresh_connection
 
 from .actions import VoteOutcome, VoteRequest, record_votes
 
-T = TypeVar("T")
 
-
-class VoteWriter(PerLoop):
-    def __init__(self) -> None:
+class _Lane:
+    def __init__(self, number: int) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"vote-lane-{number}")
         self.pending: list[tuple[VoteRequest, asyncio.Future[VoteOutcome]]] = []
         self.wakeup = asyncio.Event()
         self.task = asyncio.get_running_loop().create_task(self._run())
         self.batches = 0
         self.writing = False
 
-    async def submit(self, request: VoteRequest) -> VoteOutcome:
+    def submit(self, request: VoteRequest) -> asyncio.Future[VoteOutcome]:
         future: asyncio.Future[VoteOutcome] = asyncio.get_running_loop().create_future()
         self.pending.append((request, future))
         self.wakeup.set()
-        return await future
-
-    async def run_in_db_thread(self, fn: Callable[..., T], *args: Any) -> T:
-        """Other database work that should not queue behind the web requests' thread."""
-        return await DbThread.current().run(fn, *args)
+        return future
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             await self.wakeup.wait()
             self.wakeup.clear()
@@ -50,7 +55,9 @@ class VoteWriter(PerLoop):
                 del self.pending[: len(batch)]
                 self.writing = True
                 try:
-                    outcomes = await self.run_in_db_thread(record_votes, [r for r, _ in batch])
+                    outcomes = await loop.run_in_executor(
+                        self.executor, with_fresh_connection, record_votes, [r for r, _ in batch]
+                    )
                 except Exception as exc:  # never leave a phone waiting: it resends with its key
                     outcomes = [
                         VoteOutcome(
@@ -82,3 +89,23 @@ class VoteWriter(PerLoop):
             await self.task
         except (asyncio.CancelledError, Exception):
             pass
+        await asyncio.get_running_loop().run_in_executor(self.executor, connections.close_all)
+        self.executor.shutdown(wait=True)
+
+
+class VoteWriter(PerLoop):
+    def __init__(self) -> None:
+        # SQLite takes one writer at a time whatever we do: one lane there.
+        lanes = settings.VOTE_WRITER_LANES if connections["default"].vendor == "postgresql" else 1
+        self.lanes = [_Lane(i) for i in range(max(1, lanes))]
+
+    @property
+    def batches(self) -> int:
+        return sum(lane.batches for lane in self.lanes)
+
+    async def submit(self, request: VoteRequest) -> VoteOutcome:
+        return await self.lanes[request.representative_id % len(self.lanes)].submit(request)
+
+    async def stop(self) -> None:
+        for lane in self.lanes:
+            await lane.stop()

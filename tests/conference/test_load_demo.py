@@ -75,9 +75,9 @@ def test_staff_users_exist_and_link() -> None:
         user = User.objects.get(username=username)
         assert user.is_staff
         assert user.check_password(f"demo-{username}-2026")
-        assert user.representative.conference == conference
-        assert user.representative.role == role
-        assert user.representative.lmc is None
+        assert user.representatives.get().conference == conference
+        assert user.representatives.get().role == role
+        assert user.representatives.get().lmc is None
     assert User.objects.get(username="secretariat").is_superuser
     assert not User.objects.get(username="chair").is_superuser
 

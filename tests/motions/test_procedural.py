@@ -56,7 +56,12 @@ def test_closure_short_of_two_thirds_is_lost_and_debate_goes_on(conf, chair, rep
     assert not Poll.objects.filter(status=Poll.Status.OPEN).exists()
 
 
-def test_closure_carried_puts_the_question_at_once(conf, chair, reps):
+def no_reply(conf):
+    StandingOrders.objects.create(conference=conf, reply_after_closure=False)
+
+
+def test_closure_carried_puts_the_question_at_once_where_there_is_no_reply(conf, chair, reps):
+    no_reply(conf)
     motion = on_floor(conf, chair)
     vote_and_publish(put.put_procedural(motion, "closure", chair), chair, reps, 4, 2)  # two-thirds exactly
     opened = Poll.objects.get(status=Poll.Status.OPEN)
@@ -64,6 +69,7 @@ def test_closure_carried_puts_the_question_at_once(conf, chair, reps):
 
 
 def test_closure_carried_puts_the_next_amendment_first(conf, chair, reps):
+    no_reply(conf)
     motion = on_floor(conf, chair)
     rider = procedure.propose_amendment(motion, "rider", "More.", chair)
     vote_and_publish(put.put_procedural(motion, "closure", chair), chair, reps, 5, 0)
@@ -128,3 +134,45 @@ def test_a_procedural_motion_is_moved_only_on_the_question_on_the_floor(conf, ch
         put.put_procedural(elsewhere, "closure", chair)
     assert not Poll.objects.exists() and not ProceduralMotion.objects.exists()
     assert put.put_procedural(floor, "closure", chair).procedural.motion == floor
+
+
+def test_closure_carried_gives_the_proposer_the_reply_and_the_vote_opens_when_it_ends(conf, chair, reps):
+    from motions import debate
+
+    motion = on_floor(conf, chair)
+    vote_and_publish(put.put_procedural(motion, "closure", chair), chair, reps, 5, 0)
+    assert not Poll.objects.filter(status=Poll.Status.OPEN).exists()
+    motion.refresh_from_db()
+    assert motion.awaiting_reply
+    debate.start_speech(conf, chair, role="reply", speaker=reps[0])
+    opened = put.end_speech(conf, chair)
+    assert opened is not None and opened.motion == motion and opened.status == Poll.Status.OPEN
+    motion.refresh_from_db()
+    assert not motion.awaiting_reply
+
+
+@pytest.mark.parametrize("kind", ["challenge", "suspend_standing_orders"])
+def test_a_challenge_and_a_suspension_need_two_thirds_by_default_and_the_debate_goes_on(conf, chair, reps, kind):
+    motion = on_floor(conf, chair)
+    poll = put.put_procedural(motion, kind, chair, subject="Ruling that amendment 2 is out of order")
+    assert poll.majority == "two_thirds"
+    vote_and_publish(poll, chair, reps, 3, 2)  # short of two-thirds
+    assert ProceduralMotion.objects.get(pk=poll.procedural_id).outcome == Outcome.LOST
+    poll = put.put_procedural(motion, kind, chair, subject="Standing order 12")
+    vote_and_publish(poll, chair, reps, 4, 2)
+    motion.refresh_from_db()
+    assert ProceduralMotion.objects.get(pk=poll.procedural_id).outcome == Outcome.CARRIED
+    assert motion.outcome == "" and conf.__class__.objects.get(pk=conf.pk).current_motion == motion
+    effect = "procedural.ruling_overturned" if kind == "challenge" else "procedural.suspended"
+    assert AuditEntry.objects.get(action=effect).details["subject"] == "Standing order 12"
+
+
+def test_the_chair_admits_emergency_motions_numbered_apart_in_their_own_section(conf, chair, reps):
+    make_motion(conf, number=1)
+    first = procedure.admit_emergency(conf.pk, "Flooding", "That conference supports flooded practices.", chair)
+    second = procedure.admit_emergency(conf.pk, "Strike", "That conference backs the action.", chair, parts=["a", "b"])
+    assert (first.reference, second.reference, first.number) == ("E1", "E2", 1)
+    assert first.section.title == "Emergency motions" and second.parts.count() == 2
+    vote_and_publish(put.put_motion(first, None, chair), chair, reps, 4, 1)
+    first.refresh_from_db()
+    assert first.outcome == Outcome.CARRIED

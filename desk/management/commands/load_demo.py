@@ -99,8 +99,8 @@ class Command(BaseCommand):
                 user.save(update_fields=["is_staff", "is_superuser"])
             _, new = Representative.objects.update_or_create(
                 user=user,
+                conference=conference,
                 defaults={
-                    "conference": conference,
                     "lmc": None,
                     "name": spec["name"],
                     "role": Representative.Role(spec["role"]),
