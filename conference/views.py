@@ -45,7 +45,9 @@ def join(request: HttpRequest, slug: str, code: str = "") -> HttpResponse:
             return _locked_out(request, conference, "address", address)
         error = _("That code was not recognised. Check it against your card and try again.")
     status = 400 if error else 200
-    return render(request, "conference/join.html", {"conference": conference, "error": error}, status=status)
+    # A wrong code stays in the box, so a typo is corrected rather than typed again.
+    context = {"conference": conference, "error": error, "typed": raw[:40] if error else ""}
+    return render(request, "conference/join.html", context, status=status)
 
 
 def _locked_out(request: HttpRequest, conference: Conference, scope: str, address: str, code: str = "") -> HttpResponse:

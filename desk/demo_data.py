@@ -12,7 +12,8 @@ import datetime
 CONFERENCE = {
     "slug": "england-2026",
     "name": "Conference of England LMCs 2026",
-    "starts_on": datetime.date(2026, 11, 12),
+    # starts_on: the loader sets it to the day it runs, so the sittings, their timers and
+    # the projector's "coming next" are live in a demo (the sittings below are on its days).
     "venue": "Friends House, Euston Road, London",
 }
 
@@ -264,20 +265,21 @@ def staff_password(username: str) -> str:
     return f"demo-{username}-2026"
 
 
-# (title, order, day of the conference (0 = the first), starts, ends): local times.
+# (title, order, day of the conference (0 = the first), starts, ends): local times. The titles
+# name the conference's day, not a weekday: the demo's days are whichever days it is loaded.
 SESSIONS: list[tuple[str, int, int, datetime.time, datetime.time]] = [
-    ("Thursday morning", 1, 0, datetime.time(9, 30), datetime.time(12, 45)),
-    ("Thursday afternoon", 2, 0, datetime.time(14, 0), datetime.time(17, 30)),
-    ("Friday morning", 3, 1, datetime.time(9, 30), datetime.time(12, 30)),
+    ("Day one, morning", 1, 0, datetime.time(9, 30), datetime.time(12, 45)),
+    ("Day one, afternoon", 2, 0, datetime.time(14, 0), datetime.time(17, 30)),
+    ("Day two, morning", 3, 1, datetime.time(9, 30), datetime.time(12, 30)),
 ]
 
 # (title, order, minutes, session)
 SECTIONS: list[tuple[str, int, int, str]] = [
-    ("The GP contract", 1, 75, "Thursday morning"),
-    ("The partnership model", 2, 60, "Thursday morning"),
-    ("Indemnity", 3, 30, "Thursday afternoon"),
-    ("Workload and regulation", 4, 45, "Thursday afternoon"),
-    ("Pay", 5, 40, "Friday morning"),
+    ("The GP contract", 1, 75, "Day one, morning"),
+    ("The partnership model", 2, 60, "Day one, morning"),
+    ("Indemnity", 3, 30, "Day one, afternoon"),
+    ("Workload and regulation", 4, 45, "Day one, afternoon"),
+    ("Pay", 5, 40, "Day two, morning"),
 ]
 
 # Categories are Motion.Category values: prioritised, A, AR, chosen, grey, incompetent.

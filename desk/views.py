@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from conference import links
 from conference.actions import reissue_code
 from conference.errors import Refused
 from conference.models import Conference, Representative, format_code
@@ -27,7 +28,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+    return links.base_url()  # the public address, never the host this request came in on
 
 
 @secretariat_required

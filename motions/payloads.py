@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 
 from conference.models import Conference
 
-from .models import Motion, Section, SpeakRequest, StandingOrders
+from . import diff
+from .models import Amendment, Motion, Outcome, ProceduralMotion, Section, SpeakRequest, StandingOrders
 from .wording import final_status, status_label, wording_if_carried, words_under_vote
 
 
@@ -21,6 +23,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
     """A motion as clients see it: its wording as amended, and how it stands."""
     if motion is None:
         return None
+    changes = diff.amendment_diffs(motion)
     return {
         "id": motion.pk,
         "number": motion.number,
@@ -43,6 +46,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
         # The group's motions still open: what "mark the group fallen" would take.
         "group": [m.pk for m in motion.group_members.all() if not m.outcome],
         "pulled_from_block": motion.pulled_from_block,
+        "debate_requested_by": _asked_by(motion) if motion.pulled_from_block else None,
         "decided_at": _iso(motion.decided_at),
         # The record's final status, in words ("Carried in part (i, iii)", "Referred to ...").
         "final_status": final_status(motion),
@@ -61,7 +65,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
             }
             for p in motion.parts.all()
         ],
-        "amendments": [
+        "amendments": [  # changes: diff.amendment_diffs, computed once per payload
             {
                 "id": a.pk,
                 "kind": a.kind,
@@ -72,6 +76,8 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
                 "part": a.part.label if a.part else None,
                 # What the motion (or the part) would read if it were carried now.
                 "wording_if_carried": wording_if_carried(a),
+                # What it changes, word by word, in the wording it was moved against.
+                "diff": changes.get(a.pk, []),
                 "proposer": a.proposer.name if a.proposer else "",
                 "outcome": a.outcome,
             }
@@ -91,8 +97,36 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
     }
 
 
+def _asked_by(motion: Motion) -> dict[str, str] | None:
+    rep = motion.debate_requested_by
+    if rep is None:
+        return None
+    return {"name": rep.name, "lmc": rep.lmc.name if rep.lmc else ""}
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """The names clients show for the motions' values, from the models (never listed again in JS)."""
+
+    def of(choices: type[models.TextChoices]) -> dict[str, str]:
+        return {value: str(label) for value, label in choices.choices if value}
+
+    return {
+        "outcome": of(Outcome),
+        "category": of(Motion.Category),
+        "motion_status": of(Motion.Status),
+        "procedural": of(ProceduralMotion.Kind),
+        "amendment_kind": of(Amendment.Kind),
+        "side": of(SpeakRequest.Side),
+        "role": of(SpeakRequest.Role),
+    }
+
+
 def load_motion(pk: int) -> Motion:
-    return Motion.objects.select_related("section", "proposer").prefetch_related("parts").get(pk=pk)
+    return (
+        Motion.objects.select_related("section", "proposer", "debate_requested_by__lmc")
+        .prefetch_related("parts")
+        .get(pk=pk)
+    )
 
 
 def timer_payload(conference: Conference, section: Section | None) -> dict[str, Any]:
@@ -124,6 +158,7 @@ def speech_payload(request: SpeakRequest | None) -> dict[str, Any] | None:
     return {
         "id": request.pk,
         "motion_id": request.motion_id,
+        "representative_id": rep.pk,
         "name": rep.name,
         "lmc": rep.lmc.name if rep.lmc else "",
         "side": request.side,

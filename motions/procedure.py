@@ -17,6 +17,7 @@ from conference.errors import Refused
 from conference.events import publish
 from conference.models import Representative
 
+from . import diff
 from . import events as motion_events
 from .agenda import call_next
 from .debate import close_debate
@@ -154,8 +155,10 @@ def propose_amendment(
     """An amendment or rider to the motion, or to one of its parts ("amend part (ii)")."""
     if kind not in Amendment.Kind.values:
         raise Refused(errors.MALFORMED, "An amendment or a rider.")
-    if not text.strip() or (kind == Amendment.Kind.AMENDMENT and not new_wording.strip()):
-        raise Refused(errors.MALFORMED, "An amendment needs its text and the motion's wording as amended.")
+    if kind == Amendment.Kind.AMENDMENT and not new_wording.strip():
+        raise Refused(errors.MALFORMED, "An amendment needs the motion's wording as amended.")
+    if kind == Amendment.Kind.RIDER and not text.strip():
+        raise Refused(errors.MALFORMED, "A rider needs its words.")
     if proposer is not None and proposer.conference_id != motion.conference_id:
         raise Refused(errors.MALFORMED, "That LMC is not at this conference.")
     if part is not None and part.motion_id != motion.pk:
@@ -166,6 +169,12 @@ def propose_amendment(
             raise Refused(errors.INVALID_STATE, "This motion is decided.")
         if part is not None and part.outcome:
             raise Refused(errors.INVALID_STATE, "That part is decided.")
+        if kind == Amendment.Kind.AMENDMENT:
+            target = part.wording if part is not None else motion.wording
+            if " ".join(new_wording.split()) == " ".join(target.split()):
+                raise Refused(errors.MALFORMED, "The wording as amended is the same as the motion's.")
+            # The chair edits the wording; what the amendment does is read off the change.
+            text = text.strip() or diff.describe(target, new_wording)
         amendment = Amendment.objects.create(
             motion=motion,
             part=part,

@@ -64,6 +64,8 @@ def close_poll(poll_id: int, by: Representative | None = None) -> Poll | None:
         poll.closed_at = timezone.now()
         # A vote nobody voted in: the chair is warned before publishing it (the console shows it).
         poll.result = {**result.as_dict(), "no_ballots": ballots == 0}
+        if poll.kind == Poll.Kind.SCALE:
+            poll.result |= rules.scale_summary(result.counts)
         poll.save(update_fields=["status", "closed_at", "result", "sealed_key"])
         audit(poll.conference, by, "poll.closed", poll, poll_id=poll.pk, result=poll.result)
         publish(poll.conference, events.POLL_CLOSED, {"poll_id": poll.pk})

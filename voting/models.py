@@ -83,6 +83,9 @@ class Poll(models.Model):
     max_choices = models.PositiveSmallIntegerField(default=1, help_text=_("How many options a pick ballot allows."))
     allow_change = models.BooleanField(default=False, help_text=_("Voters may change their vote while it is open."))
     secret = models.BooleanField(default=True, help_text=_("Off for a recorded (named) vote."))
+    # A scale's end labels, shown beside its 1 and its N ("Not at all" … "Completely").
+    scale_low_label = models.CharField(max_length=60, blank=True)
+    scale_high_label = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     opened_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
@@ -177,4 +180,4 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         # The receipt only: never the choice, never who voted.
-        return f"Ballot {self.receipt} in poll #{self.poll_id}"
+        return f"Ballot {self.receipt or '(sealed)'} in poll #{self.poll_id}"

@@ -55,9 +55,11 @@ def new_poll(
 def _check_not_decided(motion: Motion, parts: Sequence[MotionPart], reput: bool, reason: str) -> str:
     """One result per decision: a decided motion or part is put again only on purpose,
     with the chair's reason (the first result stays in the history)."""
+    decided: list[Motion | MotionPart]
     if parts:
-        decided = [p for p in parts if p.outcome]
-        what = _("Part %(parts)s is decided") % {"parts": ", ".join(f"({p.label})" for p in decided)}
+        decided_parts = [p for p in parts if p.outcome]
+        decided = list(decided_parts)
+        what = _("Part %(parts)s is decided") % {"parts": ", ".join(f"({p.label})" for p in decided_parts)}
     else:
         decided = [motion] if motion.outcome else list(motion.parts.exclude(outcome=Outcome.NONE))
         what = _("This motion is decided") if motion.outcome else _("Parts of this motion are decided")
@@ -96,11 +98,13 @@ def create_motion_poll(
     if procedure.undecided_amendments(motion):
         raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
     reason = _check_not_decided(motion, voted, reput, reason)
+    amended = " as amended" if motion.text_as_amended or any(p.text_as_amended for p in voted) else ""
     if len(voted) > 1:
         labels = " and ".join(f"({p.label})" for p in voted)
-        question = f"Motion {motion.number}, parts {labels} together: {motion.title}"
+        question = f"Motion {motion.number}, parts {labels} together{amended}: {motion.title}"
     else:
-        question = f"Motion {motion.number}" + (f", part ({voted[0].label})" if voted else "") + f": {motion.title}"
+        part_label = f", part ({voted[0].label})" if voted else ""
+        question = f"Motion {motion.number}{part_label}{amended}: {motion.title}"
     poll = new_poll(
         motion.conference_id,
         question,
@@ -254,9 +258,11 @@ def create_live_poll(
     scale_max: int | None = None,
     allow_change: bool = True,
     motion: Motion | None = None,
+    scale_labels: tuple[str, str] = ("", ""),
 ) -> Poll:
-    """A free live poll: its own options, or a 1-to-N scale."""
+    """A free live poll: its own options, or a 1-to-N scale with what its two ends mean."""
     choices: list[Choice]
+    low, high = (label.strip()[:60] for label in scale_labels)
     if scale_max is not None:
         if not 2 <= scale_max <= 10:
             raise Refused(errors.MALFORMED, "A scale runs from 1 to between 2 and 10.")
@@ -276,6 +282,8 @@ def create_live_poll(
         options=choices,
         allow_change=allow_change,
         motion=motion,
+        scale_low_label=low if kind == Poll.Kind.SCALE else "",
+        scale_high_label=high if kind == Poll.Kind.SCALE else "",
     )
 
 

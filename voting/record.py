@@ -69,7 +69,7 @@ def result_summary(result: dict[str, Any] | None) -> str:
 def vote_record(poll: Poll) -> dict[str, Any]:
     """One published vote as the record prints it; a corrected result keeps the declared one."""
     result = poll.result or {}
-    revisions = list(poll.revisions.all())  # type: ignore[attr-defined]
+    revisions = list(poll.revisions.all())
     corrections = [r for r in revisions if r.kind == "correction"]
     annulment = next((r for r in revisions if r.kind == "annulment"), None)
     declared = corrections[0].previous_result if corrections else result
@@ -112,14 +112,14 @@ def motion_record(motion: Motion) -> dict[str, Any]:
     own = _published(
         Poll.objects.filter(motion=motion, kind=Poll.Kind.MOTION, amendment__isnull=True, procedural__isnull=True)
     )
-    block = _published(motion.block_polls.all())  # type: ignore[attr-defined]
+    block = _published(motion.block_polls.all())
     block_votes = []
     for poll in block:
         vote = vote_record(poll)
         vote["motions"] = sorted(poll.block_motions.values_list("number", flat=True))
         block_votes.append(vote)
     amendments = []
-    for a in motion.amendments.select_related("proposer", "part"):  # type: ignore[attr-defined]
+    for a in motion.amendments.select_related("proposer", "part"):
         votes = [vote_record(p) for p in _published(a.polls.all())]
         amendments.append(
             {
@@ -141,7 +141,7 @@ def motion_record(motion: Motion) -> dict[str, Any]:
             "outcome": p.outcome,
             "votes": [vote_record(poll) for poll in _published(p.polls.all())],
         }
-        for p in motion.procedural_motions.all()  # type: ignore[attr-defined]
+        for p in motion.procedural_motions.all()
     ]
     votes = [vote_record(p) for p in own]
     corrections = [

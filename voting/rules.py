@@ -111,3 +111,23 @@ def decide(
     else:
         outcome = LOST  # a tie (or no votes at all) does not carry a motion
     return Result(counts, majority, outcome, total, base, label)
+
+
+def scale_summary(counts: list[OptionCount]) -> dict[str, float | None]:
+    """A 1-to-N scale's mean and median answer (None when nobody answered)."""
+    answers = [(int(c.key), c.count) for c in counts]
+    total = sum(n for _, n in answers)
+    if not total:
+        return {"mean": None, "median": None}
+    mean = sum(value * n for value, n in answers) / total
+
+    def nth(k: int) -> int:  # the k-th answer (0-based) in order
+        seen = 0
+        for value, n in answers:
+            seen += n
+            if k < seen:
+                return value
+        return answers[-1][0]
+
+    median = (nth((total - 1) // 2) + nth(total // 2)) / 2
+    return {"mean": round(mean, 2), "median": median}

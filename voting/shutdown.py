@@ -31,8 +31,8 @@ async def stop_this_process() -> None:
     writer = VoteWriter._by_loop.get(loop)
     if writer is not None:
         await writer.drain(DRAIN_SECONDS)
-        if writer.pending or writer.writing:
-            log.error("shutdown: %d vote(s) still unwritten after %s s", len(writer.pending), DRAIN_SECONDS)
+        if writer.unwritten:
+            log.error("shutdown: %d vote(s) still unwritten after %s s", writer.unwritten, DRAIN_SECONDS)
         await writer.stop()
     screens = ScreenTurnout._by_loop.get(loop)
     for pacer in screens.pacers.values() if screens is not None else ():

@@ -12,40 +12,75 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conference.models import Conference, Representative
-from motions.models import Motion
-from motions.payloads import motion_payload, procedure_snapshot
+from motions import procedure
+from motions.diff import word_diff
+from motions.models import Outcome
+from motions.payloads import labels, load_motion, motion_payload, procedure_snapshot
 from motions.wording import wording_if_carried, words_under_vote
 
-from . import secrecy
+from . import rules, secrecy
 from .models import Ballot, Poll, voter_tag
 from .turnout import count_turnout
 
 log = logging.getLogger(__name__)
 
 
+def client_labels() -> dict[str, Any]:
+    """Every name a client shows for a value: the models' choices, and what voting adds."""
+    outcome = labels()["outcome"] | {rules.TIE_AWAITING_CHAIR: _("Tie: awaiting the chair's casting vote")}
+    declared = sorted(procedure.DECLARED_OUTCOMES, key=list(Outcome.values).index)
+    return labels() | {
+        "outcome": outcome,
+        "declared": {o: outcome[o] for o in declared},
+        "poll_status": {v: str(label) for v, label in Poll.Status.choices},
+        "poll_kind": {v: str(label) for v, label in Poll.Kind.choices},
+    }
+
+
 def under_vote(poll: Poll) -> dict[str, Any]:
-    """The exact words under vote: the part(s) or the motion as they now stand, or the
-    amendment with the wording it would give if carried."""
+    """The exact words under vote (``text``), and what the phone and the projector need to
+    show them: a part highlighted within its motion, an amendment's change marked word by
+    word with the wording it would give if carried, or the block's motions."""
     if poll.amendment_id is not None:
         amendment = poll.amendment
         assert amendment is not None
+        target = amendment.part if amendment.part is not None else amendment.motion
+        after = wording_if_carried(amendment)
         return {
+            "kind": amendment.kind,
             "text": amendment.text,
             "part": amendment.part.label if amendment.part else None,
-            "wording_if_carried": wording_if_carried(amendment),
+            "proposer": amendment.proposer.name if amendment.proposer else "",
+            "wording_if_carried": after,
+            "diff": word_diff(target.wording, after),
         }
     if poll.procedural_id is not None:
-        return {"text": str(poll.procedural.get_kind_display()) if poll.procedural else ""}
+        return {"kind": "procedural", "text": str(poll.procedural.get_kind_display()) if poll.procedural else ""}
     if poll.motion_id is not None:
-        assert poll.motion is not None
+        motion = poll.motion
+        assert motion is not None
         parts = list(poll.parts.all()) or ([poll.part] if poll.part is not None else [])
-        text = "\n".join(words_under_vote(poll.motion, p) for p in parts) if parts else words_under_vote(poll.motion)
-        return {"text": text}
+        text = "\n".join(words_under_vote(motion, p) for p in parts) if parts else words_under_vote(motion)
+        every = list(motion.parts.all())
+        return {
+            "kind": "part" if parts else "motion",
+            "text": text,
+            "as_amended": bool(motion.text_as_amended) or any(p.text_as_amended for p in (parts or every)),
+            "stem": motion.wording,
+            "parts_under_vote": [p.label for p in parts],
+            "motion_parts": [{"label": p.label, "text": p.wording} for p in every],
+        }
     if poll.kind == Poll.Kind.MOTION:
-        return {"text": "\n".join(f"{m.number}. {m.title}" for m in poll.block_motions.order_by("number"))}
-    return {"text": poll.question}
+        motions = poll.block_motions.order_by("number")
+        return {
+            "kind": "block",
+            "text": "\n".join(f"{m.number}. {m.title}" for m in motions),
+            "motions": [{"id": m.pk, "number": m.number, "title": m.title} for m in motions],
+        }
+    return {"kind": poll.kind, "text": poll.question}
 
 
 def poll_payload(poll: Poll) -> dict[str, Any]:
@@ -71,6 +106,7 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "allow_change": poll.allow_change,
         "max_choices": poll.max_choices,
         "secret": poll.secret,
+        "scale_labels": [poll.scale_low_label, poll.scale_high_label] if poll.kind == Poll.Kind.SCALE else None,
         "opened_at": poll.opened_at.isoformat() if poll.opened_at else None,
         "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
     }
@@ -149,10 +185,15 @@ def _shared_part(conference: Conference, audience: str) -> dict[str, Any]:
     """What every viewer of this audience sees alike: the item, the open poll, the results."""
     current = conference.current_motion
     if current is not None:
-        current = Motion.objects.select_related("section", "proposer").prefetch_related("parts").get(pk=current.pk)
-    polls = Poll.objects.filter(conference=conference).select_related("part").prefetch_related("options")
+        current = load_motion(current.pk)
+    polls = (
+        Poll.objects.filter(conference=conference)
+        .select_related("part", "motion", "procedural")
+        .prefetch_related("options")
+    )
     active = polls.filter(status=Poll.Status.OPEN).first()
     return {
+        "labels": client_labels(),
         "item": motion_payload(current),
         "poll": poll_payload(active) if active else None,
         "published": [

@@ -7,28 +7,31 @@ cannot connect: the same action, the same answers.
 
 from __future__ import annotations
 
-import json
-import uuid
-
+import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import OperationalError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conference import errors, ratelimit
+from conference import errors, links, ratelimit
 from conference.auth import representative_from_session
-from conference.events import error, send_now
+from conference.errors import Refused
+from conference.events import error
 from conference.models import Conference, Representative
+from conference.protocol import decode_as
 from motions.models import Motion
 
-from .actions import cast_vote
+from .actions import record_votes
+from .messages import Vote
 from .models import Poll
 from .snapshot import build_snapshot, published_receipts, recorded_votes
-from .turnout import count_turnout
+from .turnout import send_turnout_on_commit
 
 
 def _conference(slug: str) -> Conference:
@@ -65,6 +68,9 @@ def cast(request: HttpRequest, slug: str) -> JsonResponse:
         )
 
 
+VOTE_STATUS = {errors.NOT_ELIGIBLE: 403, errors.NOT_RECORDED: 503}
+
+
 def _rate_limited(rep: Representative) -> JsonResponse | None:
     verdict = ratelimit.hit("vote-http", str(rep.pk))
     if verdict.allowed:
@@ -74,18 +80,6 @@ def _rate_limited(rep: Representative) -> JsonResponse | None:
     )
     response["Retry-After"] = str(verdict.retry_after)
     return response
-
-
-def _vote_body(body: bytes) -> tuple[int, str | tuple[str, ...], uuid.UUID]:
-    message = json.loads(body)
-    poll_id, choice, key = message["poll"], message["choice"], uuid.UUID(str(message["key"]))
-    if isinstance(poll_id, bool) or not isinstance(poll_id, int):
-        raise TypeError
-    if isinstance(choice, list) and 0 < len(choice) <= 50 and all(isinstance(c, str) for c in choice):
-        return poll_id, tuple(c[:40] for c in choice), key  # a pick ballot
-    if isinstance(choice, str):
-        return poll_id, choice[:40], key
-    raise TypeError
 
 
 def _cast(request: HttpRequest, slug: str) -> JsonResponse:
@@ -99,19 +93,14 @@ def _cast(request: HttpRequest, slug: str) -> JsonResponse:
     if len(request.body) > settings.MAX_CLIENT_MESSAGE_BYTES:
         return JsonResponse(error(errors.TOO_LARGE, "That message is too large."), status=413)
     try:
-        poll_id, choice, key = _vote_body(request.body)
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse(error(errors.MALFORMED, 'Send {"poll": id, "choice": key, "key": uuid}.'), status=400)
-    if rep.role != Representative.Role.REPRESENTATIVE:
-        return JsonResponse(error(errors.NOT_ELIGIBLE, "Only representatives vote."), status=403)
-    outcome = cast_vote(rep, poll_id, choice, key)
+        vote = decode_as(Vote, request.body)  # the socket's message, read by the same declaration
+    except Refused as refused:
+        return JsonResponse(error(refused.code, refused.message), status=400)
+    # Whether this person may vote is the vote's own rule (Representative.may_vote).
+    outcome = record_votes([vote.request(rep.pk)])[0]
     if outcome.ok and not outcome.changed:
-        # No coalescing here: the fallback is rare, and this request is already in a thread.
-        event = count_turnout(poll_id)
-        if event is not None:
-            send_now(conference.pk, event, "turnout")
-    status = 200 if outcome.ok else (503 if outcome.code == errors.NOT_RECORDED else 409)
-    return JsonResponse(outcome.as_event(), status=status)
+        send_turnout_on_commit(conference.pk, vote.poll)
+    return JsonResponse(outcome.as_event(), status=VOTE_STATUS.get(outcome.code or "", 200 if outcome.ok else 409))
 
 
 def _staff(request: HttpRequest, conference: Conference) -> Representative | None:
@@ -127,7 +116,7 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "voting/forbidden.html", {"conference": conference}, status=403)
     motions = (
         Motion.objects.filter(conference=conference)
-        .select_related("section__session", "proposer")
+        .select_related("section__session", "proposer", "debate_requested_by__lmc")
         .prefetch_related("parts")
         .order_by("section__order", "order", "number")
     )
@@ -141,18 +130,41 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
             "conference": conference,
             "rep": rep,
             "motions": motions,
+            "lmcs": [
+                {"id": pk, "name": name} for pk, name in conference.lmcs.values_list("pk", "name").order_by("name")
+            ],
             "live_polls": live_polls,
             "snapshot": build_snapshot(conference, rep, "staff"),
         },
     )
 
 
+def _coming_next(conference: Conference) -> dict[str, object]:
+    """For the projector's holding slide: the next sitting and the next motion on the agenda."""
+    session = conference.sessions.filter(ends_at__gt=timezone.now()).order_by("starts_at").first()
+    motion = (
+        Motion.objects.filter(conference=conference, status=Motion.Status.PENDING, outcome="")
+        .exclude(category=Motion.Category.INCOMPETENT)
+        .order_by("section__order", "order", "number")
+        .first()
+    )
+    return {"session": session, "motion": motion}
+
+
 def screen(request: HttpRequest, slug: str) -> HttpResponse:
     conference = _conference(slug)
+    address = links.join_address(conference)
+    qr = segno.make(address, error="m").svg_inline(scale=1, border=2, omitsize=True, dark="#000", light="#fff")
     return render(
         request,
         "voting/screen.html",
-        {"conference": conference, "snapshot": build_snapshot(conference, None, "screen")},
+        {
+            "conference": conference,
+            "snapshot": build_snapshot(conference, None, "screen"),
+            "join_address": address,
+            "join_qr": mark_safe(qr),  # noqa: S308 - segno's own SVG of our own address
+            "next": _coming_next(conference),
+        },
     )
 
 

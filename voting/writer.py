@@ -106,6 +106,15 @@ class VoteWriter(PerLoop):
     async def submit(self, request: VoteRequest) -> VoteOutcome:
         return await self.lanes[request.representative_id % len(self.lanes)].submit(request)
 
+    @property
+    def unwritten(self) -> int:
+        """Votes taken and not yet written (pending, or in a batch being written)."""
+        return sum(len(lane.pending) + lane.writing for lane in self.lanes)
+
+    async def drain(self, timeout: float) -> None:
+        """At shutdown: finish the votes taken, in every lane, before the process exits."""
+        await asyncio.gather(*(lane.drain(timeout) for lane in self.lanes))
+
     async def stop(self) -> None:
         for lane in self.lanes:
             await lane.stop()

@@ -69,7 +69,7 @@ def test_every_page_of_a_vote_passes_axe_for_wcag_2_2_aa(
 
     close_and_publish(console)
     expect(screen.get_by_test_id("result")).to_be_visible()
-    expect(phone.get_by_test_id("latest")).to_be_visible()
+    expect(phone.get_by_test_id("poll").get_by_test_id("result-summary")).to_be_visible()
     check(console, "console-published")
     check(screen, "projector-result")
     check(phone, "phone-result")

@@ -76,8 +76,11 @@ def test_a_representative_votes_and_the_hall_sees_the_published_result(
     expect(screen.locator("#screen")).to_have_class("split")
     bottom = screen.evaluate("() => document.getElementById('result').getBoundingClientRect().bottom")
     assert bottom <= PROJECTOR["viewport"]["height"], f"the result runs off the screen at {bottom} px"
-    expect(phone.get_by_test_id("latest").get_by_test_id("outcome")).to_have_text("Carried")
-    expect(phone.get_by_test_id("latest")).to_contain_text(f"Your receipt: {my_receipt}")
+    # The result sits in the phone's top card, where the vote was, until the next item is called.
+    top = phone.get_by_test_id("poll")
+    expect(top.get_by_test_id("outcome")).to_have_text("Carried")
+    expect(top.get_by_test_id("result-summary")).to_have_text("Carried, For 2 / Against 1 / Abstain 0")
+    expect(top).to_contain_text(f"Your receipt: {my_receipt}")
     screenshot(phone, "phone-result")
 
     public = browser.new_context(**WIDE).new_page()

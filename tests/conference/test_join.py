@@ -103,3 +103,10 @@ def test_signing_in_always_ends_on_a_session_id_the_phone_did_not_bring(client):
     assert client.cookies["sessionid"].value not in ("", brought)
     assert client.session[SESSION_REP] == second.pk
     assert not client.session.exists(brought)
+
+
+def test_a_wrong_code_stays_in_the_box_to_be_corrected(client):
+    conf = make_conference()
+    make_rep(conf)
+    response = client.post(reverse("join", args=[conf.slug]), {"code": "ABCD-EFGH-JKLN"})
+    assert 'value="ABCD-EFGH-JKLN"' in response.content.decode()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from conference.models import LMC, Conference, Representative, format_code
 from motions.models import Motion, MotionPart, Section
@@ -93,8 +95,11 @@ def test_motions() -> None:
         "Pay",
     ]
     sessions = list(conference.sessions.all())
-    assert [s.title for s in sessions] == ["Thursday morning", "Thursday afternoon", "Friday morning"]
+    assert [s.title for s in sessions] == ["Day one, morning", "Day one, afternoon", "Day two, morning"]
     assert all(s.ends_at > s.starts_at for s in sessions)
+    # The sittings are on the conference's own days: its first, then the next.
+    days = [timezone.localtime(s.starts_at).date() for s in sessions]
+    assert conference.starts_on == days[0] == days[1] and days[2] == days[0] + datetime.timedelta(days=1)
     assert {s.session.title for s in conference.sections.all()} == {s.title for s in sessions}
     motions = conference.motions.all()
     assert 15 <= motions.count() <= 20

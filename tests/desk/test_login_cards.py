@@ -57,7 +57,8 @@ def test_the_qr_code_holds_the_absolute_join_link():
     assert segno.make(link, error="m").designator  # encodable at the card's error level
 
 
-def test_the_desk_starts_the_job_shows_progress_and_serves_the_pdf(desk, django_capture_on_commit_callbacks):
+def test_the_desk_starts_the_job_shows_progress_and_serves_the_pdf(desk, django_capture_on_commit_callbacks, settings):
+    settings.PUBLIC_BASE_URL = "https://hall.example.org"
     conf, secretariat, client = desk
     rep = make_rep(conf, name="Dr Only One")
     with django_capture_on_commit_callbacks(execute=False) as queued:
@@ -76,7 +77,8 @@ def test_the_desk_starts_the_job_shows_progress_and_serves_the_pdf(desk, django_
         "error": "",
         "has_file": False,
     }
-    assert job.params["base_url"] == "http://testserver"
+    # The conference's public address, not the host the desk was reached on (testserver).
+    assert job.params["base_url"] == "https://hall.example.org"
     page = client.get(reverse("desk-job", args=[conf.slug, job.pk]))
     assert b'data-status-url="' + status_url.encode() in page.content and b"<script>" not in page.content
     build_login_cards(job.pk)  # what the worker runs

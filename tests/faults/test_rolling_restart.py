@@ -17,6 +17,7 @@ import pytest
 from channels.db import database_sync_to_async as db
 from websockets.exceptions import ConnectionClosed
 
+from tests import ballots as stored_ballots
 from tests.factories import make_conference, make_motion, make_rep, make_staff
 from tests.faults.conftest import WORKER_A, WORKER_B, Phone, needs_services, new_key
 from tests.ws import session_cookie_for
@@ -94,9 +95,7 @@ async def test_sigterm_mid_burst_loses_nothing_and_the_phones_move_to_the_other_
     for phone in on_a:
         if id(phone) not in acked:
             assert id(phone) in told_to_reconnect
-    stored = await db(
-        lambda: {str(k): r for k, r in Ballot.objects.filter(poll_id=poll_id).values_list("key", "receipt")}
-    )()
+    stored = await db(lambda: {str(c.key): c.receipt for c in stored_ballots.stored(poll_id)})()
     for phone in phones:
         if id(phone) in acked:
             assert stored[keys[id(phone)]] == acked[id(phone)]

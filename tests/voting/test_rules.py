@@ -53,3 +53,13 @@ def test_motion_in_parts_overall_outcome():
     assert overall_outcome(["carried", "carried", "carried"]) == "carried"
     assert overall_outcome(["carried", "lost", "carried"]) == "carried_in_part"
     assert overall_outcome(["lost", "lost"]) == "lost"
+
+
+def test_a_scale_has_its_mean_and_median():
+    from voting.rules import OptionCount, scale_summary
+
+    counts = [OptionCount(str(i), str(i), n) for i, n in zip(range(1, 6), [1, 0, 2, 0, 1], strict=True)]
+    assert scale_summary(counts) == {"mean": 3.0, "median": 3.0}
+    counts = [OptionCount(str(i), str(i), n) for i, n in zip(range(1, 5), [1, 1, 0, 0], strict=True)]
+    assert scale_summary(counts) == {"mean": 1.5, "median": 1.5}
+    assert scale_summary([OptionCount("1", "1", 0)]) == {"mean": None, "median": None}

@@ -26,6 +26,11 @@ from voting.put import create_live_poll
 LIVE_KINDS = (Poll.Kind.LIVE, Poll.Kind.SCALE)
 
 
+def first_day() -> datetime.date:
+    """The demo conference starts the day it is loaded, so its timers mean something."""
+    return timezone.localdate()
+
+
 def _local(date: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(date, time))
 
@@ -40,7 +45,8 @@ class Command(BaseCommand):
         self.created: Counter[str] = Counter()
         with transaction.atomic():
             conference, new = Conference.objects.get_or_create(
-                slug=data.CONFERENCE["slug"], defaults={k: v for k, v in data.CONFERENCE.items() if k != "slug"}
+                slug=data.CONFERENCE["slug"],
+                defaults={k: v for k, v in data.CONFERENCE.items() if k != "slug"} | {"starts_on": first_day()},
             )
             self.created["conference"] += new
             lmcs = self.load_lmcs(conference)
@@ -110,9 +116,8 @@ class Command(BaseCommand):
 
     def load_sections(self, conference: Conference) -> dict[str, Section]:
         sessions = {}
-        first_day = timezone.localdate()  # the demo's sittings start today, so its timers mean something
         for title, order, day, starts, ends in data.SESSIONS:
-            date = first_day + datetime.timedelta(days=day)
+            date = (conference.starts_on or first_day()) + datetime.timedelta(days=day)  # on the conference's own days
             times = {"starts_at": _local(date, starts), "ends_at": _local(date, ends)}
             sessions[title], new = Session.objects.update_or_create(
                 conference=conference, title=title, defaults={"order": order, **times}

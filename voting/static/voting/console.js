@@ -4,28 +4,26 @@
  * or an error with the same ref. Commands are never queued while offline: the chair
  * sees that the console is offline and presses again once it is back.
  * The console sees turnout while a vote is open, never the running tally.
+ * The state is state.js's; the floor card and the agenda's rows both render from the
+ * server's motion payloads, so they cannot disagree about a motion.
  */
 (function () {
   "use strict";
-  var MH = window.MH, h = MH.h;
+  var MH = window.MH, h = MH.h, S = MH.state;
   var root = document.getElementById("console");
   if (!root || !window.HallSocket) return;
   var $ = function (id) { return document.getElementById(id); };
 
-  var S = { item: null, poll: null, closing: null, turnout: null, declared: null, skew: 0 };
   var refs = 0, waiting = {};
-
   var DONE = { call: "Called.", open: "Vote opened.", close: "Vote closed.", publish: "Result published.", casting: "Casting vote recorded." };
-  var STATUS = { draft: "Draft", open: "Open", closed: "Closed", published: "Published",
-    pending: "On the agenda", under_debate: "Under debate", decided: "Decided" };
 
-  /* --- messages ------------------------------------------------------------------- */
+  /* --- messages: one line each, the newest first, three at most ------------------------- */
   function say(text, kind) {
     var box = $("messages");
     var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-    box.insertBefore(h("p", { class: "msg " + (kind || "ok"), "data-testid": kind === "error" ? "error" : "ok" },
+    box.insertBefore(h("p", { class: "msg " + (kind || "ok"), "data-testid": kind === "error" ? "error" : kind === "notice" ? "notice" : "ok" },
       h("span", { class: "muted small", text: time + " " }), text), box.firstChild);
-    while (box.children.length > 4) box.removeChild(box.lastChild);
+    while (box.children.length > 3) box.removeChild(box.lastChild);
   }
 
   /* --- commands ------------------------------------------------------------------- */
@@ -52,6 +50,33 @@
     return n;
   }
 
+  /* Putting a decided motion or part again needs the chair's yes and a reason for the record
+   * (the server refuses it otherwise). The rows' data-status and data-outcome follow the
+   * motions' payloads (syncRow), so this reads the same state the agenda shows. */
+  function reputReason(b) {
+    var row = b.closest("li.motion"), number = row.getAttribute("data-number");
+    var partRow = b.hasAttribute("data-part") ? row.querySelector('li[data-part="' + b.getAttribute("data-part") + '"]') : null;
+    var what;
+    if (partRow && partRow.getAttribute("data-outcome")) {
+      what = "Part (" + partRow.getAttribute("data-label") + ") of motion " + number + " is already decided (" + MH.label("outcome", partRow.getAttribute("data-outcome")) + ")";
+    } else if (!partRow && row.getAttribute("data-status") === "decided") {
+      what = "Motion " + number + " is already decided";
+    } else if (!partRow && row.querySelector("li[data-part][data-outcome]:not([data-outcome=''])")) {
+      what = "Some parts of motion " + number + " are already decided";
+    } else return "";
+    if (!window.confirm(what + ". Put it to the vote again?")) return null;
+    var reason = window.prompt("Why is it put again? The reason is kept in the record.");
+    return reason && reason.trim() ? reason.trim() : null;
+  }
+
+  function blockPreview(sectionId) {
+    var list = root.querySelector('ol.motions[data-section="' + sectionId + '"]');
+    var rows = list ? Array.prototype.filter.call(list.querySelectorAll("li.motion"), function (row) {
+      return /^(A|AR)$/.test(row.getAttribute("data-category")) && row.getAttribute("data-status") !== "decided" && row.getAttribute("data-pulled") !== "true";
+    }) : [];
+    return rows.map(function (row) { return row.getAttribute("data-number") + ". " + row.getAttribute("data-title"); });
+  }
+
   root.addEventListener("click", function (e) {
     var b = e.target.closest ? e.target.closest("button[data-action]") : null;
     if (!b || b.disabled) return;
@@ -62,13 +87,21 @@
     else if (a === "open" || a === "open-poll") {
       var n = countdown();
       if (Number.isNaN(n)) { say("The countdown must be a whole number of seconds from 1 to 3600, or empty.", "error"); $("countdown-input").focus(); return; }
-      var decided = a === "open" && b.closest("li.motion").getAttribute("data-status") === "decided";
-      if (decided && !window.confirm("This motion is already decided. Put it to the vote again?")) return;
+      var reason = a === "open" ? reputReason(b) : "";
+      if (reason === null) return;
       msg = a === "open-poll" ? { type: "open", poll: id("poll") } : { type: "open", motion: id("motion") };
+      if (reason) { msg.reput = true; msg.reason = reason; }
       if (a === "open" && b.hasAttribute("data-part")) msg.part = id("part");
       if (a === "open" && $("recorded").checked) msg.secret = false;
       if (a === "open" && $("allow-change").checked) msg.allow_change = true;
       if (n) msg.countdown = n;
+    } else if (a === "block") {
+      var preview = blockPreview(b.getAttribute("data-section"));
+      if (!preview.length) { say("This section has no A or AR motions left to take as a block.", "error"); return; }
+      if (!window.confirm("Take these motions together, without debate, in one vote?\n\n" + preview.join("\n"))) return;
+      msg = { type: "block", section: id("section") };
+    } else if (a === "restore-block") {
+      msg = { type: "restore_block", motion: id("motion") };
     } else if (a === "close") {
       if (!window.confirm("Close the vote now? Votes that have not reached the server will not count.")) return;
       msg = { type: "close", poll: id("poll") };
@@ -83,94 +116,59 @@
 
   /* --- events --------------------------------------------------------------------- */
   function onEvent(ev) {
+    var before = ev.type === "motion.updated" && ev.item ? S.motions[ev.item.id] : null;
+    var changed = MH.apply(ev);
     if (MH.floor) MH.floor.event(ev);
-    switch (ev.type) {
-      case "snapshot":
-        S.item = ev.item;
-        S.poll = ev.poll && ev.poll.status === "open" ? ev.poll : null;
-        S.closing = null;
-        S.turnout = ev.turnout || null;
-        S.declared = ev.closed || null;
-        if (ev.item) markMotion(ev.item.id, ev.item.status, ev.item.outcome);
-        break;
-      case "item.called":
-        S.item = ev.item;
-        if (ev.item) markMotion(ev.item.id, ev.item.status, ev.item.outcome);
-        break;
-      case "poll.opened":
-        S.poll = ev.poll;
-        S.turnout = null;
-        if (ev.poll.opened_at) S.skew = Date.now() - Date.parse(ev.poll.opened_at);
-        if (S.declared && S.declared.published) S.declared = null;
-        markLivePoll(ev.poll.id, "open");
-        break;
-      case "poll.closed":
-        if (S.poll && S.poll.id === ev.poll_id) { S.closing = S.poll; S.poll = null; }
-        markLivePoll(ev.poll_id, "closed");
-        break;
-      case "poll.result":
-        S.declared = { poll_id: ev.poll_id, poll: ev.poll, result: ev.result };
-        if (S.closing && S.closing.id === ev.poll_id) S.closing = null;
-        break;
-      case "result.published":
-        if (S.declared && S.declared.poll_id === ev.poll_id) S.declared.published = true;
-        else S.declared = { poll_id: ev.poll_id, poll: ev.poll, result: ev.result, published: true };
-        markLivePoll(ev.poll_id, "published");
-        markOutcome(ev.poll, ev.result);
-        if (S.item && S.item.id === ev.poll.motion_id && !ev.poll.part && ev.result.outcome) {
-          S.item.status = "decided";
-          S.item.outcome = ev.result.outcome;
-        }
-        break;
-      case "turnout":
-        if (!S.poll || S.poll.id === ev.poll_id) S.turnout = ev;
-        break;
-      case "ok":
-        if (ev.ref in waiting) { answered(ev.ref); say(DONE[ev.of] || "Done."); }
-        return;
-      case "error":
-        if (ev.ref in waiting) answered(ev.ref);
-        say(ev.message || ev.code, "error");
-        return;
-      default:
-        return;
+    if (ev.type === "motion.updated" && ev.item && ev.item.pulled_from_block && !(before && before.pulled_from_block)) {
+      var who = ev.item.debate_requested_by;
+      say((who ? who.name + (who.lmc ? " (" + who.lmc + ")" : "") : "A representative") + " asks to debate motion " + ev.item.number + ": " + ev.item.title + ".", "notice");
     }
-    render();
+    if (ev.type === "poll.opened" && ev.poll) markLivePoll(ev.poll.id, "open");
+    if (ev.type === "poll.closed") markLivePoll(ev.poll_id, "closed");
+    if (ev.type === "result.published") markLivePoll(ev.poll_id, "published");
+    if (ev.type === "ok") {
+      if (ev.ref in waiting) { answered(ev.ref); say(DONE[ev.of] || "Done."); }
+      return;
+    }
+    if (ev.type === "error") {
+      if (ev.ref in waiting) answered(ev.ref);
+      say(ev.message || ev.code, "error");
+      return;
+    }
+    if (changed) render();
   }
 
-  /* --- the agenda's rows ---------------------------------------------------------------- */
+  /* --- the agenda's rows, from the motions' payloads --------------------------------- */
   function setStatus(row, text) {
     var el = row && row.querySelector(":scope > .row > .status, :scope > .status");
     if (el) el.textContent = text;
   }
 
-  function markMotion(id, status, outcome) {
-    var row = root.querySelector('li.motion[data-motion="' + id + '"]');
+  function syncRow(m) {
+    var row = root.querySelector('li.motion[data-motion="' + m.id + '"]');
     if (!row) return;
-    row.setAttribute("data-status", status);
-    setStatus(row, outcome ? MH.outcomeText({ outcome: outcome }) : STATUS[status] || status);
+    row.setAttribute("data-status", m.status);
+    row.setAttribute("data-pulled", String(!!m.pulled_from_block));
+    setStatus(row, MH.standing(m));
+    (m.parts || []).forEach(function (p) {
+      var el = row.querySelector('li[data-part="' + p.id + '"]');
+      if (el) { el.setAttribute("data-outcome", p.outcome || ""); setStatus(el, p.outcome ? MH.label("outcome", p.outcome) : ""); }
+    });
+    var asked = row.querySelector(".asked");
+    if (asked) asked.remove();
+    if (m.pulled_from_block && !m.outcome) {
+      var who = m.debate_requested_by;
+      row.querySelector(":scope > .row > .grow").appendChild(h("span", { class: "asked block small", "data-testid": "debate-requested" },
+        "Debate requested" + (who ? " by " + who.name + (who.lmc ? ", " + who.lmc : "") : "") + " ",
+        h("button", { type: "button", class: "btn secondary small", "data-action": "restore-block", "data-motion": m.id }, "Return it to the block")));
+    }
   }
 
   function markLivePoll(id, status) {
     var row = root.querySelector('#live-polls li[data-poll="' + id + '"]');
     if (!row) return;
     row.setAttribute("data-status", status);
-    setStatus(row, STATUS[status]);
-  }
-
-  function markOutcome(poll, result) {
-    if (!poll.motion_id || !result || !result.outcome) return;
-    var row = root.querySelector('li.motion[data-motion="' + poll.motion_id + '"]');
-    if (!row) return;
-    if (!poll.part) { markMotion(poll.motion_id, "decided", result.outcome); return; }
-    var parts = row.querySelectorAll("li[data-part]");
-    Array.prototype.forEach.call(parts, function (p) {
-      if (p.getAttribute("data-label") === poll.part) { p.setAttribute("data-outcome", result.outcome); setStatus(p, MH.outcomeText(result)); }
-    });
-    var outcomes = Array.prototype.map.call(parts, function (p) { return p.getAttribute("data-outcome") || ""; });
-    if (outcomes.indexOf("") >= 0) return; // decided when its last part is
-    var all = outcomes.every(function (o) { return o === "carried"; }), some = outcomes.indexOf("carried") >= 0;
-    markMotion(poll.motion_id, "decided", all ? "carried" : some ? "carried_in_part" : "lost");
+    setStatus(row, MH.label("poll_status", status));
   }
 
   /* --- rendering ----------------------------------------------------------------------- */
@@ -180,8 +178,11 @@
     return [
       h("h3", { text: "Under debate: motion " + it.number }),
       h("p", { class: "title", text: it.title }),
-      h("p", { class: "muted small" }, it.section, it.proposer ? " · " + it.proposer : "", " · " + (it.outcome ? MH.outcomeText(it) : STATUS[it.status] || it.status)),
-      it.parts.length ? h("ol", { class: "plain small" }, it.parts.map(function (p) { return h("li", { text: "(" + p.label + ") " + p.text }); })) : null
+      h("p", { class: "muted small" }, it.section, it.proposer ? " · " + it.proposer : "", " · ",
+        h("span", { "data-testid": "item-status", text: MH.standing(it) })),
+      it.parts.length ? h("ol", { class: "plain small" }, it.parts.map(function (p) {
+        return h("li", {}, "(" + p.label + ") " + p.text, p.outcome ? h("strong", { text: " · " + MH.label("outcome", p.outcome) }) : null);
+      })) : null
     ];
   }
 
@@ -190,40 +191,52 @@
     return left === null ? "" : left > 0 ? "Closes in " + MH.clock(left) : "Time is up: closing…";
   }
 
+  /* "212 of 251 present (299 registered)": who voted, of whom. */
+  function turnoutText(t) {
+    var text = t.voted + " of " + t.present + " present";
+    if (typeof t.registered === "number" && t.registered !== t.present) text += " (" + t.registered + " registered)";
+    return text + " have voted";
+  }
+
   function pollView() {
     var p = S.poll;
-    if (!p && S.closing) return [h("h3", { text: "Vote closed" }), h("p", { text: S.closing.question }), h("p", { class: "muted", text: "Counting…" })];
-    if (!p) return [h("h3", { text: "Vote" }), h("p", { class: "muted", text: "No vote is open." })];
+    if (!p && S.closed) return [h("div", { class: "vote-main" }, h("h3", { text: "Vote closed" }), h("p", { text: S.closed.question }), h("p", { class: "muted", text: "Counting…" }))];
+    if (!p) return [h("p", { class: "muted", "data-testid": "no-vote", text: "No vote is open." })];
     var t = S.turnout && S.turnout.poll_id === p.id ? S.turnout : null;
     var bar = h("span", { class: "fill" });
     if (t && t.present) bar.style.width = Math.min(100, 100 * t.voted / t.present) + "%";
+    var live = p.kind === "live" || p.kind === "scale";
     return [
-      h("h3", {}, h("span", { class: "badge open", text: "Vote open" })),
-      h("p", { class: "title", id: "poll-question", text: p.question }),
-      h("p", { class: "muted small" }, p.secret ? "Secret ballot" : "Recorded vote",
-        p.allow_change ? " · votes may be changed" : "", p.majority === "two_thirds" ? " · two-thirds majority" : ""),
-      p.closes_at ? h("p", { id: "countdown", class: "countdown", text: countdownText(p) }) : null,
-      h("p", { id: "turnout", class: "turnout", "data-testid": "turnout", "data-voted": t ? t.voted : "", "data-present": t ? t.present : "" },
-        t ? t.voted + " of " + t.present + " voted" : "Waiting for turnout…"),
-      h("span", { class: "bar wide", "aria-hidden": "true" }, bar),
-      h("button", { type: "button", class: "btn big danger", id: "close-vote", "data-testid": "close-vote", "data-action": "close", "data-poll": p.id }, "Close vote")
+      h("div", { class: "vote-main" },
+        h("h3", {}, h("span", { class: "badge open", text: live ? "Live poll open" : "Vote open" })),
+        h("p", { class: "title", id: "poll-question", text: p.question }),
+        h("p", { class: "muted small" }, live ? "Live poll" : p.secret ? "Secret ballot" : "Recorded vote",
+          p.allow_change ? " · votes may be changed" : "", p.majority === "two_thirds" ? " · two-thirds majority" : "")),
+      h("div", { class: "vote-count" },
+        h("p", { id: "turnout", class: "turnout", "data-testid": "turnout", "data-voted": t ? t.voted : "", "data-present": t ? t.present : "", "data-registered": t ? t.registered : "" },
+          t ? turnoutText(t) : "Waiting for turnout…"),
+        h("span", { class: "bar wide", "aria-hidden": "true" }, bar),
+        p.closes_at ? h("p", { id: "countdown", class: "countdown", "data-testid": "countdown", text: countdownText(p) }) : null),
+      h("div", { class: "vote-act" },
+        h("button", { type: "button", class: "btn danger", id: "close-vote", "data-testid": "close-vote", "data-action": "close", "data-poll": p.id }, "Close vote"))
     ];
   }
 
   function declaredView() {
     var d = S.declared;
-    if (!d) return null;
+    if (!d || S.poll) return null;
     var tie = d.result && d.result.outcome === "tie";
-    return h("div", {},
-      h("h3", { text: d.published ? "Result (published)" : "Declared result (not yet published)" }),
-      MH.resultView(d.result, { title: d.poll.question, id: "result", heading: "p" }),
-      tie ? h("div", { class: "actions" },
-        h("p", { text: "A tie: the chair's casting vote decides." }),
-        h("button", { type: "button", class: "btn", id: "casting-for", "data-action": "casting", "data-poll": d.poll_id, "data-carried": "true" }, "Casting vote: for (carried)"),
-        h("button", { type: "button", class: "btn secondary", id: "casting-against", "data-action": "casting", "data-poll": d.poll_id, "data-carried": "false" }, "Casting vote: against (lost)")) : null,
-      d.published
-        ? h("p", {}, h("a", { href: root.dataset.resultsUrl + d.poll_id + "/", text: "Public result and receipts" }))
-        : h("button", { type: "button", class: "btn big", id: "publish", "data-testid": "publish", "data-action": "publish", "data-poll": d.poll_id, disabled: tie }, "Publish"));
+    return h("div", { class: "vote-row" },
+      h("div", { class: "vote-main declared-result", tabindex: "0", role: "region", "aria-label": "The declared result" },
+        h("h3", { text: d.published ? "Result (published)" : "Declared result (not yet published)" }),
+        MH.resultView(d.result, { title: d.poll.question, id: "result", heading: "p" })),
+      h("div", { class: "vote-act" },
+        tie ? h("p", { class: "small", text: "A tie: the chair's casting vote decides." }) : null,
+        tie ? h("button", { type: "button", class: "btn", id: "casting-for", "data-action": "casting", "data-poll": d.poll_id, "data-carried": "true" }, "Casting vote: for (carried)") : null,
+        tie ? h("button", { type: "button", class: "btn secondary", id: "casting-against", "data-action": "casting", "data-poll": d.poll_id, "data-carried": "false" }, "Casting vote: against (lost)") : null,
+        d.published
+          ? h("p", {}, h("a", { href: root.dataset.resultsUrl + d.poll_id + "/", text: "Public result and receipts" }))
+          : h("button", { type: "button", class: "btn", id: "publish", "data-testid": "publish", "data-action": "publish", "data-poll": d.poll_id, disabled: tie }, "Publish")));
   }
 
   function render() {
@@ -234,6 +247,7 @@
     var d = declaredView();
     $("declared").hidden = !d;
     MH.fill($("declared"), d);
+    Object.keys(S.motions).forEach(function (id) { syncRow(S.motions[id]); });
     var busy = Object.keys(waiting).length > 0;
     Array.prototype.forEach.call(root.querySelectorAll('button[data-action="open"], button[data-action="open-poll"]'), function (b) {
       if (b.getAttribute("aria-busy")) return;

@@ -10,20 +10,13 @@
   var MH = window.MH;
   if (!MH) return;
   var h = MH.h;
-  var F = { item: null, timer: null, speech: null, queue: [], skew: 0, page: "", sock: null, refs: 0, mine: null };
-  var SIDES = { "for": "for", against: "against", point_of_order: "point of order" };
-  var ROLES = { proposer: "Proposer", speaker: "Speaker", reply: "Right of reply" };
-  var PROCEDURAL = [
-    ["closure", "That the question be now put"], ["next_business", "Move to next business"],
-    ["refer", "That the motion be referred"], ["not_put", "That the question be not put"],
-    ["reference", "That the motion be carried as a reference"]
-  ];
-  var DECLARE = [["withdrawn", "Withdrawn"], ["fell", "Fell"], ["not_reached", "Not reached"],
-    ["carried_as_reference", "Proposer accepts a reference"]];
+  var S = MH.state; // item, timer, speech, queue and block: state.js's reducer keeps them
+  var F = { page: "", sock: null, refs: 0, mine: null, pick: null };
 
   function $(id) { return document.getElementById(id); }
-  function now() { return Date.now() - F.skew; }
+  function now() { return Date.now() - S.skew; }
   function seconds(iso) { return iso ? (now() - Date.parse(iso)) / 1000 : 0; }
+  function side(value) { return MH.label("side", value).toLowerCase(); }
 
   function send(msg, button) {
     if (!F.sock || !F.sock.online) { return false; }
@@ -32,38 +25,14 @@
     return F.sock.send(msg);
   }
 
-  /* --- state ------------------------------------------------------------------------ */
+  /* --- this file's own part of the state: my request to speak, the chosen-motions ballot --- */
   function event(ev) {
-    if (ev.now) F.skew = Date.now() - Date.parse(ev.now);
-    switch (ev.type) {
-      case "snapshot":
-        F.item = ev.item; F.timer = ev.timer || null; F.speech = ev.speech || null; F.queue = ev.speakers || [];
-        F.block = ev.block || [];
-        break;
-      case "item.called": F.item = ev.item; if (ev.timer) F.timer = ev.timer; if (ev.block) F.block = ev.block; break;
-      case "motion.updated":
-        if (F.item && ev.item && F.item.id === ev.item.id) F.item = ev.item;
-        F.block = (F.block || []).map(function (m) {
-          return m.id === ev.item.id ? { id: m.id, number: m.number, title: m.title, category: m.category, pulled: ev.item.pulled_from_block, outcome: ev.item.outcome } : m;
-        }).filter(function (m) { return !m.outcome; });
-        markAgenda(ev.item);
-        break;
-      case "speech": F.speech = ev.speech; break;
-      case "speakers": F.queue = ev.queue; break;
-      case "ok": if (ev.of === "speak") F.mine = ev.request_id; if (ev.of === "unspeak") F.mine = null; break;
-      case "poll.opened": if (ev.poll && ev.poll.kind === "pick") F.pick = ev.poll.id; return;
-      default: return;
-    }
-    render();
-  }
-
-  function markAgenda(item) {
-    if (!item) return;
-    var row = document.querySelector('li.motion[data-motion="' + item.id + '"]');
-    if (!row) return;
-    row.setAttribute("data-pulled", String(!!item.pulled_from_block));
-    var status = row.querySelector(":scope > .row > .status");
-    if (status && item.outcome) status.textContent = MH.outcomeText({ outcome: item.outcome });
+    if (ev.type === "ok" && ev.of === "speak") F.mine = ev.request_id;
+    else if (ev.type === "ok" && ev.of === "unspeak") F.mine = null;
+    else if (ev.type === "poll.opened" && ev.poll && ev.poll.kind === "pick") { F.pick = ev.poll.id; return; }
+    else if (ev.type === "item.called" && (!ev.item || !S.item || ev.item.id !== S.item.id)) F.mine = null;
+    else if (ev.type === "speech" && ev.speech && F.mine === ev.speech.id) F.mine = null; // called: no longer waiting
+    if (["snapshot", "item.called", "motion.updated", "speech", "speakers", "ok"].indexOf(ev.type) >= 0) render();
   }
 
   /* --- views -------------------------------------------------------------------------- */
@@ -75,7 +44,7 @@
   }
 
   function timerView() {
-    var t = F.timer;
+    var t = S.timer;
     if (!t || !t.section_id) return null;
     var used = t.used + (t.running_since ? seconds(t.running_since) : 0);
     var left = t.allocated - used;
@@ -83,17 +52,22 @@
     return h("div", { class: "timer", "data-testid": "section-timer", "data-overrun": String(left < 0) },
       h("p", {}, h("strong", { text: t.title }), " · " + MH.clock(Math.floor(used)) + " of " + MH.clock(t.allocated) + " used · ",
         h("span", { class: left < 0 ? "overrun" : "", text: left < 0 ? "over by " + MH.clock(Math.floor(-left)) : MH.clock(Math.floor(left)) + " left" })),
-      session === null ? null : h("p", { class: "muted small", "data-testid": "session-timer", text: t.session + ": " + (session < 0
+      session === null || F.page !== "console" ? null : h("p", { class: "muted small", "data-testid": "session-timer", text: t.session + ": " + (session < 0
         ? "over by " + MH.clock(Math.floor(-session)) : MH.clock(Math.floor(session)) + " left in the session") }),
-      day === null ? null : h("p", { class: "muted small", text: day < 0 ? "The day is over by " + MH.clock(Math.floor(-day)) : MH.clock(Math.floor(day)) + " left today" }));
+      day === null || F.page !== "console" ? null : h("p", { class: "muted small", text: day < 0 ? "The day is over by " + MH.clock(Math.floor(-day)) : MH.clock(Math.floor(day)) + " left today" }));
+  }
+
+  function mySpeech() {
+    return !!S.speech && !!S.me && S.speech.representative_id === S.me.id;
   }
 
   function speechView() {
-    var s = F.speech;
+    var s = S.speech;
     if (!s) return null;
     var left = s.seconds - seconds(s.started_at);
-    return h("div", { class: "speech", "data-testid": "speech" },
-      h("p", { class: "kicker", text: (ROLES[s.role] || "Speaker") + (s.role === "speaker" ? " " + (SIDES[s.side] || "") : "") }),
+    return h("div", { class: "speech" + (mySpeech() ? " mine" : ""), "data-testid": "speech" },
+      mySpeech() && F.page === "phone" ? h("p", { class: "you-speak", "data-testid": "you-have-the-floor", text: "You have the floor" }) : null,
+      h("p", { class: "kicker", text: MH.label("role", s.role) + (s.role === "speaker" ? " " + side(s.side) : "") }),
       h("p", { class: "speaker" }, h("strong", { text: s.name }), s.lmc ? " · " + s.lmc : ""),
       h("p", { class: "countdown speech-timer" + (left < 0 ? " overrun" : ""), text: left >= 0 ? MH.clock(Math.ceil(left)) : "+" + MH.clock(Math.floor(-left)) }));
   }
@@ -104,60 +78,110 @@
     return h("button", attrs, label);
   }
 
+  function lmcs() {
+    var el = $("lmcs");
+    try { return el ? JSON.parse(el.textContent) : []; } catch (e) { return []; }
+  }
+
+  /* One amendment or rider: what it does, and its change marked against the wording. */
+  function amendmentRow(a) {
+    return h("li", { class: "amendment-row", "data-amendment": a.id },
+      h("div", { class: "row" },
+        h("span", { class: "grow" }, h("strong", { text: MH.label("amendment_kind", a.kind) + (a.proposer ? " (" + a.proposer + ")" : "") + ": " }), a.text),
+        a.outcome ? h("span", { class: "status", text: MH.label("outcome", a.outcome) }) : btn("Put", { proc: "put_amendment", amendment: a.id }, "")),
+      a.diff && a.diff.length ? h("p", { class: "diff-line small", "data-testid": "amendment-diff" }, MH.diffView(a.diff)) : null);
+  }
+
+  function amendForm(it) {
+    return h("details", { id: "amend-form", class: "amend-form" }, h("summary", { text: "Propose an amendment or rider" }),
+      h("div", { class: "row" },
+        h("div", { class: "grow" }, h("label", { for: "amend-kind", text: "Kind" }),
+          h("select", { id: "amend-kind" }, ["amendment", "rider"].map(function (k) { return h("option", { value: k, text: MH.label("amendment_kind", k) }); }))),
+        h("div", { class: "grow" }, h("label", { for: "amend-lmc", text: "Proposing LMC" }),
+          h("select", { id: "amend-lmc" }, h("option", { value: "", text: "The chair (no LMC)" }),
+            lmcs().map(function (l) { return h("option", { value: l.id, text: l.name }); })))),
+      h("label", { for: "amend-wording", text: "An amendment: edit the motion's wording to read as amended" }),
+      h("textarea", { id: "amend-wording", rows: "5", "data-motion": it.id, "aria-describedby": "amend-wording-hint" }, it.text),
+      h("p", { class: "muted small", id: "amend-wording-hint", text: "Insert or delete words in place; the change is shown to the hall word by word." }),
+      h("label", { for: "amend-text", text: "The amendment as moved, or a rider's words" }),
+      h("textarea", { id: "amend-text", rows: "3", "aria-describedby": "amend-text-hint" }),
+      h("p", { class: "muted small", id: "amend-text-hint", text: "For an amendment, leave this empty and it is written from your edit (Insert … after …)." }),
+      btn("Add", { proc: "amend" }, ""));
+  }
+
   function consoleView() {
-    var it = F.item, out = [h("h3", { text: "Procedure" }),
+    var it = S.item, out = [h("h3", { text: "Procedure" }),
       h("div", { class: "row" }, btn("Next item", { proc: "next" }, "", true), btn("Skip", { proc: "skip" }, "secondary", true), btn("Back", { proc: "back" }, "secondary", true))];
     if (!it) return out;
     if (it.amended) out.push(h("p", { class: "amended" }, h("strong", { text: "As amended: " }), it.text));
-    if (it.amendments.length) out.push(h("ol", { class: "plain small amendments" }, it.amendments.map(function (a) {
-      return h("li", { class: "row" }, h("span", { class: "grow", text: (a.kind === "rider" ? "Rider" : "Amendment") + (a.proposer ? " (" + a.proposer + ")" : "") + ": " + a.text }),
-        a.outcome ? h("span", { class: "status", text: MH.outcomeText({ outcome: a.outcome }) }) : btn("Put", { proc: "put_amendment", amendment: a.id }, ""));
-    })));
+    if (it.amendments.length) out.push(h("ol", { class: "plain small amendments" }, it.amendments.map(amendmentRow)));
     if (!it.outcome) {
-      out.push(h("details", {}, h("summary", { text: "Propose an amendment or rider" }),
-        h("label", { for: "amend-kind", text: "Kind" }),
-        h("select", { id: "amend-kind" }, h("option", { value: "amendment", text: "Amendment" }), h("option", { value: "rider", text: "Rider" })),
-        h("label", { for: "amend-text", text: "Text as moved" }), h("textarea", { id: "amend-text", rows: "2" }),
-        h("label", { for: "amend-wording", text: "The motion as amended (amendment only)" }), h("textarea", { id: "amend-wording", rows: "2" }),
-        btn("Add", { proc: "amend" }, "")));
-      out.push(h("div", { class: "row" }, PROCEDURAL.map(function (p) { return btn(p[1], { proc: "procedural", kind: p[0] }); })));
-      out.push(h("div", { class: "row" }, DECLARE.map(function (d) { return btn(d[1], { proc: "declare", outcome: d[0] }); })));
+      out.push(amendForm(it));
+      var kinds = S.labels.procedural || {}, declared = S.labels.declared || {};
+      out.push(h("div", { class: "row" }, Object.keys(kinds).map(function (k) { return btn(kinds[k], { proc: "procedural", kind: k }); })));
+      out.push(h("div", { class: "row" }, Object.keys(declared).map(function (o) { return btn("Declare: " + declared[o], { proc: "declare", outcome: o }); })));
     } else {
       out.push(h("div", { class: "row" }, btn("Correct the outcome…", { proc: "correct" }),
         it.group.length ? btn("Mark its group (" + it.group.length + ") fallen", { proc: "fall_group" }, "") : null));
     }
     out.push(h("h4", { text: "Speakers" }));
-    out.push(F.queue.length ? h("ol", { class: "plain small queue", "data-testid": "queue" }, F.queue.map(function (q) {
-      return h("li", { class: "row" }, h("span", { class: "grow" }, h("strong", { text: q.name }), " · " + q.lmc + " · " + (SIDES[q.side] || q.side) + (q.spoken_today ? " · spoken today" : "")),
+    out.push(S.queue.length ? h("ol", { class: "plain small queue", "data-testid": "queue" }, S.queue.map(function (q) {
+      return h("li", { class: "row" }, h("span", { class: "grow" }, h("strong", { text: q.name }), " · " + q.lmc + " · " + side(q.side) + (q.spoken_today ? " · spoken today" : "")),
         btn("Speak", { proc: "speech", request: q.id, role: "speaker" }, ""), btn("Proposer", { proc: "speech", request: q.id, role: "proposer" }), btn("Reply", { proc: "speech", request: q.id, role: "reply" }));
     })) : h("p", { class: "muted small", text: "Nobody has asked to speak." }));
-    if (F.speech) out.push(btn("End speech", { proc: "end_speech" }));
+    if (S.speech) out.push(btn("End speech", { proc: "end_speech" }));
     return out;
   }
 
   function blockView() {
-    if (!F.block || !F.block.length) return [];
+    if (!S.block || !S.block.length) return [];
     return [h("h2", { text: "Taken without debate" }),
       h("p", { class: "muted small", text: "These motions are already policy and will be voted on together. Ask to debate one and the chair decides." }),
-      h("ul", { class: "plain" }, F.block.map(function (m) {
-        return h("li", { class: "row" }, h("span", { class: "grow", text: m.number + ". " + m.title + " (" + m.category + ")" }),
+      h("ul", { class: "plain" }, S.block.map(function (m) {
+        return h("li", { class: "row" }, h("span", { class: "grow", text: m.number + ". " + m.title + " (" + MH.label("category", m.category) + ")" }),
           m.pulled ? h("span", { class: "status", text: "Debate requested" }) : btn("Ask to debate", { proc: "debate_request", motion: m.id }));
       }))];
   }
 
+  /* Asking to speak is not voting: its own section, in words, never the vote's colours. */
   function phoneView() {
-    var it = F.item;
+    var it = S.item;
     if (!it || it.outcome) return blockView();
-    var out = [h("h2", { text: "Ask to speak" })];
-    out.push(F.mine ? h("div", {}, h("p", { text: "You are in the queue." }), btn("Withdraw", { proc: "unspeak" }))
-      : h("div", { class: "row" }, btn("For", { proc: "speak", side: "for" }, ""), btn("Against", { proc: "speak", side: "against" }, ""),
-        btn("Point of order", { proc: "speak", side: "point_of_order" })));
+    var out = [h("h2", { id: "speak-heading", text: "Ask to speak on motion " + it.number })];
+    if (mySpeech()) out.push(h("p", { class: "you-speak", text: "You have the floor." }));
+    else if (F.mine) {
+      var place = S.myPlace;
+      out.push(h("div", { class: "in-queue", "data-testid": "in-queue" },
+        h("p", { text: "You have asked to speak." + (place ? " You are number " + place + " in the queue." : " The chair has your request.") }),
+        btn("Withdraw my request", { proc: "unspeak" })));
+    } else {
+      out.push(h("p", { class: "muted small", text: "Ask the chair for the floor. This is not a vote." }),
+        h("div", { class: "row speak-asks" }, ["for", "against", "point_of_order"].map(function (k) {
+          return btn("Ask to speak: " + side(k), { proc: "speak", side: k });
+        })));
+    }
     return out.concat(blockView());
+  }
+
+  /* Re-rendering the procedure keeps what the chair is typing in the amendment form. */
+  function keepForm(fn) {
+    var form = $("amend-form"), kept = null;
+    if (form) {
+      kept = { open: form.open, motion: $("amend-wording").getAttribute("data-motion") };
+      ["amend-kind", "amend-lmc", "amend-wording", "amend-text"].forEach(function (id) { kept[id] = $(id).value; });
+      kept.focus = document.activeElement && document.activeElement.id;
+    }
+    fn();
+    form = $("amend-form");
+    if (!kept || !form || $("amend-wording").getAttribute("data-motion") !== kept.motion) return;
+    form.open = kept.open;
+    ["amend-kind", "amend-lmc", "amend-wording", "amend-text"].forEach(function (id) { $(id).value = kept[id]; });
+    if (kept.focus && $(kept.focus)) $(kept.focus).focus();
   }
 
   function render() {
     MH.fill($("floor-timer"), [timerView(), speechView()]);
-    if (F.page === "console") MH.fill($("procedure"), consoleView());
+    if (F.page === "console") keepForm(function () { MH.fill($("procedure"), consoleView()); });
     if (F.page === "phone") MH.fill($("speak"), phoneView());
   }
 
@@ -166,13 +190,15 @@
     var b = e.target.closest ? e.target.closest("button[data-proc]") : null;
     if (!b || b.disabled) return;
     var a = b.getAttribute("data-proc"), d = function (k) { return b.getAttribute("data-" + k); };
-    var it = F.item, msg = { type: a };
+    var it = S.item, msg = { type: a };
     if (a === "put_amendment") msg.amendment = Number(d("amendment"));
     else if (a === "amend") {
-      msg.motion = it.id; msg.kind = $("amend-kind").value; msg.text = $("amend-text").value; msg.new_wording = $("amend-wording").value;
+      msg.motion = it.id; msg.kind = $("amend-kind").value; msg.text = $("amend-text").value.trim();
+      if (msg.kind === "amendment") msg.new_wording = $("amend-wording").value;
+      if ($("amend-lmc").value) msg.lmc = Number($("amend-lmc").value);
     } else if (a === "procedural") { msg.motion = it.id; msg.kind = d("kind"); }
     else if (a === "declare") {
-      if (!window.confirm("Declare motion " + it.number + ": " + b.textContent + "?")) return;
+      if (!window.confirm("Declare motion " + it.number + " " + MH.label("outcome", d("outcome")).toLowerCase() + "?")) return;
       msg.motion = it.id; msg.outcome = d("outcome");
     } else if (a === "correct") {
       var outcome = window.prompt("Correct the outcome to (carried, carried_in_part, carried_as_reference, lost, withdrawn, fell, not_reached, referred):");
@@ -185,7 +211,6 @@
     }
     else if (a === "speech") { msg.request = Number(d("request")); msg.role = d("role"); }
     else if (a === "speak") msg.side = d("side");
-    else if (a === "block") msg.section = Number(d("section"));
     else if (a === "debate_request") msg.motion = Number(d("motion"));
     else if (a === "move") { reorder(b); return; }
     else if (a === "open_chosen") msg.max_choices = Number($("chosen-max").value || 0);
@@ -213,7 +238,7 @@
     }
   }
 
-  setInterval(function () { if (F.timer || F.speech) MH.fill($("floor-timer"), [timerView(), speechView()]); }, 1000);
+  setInterval(function () { if (S.timer || S.speech) MH.fill($("floor-timer"), [timerView(), speechView()]); }, 1000);
 
   MH.floor = { event: event, attach: function (sock, page) { F.sock = sock; F.page = page; render(); } };
 })();

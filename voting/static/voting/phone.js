@@ -76,8 +76,8 @@
     return m ? decodeURIComponent(m[1]) : root.dataset.csrf;
   }
 
-  /* --- state -------------------------------------------------------------------- */
-  var S = { item: null, poll: null, closed: null, published: [], me: null, errors: {}, notice: "", skew: 0 };
+  /* --- state: state.js's, plus this phone's sending --------------------------------- */
+  var S = MH.state, own = { errors: {}, notice: "" }; // own: this phone's refusals and notice
   var meta = {}; // poll id -> {sentAt, nextAt, tries, http, note}: this page's sending state
   var settled = {}; // keys already answered for good: a late duplicate answer changes nothing
   var offlineSince = Date.now();
@@ -91,28 +91,25 @@
 
   function applySnapshot(snap, first) {
     var before = S.poll;
-    S.item = snap.item || null;
-    S.me = snap.me || S.me;
-    S.published = snap.published || [];
-    S.poll = snap.poll && snap.poll.status === "open" ? snap.poll : null;
-    if (S.poll) S.closed = null;
-    else if (before && !published(before.id)) S.closed = before;
-    if (S.closed && published(S.closed.id)) S.closed = null;
+    MH.apply(snap);
     if (S.poll && "my_vote" in snap) {
-      var mine = snap.my_vote;
-      if (mine) {
-        saveReceipt(mine.poll_id, mine);
-        delete ticks[mine.poll_id]; // another phone of mine may have changed the picks
-        var entry = outbox(mine.poll_id);
-        if (entry && entry.key === mine.key) clearOutbox(mine.poll_id);
+      var vote = snap.my_vote;
+      if (vote) {
+        saveReceipt(vote.poll_id, vote);
+        delete ticks[vote.poll_id]; // another phone of mine may have changed the picks
+        var entry = outbox(vote.poll_id);
+        if (entry && entry.key === vote.key) clearOutbox(vote.poll_id);
       } else {
         forgetReceipt(S.poll.id);
       }
     }
-    if (!first && S.poll && (!before || before.id !== S.poll.id)) announce("Vote open: " + S.poll.question);
+    if (!first && S.poll && (!before || before.id !== S.poll.id)) announce(openedText(S.poll));
     render();
     outboxAll().forEach(function (entry) { send(entry, true); }); // resend on every (re)connect
   }
+
+  function live(p) { return p.kind === "live" || p.kind === "scale"; }
+  function openedText(p) { return (live(p) ? "Live poll open: " : "Vote open: ") + p.question; }
 
   /* A vote opening comes to the front: scrolled back to the top if the reader was further down. */
   function frontAndCentre() {
@@ -120,49 +117,32 @@
     if (box.top < 0 || box.top > window.innerHeight / 2) $("poll").scrollIntoView({ block: "start" });
   }
 
-  function published(pollId) {
-    return S.published.some(function (p) { return p.poll_id === pollId; });
-  }
-
   function onEvent(ev) {
+    if (ev.type === "snapshot") { applySnapshot(ev, false); if (MH.floor) MH.floor.event(ev); return; }
+    var wasOpen = S.poll;
+    var changed = MH.apply(ev);
     if (MH.floor) MH.floor.event(ev);
     switch (ev.type) {
-      case "snapshot": applySnapshot(ev, false); return;
       case "item.called":
-        S.item = ev.item;
         if (ev.item) announce("Now under debate: motion " + ev.item.number + ", " + ev.item.title);
         break;
-      case "motion.updated": // an amendment proposed or decided, a part decided, the motion as amended
-        if (!S.item || !ev.item || ev.item.id !== S.item.id) return;
-        S.item = ev.item;
-        break;
       case "poll.opened":
-        S.poll = ev.poll;
-        S.closed = null;
-        if (ev.poll.opened_at) S.skew = Date.now() - Date.parse(ev.poll.opened_at);
-        delete S.errors[ev.poll.id];
-        announce("Vote open: " + ev.poll.question);
+        delete own.errors[ev.poll.id];
+        announce(openedText(ev.poll));
         try { if (navigator.vibrate) navigator.vibrate(150); } catch (e) { /* ignore */ }
         render();
         frontAndCentre();
         return;
       case "poll.closed":
-        if (S.poll && S.poll.id === ev.poll_id) {
-          S.closed = S.poll;
-          S.poll = null;
-          announce("Voting has closed.");
-        }
+        if (wasOpen && wasOpen.id === ev.poll_id) announce(live(wasOpen) ? "The live poll has closed." : "Voting has closed.");
         break;
       case "result.published":
-        S.published = [ev].concat(S.published.filter(function (p) { return p.poll_id !== ev.poll_id; })).slice(0, 5);
-        if (S.closed && S.closed.id === ev.poll_id) S.closed = null;
         announce("Result: " + ev.poll.question + ". " + MH.outcomeText(ev.result));
         break;
       case "vote.accepted": accepted(ev); return;
       case "error": refused(ev); return;
-      default: return; // pong, ok, turnout (staff), poll.result (staff)
     }
-    render();
+    if (changed) render();
   }
 
   function accepted(ev) {
@@ -172,7 +152,7 @@
     if (entry) clearOutbox(ev.poll_id);
     settled[ev.key] = true;
     saveReceipt(ev.poll_id, ev);
-    delete S.errors[ev.poll_id];
+    delete own.errors[ev.poll_id];
     announce("Vote counted. Receipt " + ev.receipt);
     render();
   }
@@ -181,8 +161,8 @@
     if (ev.ref && settled[ev.ref]) return;
     var entry = ev.ref ? outboxAll().filter(function (e) { return e.key === ev.ref; })[0] : null;
     if (!entry) {
-      S.notice = ev.message || "Something went wrong.";
-      announce(S.notice);
+      own.notice = ev.message || "Something went wrong.";
+      announce(own.notice);
       render();
       return;
     }
@@ -194,9 +174,9 @@
     } else {
       clearOutbox(entry.poll);
       settled[entry.key] = true;
-      S.errors[entry.poll] = ev.message;
+      own.errors[entry.poll] = ev.message;
       var shown = [S.poll, S.closed].some(function (p) { return p && p.id === entry.poll; });
-      if (!shown) S.notice = ev.message; // a vote of an earlier poll: say so all the same
+      if (!shown) own.notice = ev.message; // a vote of an earlier poll: say so all the same
       announce(ev.message);
     }
     render();
@@ -261,6 +241,13 @@
   }
 
   root.addEventListener("click", function (e) {
+    var retry = e.target.closest ? e.target.closest("button[data-retry]") : null;
+    if (retry) { // offline with a vote waiting: try the connection (and the vote) at once
+      sock.retryNow();
+      outboxAll().forEach(function (entry) { m(entry.poll).nextAt = 0; send(entry, true); });
+      announce("Trying again…");
+      return;
+    }
     var b = e.target.closest ? e.target.closest("button[data-choice], button[data-pick], button[data-send-picks]") : null;
     if (!b || b.getAttribute("aria-disabled") === "true" || !S.poll) return;
     var p = S.poll, mine = receipts()[p.id], choice;
@@ -277,8 +264,8 @@
     var entry = { poll: p.id, choice: choice, key: uuid() };
     store.set(OUT + p.id, entry);
     delete meta[p.id];
-    delete S.errors[p.id];
-    S.notice = "";
+    delete own.errors[p.id];
+    own.notice = "";
     render();
     send(entry, true);
   });
@@ -291,55 +278,86 @@
   }
 
   function voteState(p) {
-    var entry = outbox(p.id), mine = receipts()[p.id], err = S.errors[p.id], state = meta[p.id];
+    var entry = outbox(p.id), mine = receipts()[p.id], err = own.errors[p.id], state = meta[p.id];
     return h("div", { id: "vote-status", class: "vote-status", "data-testid": "vote-status" },
-      entry ? h("p", { class: "sending", "data-testid": "sending" },
-        "Sending… (" + label(p, entry.choice) + ")",
-        state && state.tries ? h("span", { class: "muted block", text: "Not recorded yet: trying again." }) : null) : null,
+      entry ? h("div", { class: "sending", "data-testid": "sending" },
+        h("p", { text: "Sending… (" + label(p, entry.choice) + "). Not counted until the server confirms." }),
+        state && state.tries ? h("p", { class: "muted", text: "Not recorded yet: trying again." }) : null,
+        !sock.online ? h("button", { type: "button", class: "btn secondary", "data-retry": "", "data-testid": "retry" }, "Try again now") : null) : null,
       !entry && mine ? h("p", { class: "counted", "data-testid": "counted" },
         h("span", { class: "block", text: "You voted: " + label(p, mine.choice) + "." }),
-        "Your vote is counted. Receipt ",
+        (live(p) ? "Your answer is counted. Receipt " : "Your vote is counted. Receipt "),
         h("strong", { id: "receipt", class: "receipt", "data-testid": "receipt", text: mine.receipt })) : null,
       err ? h("p", { id: "vote-error", class: "error", role: "alert", "data-testid": "vote-error", text: err }) : null);
   }
 
+  /* What kind of question this is, before anyone answers it (DESIGN §4.8). */
+  function rulesView(p) {
+    if (live(p)) {
+      return h("ul", { class: "rules", id: "poll-rules" },
+        h("li", { "data-secret": String(p.secret), text: "A live poll: it shows the hall's view and decides nothing. " +
+          (p.secret ? "Your answer is not linked to your name." : "Your name and answer will be published.") }),
+        h("li", { text: p.allow_change ? "You can change your answer until the poll closes." : "Once counted, your answer cannot be changed." }));
+    }
+    return h("ul", { class: "rules", id: "poll-rules" },
+      h("li", { "data-secret": String(p.secret), text: p.secret
+        ? "Secret ballot: your choice is not linked to your name."
+        : "Recorded vote: your name and your choice will be published." }),
+      h("li", { text: p.allow_change
+        ? "You can change your vote until the vote closes."
+        : "Once counted, your vote cannot be changed." }),
+      p.majority === "two_thirds" ? h("li", { text: "Needs a two-thirds majority of those voting for or against." }) : null);
+  }
+
+  /* The latest result, in the top card until the next item is called. */
+  function recentView(notice) {
+    var pub = S.recent, mine = receipts()[pub.poll_id];
+    return [h("h2", { id: "poll-heading", text: "Result" }), notice,
+      h("p", { class: "result-summary", "data-testid": "result-summary", text: MH.resultSummary(pub.result) }),
+      MH.resultView(pub.result, { title: pub.poll.question, id: "result" }),
+      mine ? h("p", { class: "mine" }, "You voted " + label(pub.poll, mine.choice) + ". Your receipt: ",
+        h("strong", { class: "receipt", text: mine.receipt })) : null,
+      h("p", {}, h("a", { href: root.dataset.resultsUrl + pub.poll_id + "/", text: "See the receipts" }))];
+  }
+
   function pollView() {
     var p = S.poll, canVote = !!(S.me && S.me.can_vote);
-    var notice = S.notice ? h("p", { class: "notice error", id: "notice", text: S.notice }) : null;
+    var notice = own.notice ? h("p", { class: "notice error", id: "notice", text: own.notice }) : null;
     if (!p && S.closed) {
-      return [h("h2", { id: "poll-heading", text: "Voting closed" }), notice,
+      return [h("h2", { id: "poll-heading", text: live(S.closed) ? "Live poll closed" : "Voting closed" }), notice,
         h("p", { class: "question", text: S.closed.question }),
         h("p", { class: "muted", text: "The result will be announced." }), voteState(S.closed)];
     }
+    if (!p && S.recent) return recentView(notice);
     if (!p) {
       return [h("h2", { id: "poll-heading", text: "Voting" }), notice,
         h("p", { class: "muted", "data-testid": "no-poll", text: "No vote is open." })];
     }
     var entry = outbox(p.id), mine = receipts()[p.id];
-    var chosen = entry ? entry.choice : mine ? mine.choice : null;
+    var counted = !entry && mine ? mine.choice : null; // ✓ only once the server has it
     var locked = !canVote || !!entry || (!!mine && !p.allow_change);
     if (p.kind === "pick") return pickView(p, notice, canVote, locked, mine);
     var buttons = (p.options || []).map(function (o) {
+      var sending = !!entry && entry.choice === o.key;
       return h("button", {
         type: "button", class: "choice", "data-choice": o.key, "data-testid": "choice-" + o.key,
-        "aria-pressed": String(chosen === o.key), "aria-disabled": String(locked || chosen === o.key)
-      }, o.label);
+        "data-sending": sending ? "true" : null,
+        "aria-pressed": String(counted === o.key), "aria-disabled": String(locked || counted === o.key)
+      }, o.label, sending ? h("span", { class: "choice-note", text: "Sending…" }) : null);
     });
+    var scale = p.kind === "scale" && p.scale_labels && (p.scale_labels[0] || p.scale_labels[1]);
     return [
-      h("h2", { id: "poll-heading" }, h("span", { class: "badge open", text: "Vote open" })),
+      h("h2", { id: "poll-heading" }, h("span", { class: "badge open" + (live(p) ? " live" : ""), text: live(p) ? "Live poll" : "Vote open" })),
       notice,
       h("p", { class: "question", id: "poll-question", text: p.question }),
-      amendmentView(p),
+      MH.wordsView(p, { id: "poll-words" }),
       p.closes_at ? h("p", { id: "countdown", class: "countdown", "data-testid": "countdown", text: countdownText(p) }) : null,
-      h("ul", { class: "rules", id: "poll-rules" },
-        h("li", { "data-secret": String(p.secret), text: p.secret
-          ? "Secret ballot: your choice is not linked to your name."
-          : "Recorded vote: your name and your choice will be published." }),
-        h("li", { text: p.allow_change
-          ? "You can change your vote until the vote closes."
-          : "Once counted, your vote cannot be changed." }),
-        p.majority === "two_thirds" ? h("li", { text: "Needs a two-thirds majority of those voting for or against." }) : null),
-      canVote ? h("div", { class: "choices kind-" + p.kind + " n" + buttons.length, role: "group", "aria-label": p.question }, buttons)
+      rulesView(p),
+      scale ? h("p", { class: "scale-ends", "data-testid": "scale-ends", id: "scale-ends" },
+        h("span", { text: "1 = " + (p.scale_labels[0] || "lowest") }),
+        h("span", { text: p.options.length + " = " + (p.scale_labels[1] || "highest") })) : null,
+      canVote ? h("div", { class: "choices kind-" + p.kind + " n" + buttons.length, role: "group", "aria-label": p.question,
+        "aria-describedby": scale ? "scale-ends" : null }, buttons)
         : h("p", { class: "muted", text: "You can follow this vote, but you are not a voting representative." }),
       voteState(p)
     ];
@@ -376,16 +394,6 @@
     ];
   }
 
-  /* The amendment or rider a vote is on: its words, beside the question. */
-  function amendmentView(p) {
-    var a = p.amendment_id && S.item ? (S.item.amendments || []).filter(function (x) { return x.id === p.amendment_id; })[0] : null;
-    if (!a) return null;
-    return h("div", { class: "amendment", "data-testid": "poll-amendment" },
-      h("p", { class: "kicker", text: (a.kind === "rider" ? "The rider" : "The amendment") + (a.proposer ? " (" + a.proposer + ")" : "") }),
-      h("p", { text: a.text }),
-      a.new_wording ? h("p", {}, h("strong", { text: "The motion would read: " }), a.new_wording) : null);
-  }
-
   function itemView() {
     var it = S.item;
     if (!it) return [h("h2", { id: "item-heading", text: "Under debate" }),
@@ -397,22 +405,23 @@
       it.requires_two_thirds ? h("p", { class: "meta", text: "Needs a two-thirds majority." }) : null,
       it.amended ? h("p", { class: "kicker", text: "As amended" }) : null,
       it.text ? h("p", { class: "text", text: it.text }) : null,
-      it.parts && it.parts.length ? h("ol", { class: "parts" }, it.parts.map(function (part) {
+      it.parts && it.parts.length ? h("ul", { class: "plain parts" }, it.parts.map(function (part) { // labelled (i), (ii): not numbered again
         return h("li", { "data-part": part.id }, h("strong", { text: "(" + part.label + ") " }), part.text,
-          part.outcome ? h("span", { class: "status", text: " " + MH.outcomeText({ outcome: part.outcome }) }) : null);
+          part.outcome ? h("span", { class: "status", text: " " + MH.label("outcome", part.outcome) }) : null);
       })) : null,
       it.amendments && it.amendments.length ? h("div", { class: "amendments" },
         h("h3", { text: "Amendments and riders" }),
         h("ol", { class: "plain" }, it.amendments.map(function (a) {
-          return h("li", {}, h("strong", { text: a.kind === "rider" ? "Rider: " : "Amendment: " }), a.text,
-            a.outcome ? h("span", { class: "status", text: " " + MH.outcomeText({ outcome: a.outcome }) }) : null);
+          return h("li", {}, h("strong", { text: MH.label("amendment_kind", a.kind) + ": " }), a.text,
+            a.outcome ? h("span", { class: "status", text: " " + MH.label("outcome", a.outcome) }) : null,
+            a.diff && a.diff.length ? h("span", { class: "block diff-line small" }, MH.diffView(a.diff)) : null);
         }))) : null
     ];
   }
 
   function latestView() {
     var pub = S.published[0];
-    if (!pub) return null;
+    if (!pub || pub === S.recent) return null; // the latest is in the top card
     var mine = receipts()[pub.poll_id];
     return h("div", {},
       MH.resultView(pub.result, { title: pub.poll.question, id: "result" }),
@@ -442,10 +451,12 @@
     event: onEvent,
     state: function (state, seconds) {
       showState(state, seconds);
+      var wasOnline = offlineSince === null;
       if (state === "online") offlineSince = null;
       else if (offlineSince === null) offlineSince = Date.now();
+      if (wasOnline !== (offlineSince === null) && outboxAll().length) render();
       if (state === "signed-out") {
-        S.notice = "You are signed out. Sign in again with your code.";
+        own.notice = "You are signed out. Sign in again with your code.";
         render();
         var n = $("notice");
         if (n) n.appendChild(h("a", { href: root.dataset.joinUrl, class: "block", text: "Sign in" }));

@@ -1,5 +1,5 @@
 /* Motion Hall: the public results pages. Bar widths, finding a receipt, and reloading
- * the list when a result is published (the projector's public socket). */
+ * the list when a result is published (the projector's public socket, through state.js). */
 (function () {
   "use strict";
   var each = function (sel, fn) { Array.prototype.forEach.call(document.querySelectorAll(sel), fn); };
@@ -37,10 +37,12 @@
   new HallSocket(root.getAttribute("data-ws-url"), {
     state: window.MH.showState(document.getElementById("connection")),
     event: function (ev) {
+      window.MH.apply(ev); // the same state as the projector's (state.js)
+      var S = window.MH.state;
       // A new result, or a shown one the secretariat has corrected.
       if (ev.type === "result.published" && (missing(ev.poll_id) || (ev.result && ev.result.corrected))) reload();
       if (ev.type === "result.annulled" && !missing(ev.poll_id)) reload();
-      if (ev.type === "snapshot" && (ev.published || []).some(function (p) { return missing(p.poll_id); })) {
+      if (ev.type === "snapshot" && S.published.some(function (p) { return missing(p.poll_id); })) {
         // Published while this page loaded or the socket was down; once a minute at most.
         var last = 0;
         try { last = Number(sessionStorage.getItem("mh:results-reload")) || 0; } catch (e) { /* ignore */ }

@@ -1,40 +1,17 @@
-/* Motion Hall: the projector. Big type, no controls; the public socket only. */
+/* Motion Hall: the projector. Big type, no controls; the public socket only.
+ * The state is state.js's. Never blank: with nothing on the floor it shows the holding
+ * slide (the conference, how to join, what comes next) that the page was served with. */
 (function () {
   "use strict";
-  var MH = window.MH, h = MH.h;
+  var MH = window.MH, h = MH.h, S = MH.state;
   var root = document.getElementById("screen");
   if (!root || !window.HallSocket) return;
   var $ = function (id) { return document.getElementById(id); };
-  var S = { item: null, poll: null, closed: null, turnout: null, latest: null, skew: 0 };
 
   function onEvent(ev) {
+    var changed = MH.apply(ev);
     if (MH.floor) MH.floor.event(ev);
-    switch (ev.type) {
-      case "snapshot":
-        S.item = ev.item;
-        S.poll = ev.poll && ev.poll.status === "open" ? ev.poll : null;
-        S.turnout = ev.turnout || null;
-        S.latest = (ev.published || [])[0] || null;
-        if (S.poll || (S.closed && S.latest && S.latest.poll_id === S.closed.id)) S.closed = null;
-        break;
-      case "item.called": S.item = ev.item; break;
-      case "poll.opened":
-        S.poll = ev.poll; S.closed = null; S.turnout = null;
-        if (ev.poll.opened_at) S.skew = Date.now() - Date.parse(ev.poll.opened_at);
-        break;
-      case "poll.closed":
-        if (S.poll && S.poll.id === ev.poll_id) { S.closed = S.poll; S.poll = null; }
-        break;
-      case "result.published":
-        S.latest = ev;
-        if (S.closed && S.closed.id === ev.poll_id) S.closed = null;
-        break;
-      case "turnout":
-        if (!S.poll || S.poll.id === ev.poll_id) S.turnout = ev;
-        break;
-      default: return;
-    }
-    render();
+    if (changed) render();
   }
 
   function countdownText() {
@@ -48,36 +25,57 @@
     if (t.present) bar.style.width = Math.min(100, 100 * t.voted / t.present) + "%";
     return h("div", { class: "turnout-box" },
       h("p", { id: "turnout", class: "turnout", "data-testid": "turnout", "data-voted": t.voted, "data-present": t.present },
-        h("strong", { text: String(t.voted) }), " of " + t.present + " voted"),
+        h("strong", { text: String(t.voted) }), " of " + t.present + " present have voted"),
       h("span", { class: "bar wide", "aria-hidden": "true" }, bar));
   }
 
-  function render() {
-    var it = S.item;
-    MH.fill($("item"), it ? [h("p", { class: "kicker" }, "Motion " + it.number, it.section ? " · " + it.section : ""),
-      h("h1", { text: it.title }), it.proposer ? h("p", { class: "proposer", text: "Proposed by " + it.proposer }) : null] : []);
-    var p = S.poll;
-    root.setAttribute("data-phase", p ? "open" : S.closed ? "closed" : "idle");
-    if (p) {
-      var t = S.turnout && S.turnout.poll_id === p.id ? S.turnout : null;
-      MH.fill($("poll"), [
-        h("p", { class: "state open", "data-testid": "vote-state", text: "Vote open" }),
-        h("h2", { class: "question", text: p.question }),
+  function live(p) { return p.kind === "live" || p.kind === "scale"; }
+
+  function openView(p) {
+    var t = S.turnout && S.turnout.poll_id === p.id ? S.turnout : null;
+    var ends = p.kind === "scale" && p.scale_labels ? p.scale_labels : null;
+    return [
+      h("p", { class: "state open", "data-testid": "vote-state", text: live(p) ? "Live poll open" : "Vote open" }),
+      h("h2", { class: "question", text: p.question }),
+      MH.wordsView(p, { id: "screen-words" }),
+      h("div", { class: "row screen-count" },
         p.closes_at ? h("p", { id: "countdown", class: "countdown", "data-testid": "countdown", text: countdownText() }) : null,
-        turnoutView(t),
-        h("ul", { class: "options-list" }, p.options.map(function (o) { return h("li", { text: o.label }); }))
-      ]);
-    } else if (S.closed) {
-      MH.fill($("poll"), [h("p", { class: "state closed", "data-testid": "vote-state", text: "Vote closed" }),
+        turnoutView(t)),
+      ends && (ends[0] || ends[1])
+        ? h("p", { class: "scale-ends", "data-testid": "scale-ends" }, h("span", { text: "1 = " + (ends[0] || "lowest") }), h("span", { text: p.options.length + " = " + (ends[1] || "highest") }))
+        : h("ul", { class: "options-list" }, p.options.map(function (o) { return h("li", { text: o.label }); }))
+    ];
+  }
+
+  function scaleLine(pub) {
+    var r = pub.result;
+    if (pub.poll.kind !== "scale" || r.mean === undefined) return null;
+    var ends = pub.poll.scale_labels || ["", ""];
+    var fmt = function (n) { return n === null ? "–" : n.toLocaleString(undefined, { maximumFractionDigits: 2 }); };
+    return h("p", { class: "scale-summary", "data-testid": "scale-summary" },
+      h("span", {}, "Mean ", h("strong", { text: fmt(r.mean) })), " · ",
+      h("span", {}, "Median ", h("strong", { text: fmt(r.median) })),
+      ends[0] || ends[1] ? h("span", { class: "muted", text: " · 1 = " + (ends[0] || "lowest") + ", " + (pub.poll.options.length) + " = " + (ends[1] || "highest") }) : null);
+  }
+
+  function render() {
+    var it = S.item, p = S.poll, r = S.recent;
+    MH.fill($("item"), it ? [h("p", { class: "kicker" }, "Motion " + it.number, it.section ? " · " + it.section : ""),
+      h("h2", { class: "item-title", text: it.title }), it.proposer ? h("p", { class: "proposer", text: "Proposed by " + it.proposer }) : null] : []);
+    var phase = p ? "open" : S.closed ? "closed" : r ? "result" : it ? "item" : "idle";
+    root.setAttribute("data-phase", phase);
+    $("holding").hidden = phase !== "idle";
+    if (p) MH.fill($("poll"), openView(p));
+    else if (S.closed) {
+      MH.fill($("poll"), [h("p", { class: "state closed", "data-testid": "vote-state", text: live(S.closed) ? "Live poll closed" : "Vote closed" }),
         h("h2", { class: "question", text: S.closed.question }), h("p", { class: "muted", text: "The result will be announced." })]);
-    } else {
-      MH.fill($("poll"), []);
-    }
-    var r = S.latest;
-    $("result").hidden = !r || !!p || !!S.closed;
-    root.classList.toggle("split", !!p || !!S.closed || !$("result").hidden);
-    MH.fill($("result"), r ? [h("p", { class: "state", text: "Result" }),
-      MH.resultView(r.result, { title: r.poll.question, id: "result-view", heading: "h2" })] : []);
+    } else MH.fill($("poll"), []);
+    $("result").hidden = phase !== "result";
+    root.classList.toggle("split", phase === "open" || phase === "closed" || phase === "result");
+    var many = r && (r.result.counts || []).length > 4;
+    $("result").classList.toggle("many", !!many);
+    MH.fill($("result"), r && phase === "result" ? [h("p", { class: "state", text: live(r.poll) ? "Live poll result" : "Result" }),
+      MH.resultView(r.result, { title: r.poll.question, id: "result-view", heading: "h2" }), scaleLine(r)] : []);
   }
 
   setInterval(function () { var el = $("countdown"); if (el) el.textContent = countdownText(); }, 1000);

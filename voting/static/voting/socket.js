@@ -195,19 +195,6 @@
     [].concat(children).forEach(function (c) { if (c) el.appendChild(c); });
   }
 
-  var OUTCOMES = {
-    carried: "Carried", lost: "Lost", tie: "Tie: awaiting the chair's casting vote",
-    carried_in_part: "Carried in part", carried_as_reference: "Carried as a reference",
-    withdrawn: "Withdrawn", fell: "Fell", not_reached: "Not reached", referred: "Referred"
-  };
-
-  function outcomeText(result) {
-    if (!result || !result.outcome) return "";
-    var text = OUTCOMES[result.outcome] || result.outcome;
-    if (result.casting_vote) text += " on the chair's casting vote";
-    return text;
-  }
-
   function pct(n) { return (Math.round(n * 10) / 10).toLocaleString(undefined, { maximumFractionDigits: 1 }) + "%"; }
 
   /* The declared result: outcome, one bar per option (count, percent, what it is of). */
@@ -224,7 +211,7 @@
         h("span", { class: "count", text: String(c.count) }),
         h("span", { class: "pct", text: pct(c.percent) + note }));
     });
-    var outcome = outcomeText(result);
+    var outcome = window.MH.outcomeText(result); // state.js: the server's labels
     return h("div", { class: "result", id: opts.id, "data-testid": opts.id || "result", "data-outcome": result.outcome || "none" },
       opts.title ? h(opts.heading || "h3", { class: "result-title", text: opts.title }) : null,
       outcome ? h("p", { class: "outcome", "data-testid": "outcome", text: outcome }) : null,
@@ -277,7 +264,7 @@
 
   window.HallSocket = HallSocket;
   window.MH = {
-    h: h, fill: fill, outcomeText: outcomeText, pct: pct, resultView: resultView,
+    h: h, fill: fill, pct: pct, resultView: resultView,
     secondsLeft: secondsLeft, clock: clock, showState: showState, announcer: announcer,
     readSnapshot: readSnapshot
   };
