@@ -19,6 +19,7 @@ from django.utils import timezone
 from conference.models import LMC, Conference, Representative, Session, format_code
 from desk import demo_data as data
 from motions.models import Motion, MotionPart, Section
+from policy.demo import load_policy_demo
 from voting.models import Poll
 from voting.put import create_live_poll
 
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             sections = self.load_sections(conference)
             self.load_motions(conference, sections, lmcs)
             self.load_live_polls(conference)
+            # The 2025 conference's resolutions and older policy: the 2026 motions find theirs.
+            self.created["policy entries"] += len(load_policy_demo(conference).created)
         self.summary(conference, quiet)
 
     # --- Loading -----------------------------------------------------------------------
