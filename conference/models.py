@@ -62,10 +62,8 @@ class Conference(models.Model):
         return self.event_seq
 
     def voting_members(self) -> models.QuerySet[Representative]:
-        members = self.representatives.filter(role=Representative.Role.REPRESENTATIVE, is_active=True)
-        if self.require_check_in:
-            members = members.filter(checked_in=True)
-        return members
+        """Who may vote now (the turnout's "present"): Representative.voting_rule as a query."""
+        return self.representatives.filter(**Representative.voting_rule(self.require_check_in))
 
 
 class Session(models.Model):
@@ -154,11 +152,20 @@ class Representative(models.Model):
         return self.may_vote(self.role, self.is_active, self.checked_in, self.conference.require_check_in)
 
     @classmethod
+    def voting_rule(cls, require_check_in: bool) -> dict[str, Any]:
+        """Who may vote, written once: an active representative, checked in if the conference
+        asks for it. Column values, so the same rule filters a query (voting_members) and
+        judges one row (may_vote)."""
+        rule: dict[str, Any] = {"role": cls.Role.REPRESENTATIVE, "is_active": True}
+        if require_check_in:
+            rule["checked_in"] = True
+        return rule
+
+    @classmethod
     def may_vote(cls, role: str, is_active: bool, checked_in: bool, require_check_in: bool) -> bool:
-        """The rule on its own, for the vote writer, which reads these four columns only."""
-        if not is_active or role != cls.Role.REPRESENTATIVE:
-            return False
-        return checked_in or not require_check_in
+        """The rule for one row, for the vote writer, which reads these four columns only."""
+        row = {"role": role, "is_active": is_active, "checked_in": checked_in}
+        return all(row[column] == value for column, value in cls.voting_rule(require_check_in).items())
 
     def code_fingerprint(self) -> str:
         """Stored in the session: a reissued code no longer matches, so old sessions end."""

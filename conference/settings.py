@@ -32,6 +32,34 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole number from the environment; a bad value names the variable (no traceback of int())."""
+    raw = env_str(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def env_float(name: str, default: float, *, minimum: float = 0) -> float:
+    """A number of seconds (or the like) from the environment, checked as env_int is."""
+    raw = env_str(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+    if not value >= minimum:  # also refuses nan
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {raw!r}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = env_str(name)
     if not raw:
@@ -119,8 +147,8 @@ if DATABASE_URL:
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": 2,
-            "max_size": int(env_str("DATABASE_POOL_SIZE") or 8),
-            "timeout": float(env_str("DATABASE_POOL_TIMEOUT") or 30),
+            "max_size": env_int("DATABASE_POOL_SIZE", 8, minimum=1),
+            "timeout": env_float("DATABASE_POOL_TIMEOUT", 30),
         }
     }
     # The pool checks a connection as it hands it out: after a database restart or a network
@@ -223,7 +251,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS") or 31536000)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -237,7 +265,7 @@ LOGGING = {
 
 # Mail (login cards, resolutions) goes out from Celery tasks; the embedded default prints it.
 EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
-EMAIL_PORT = int(env_str("EMAIL_PORT") or 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -249,12 +277,12 @@ if DEBUG and not env_str("EMAIL_HOST"):
 VOTE_BATCH_MAX = 500
 # The vote writer's lanes on PostgreSQL: batches in parallel, each on its own connection
 # (voting/writer.py). Each takes one connection of DATABASE_POOL_SIZE while it writes.
-VOTE_WRITER_LANES = int(env_str("VOTE_WRITER_LANES") or 3)
+VOTE_WRITER_LANES = env_int("VOTE_WRITER_LANES", 3, minimum=1)
 # Turnout is broadcast at most this often per poll and process (DESIGN §4.5).
 TURNOUT_INTERVAL_SECONDS = 0.25
 # The public screen's turnout moves only on the ticks of a clock this many seconds apart
 # (voting.turnout.ScreenTurnout), so a quiet hall's projector does not time single votes.
-SCREEN_TURNOUT_SECONDS = float(env_str("SCREEN_TURNOUT_SECONDS") or 2.0)
+SCREEN_TURNOUT_SECONDS = env_float("SCREEN_TURNOUT_SECONDS", 2.0)
 # How long a process reuses the shared part of a snapshot for the same seq (0: never).
 SNAPSHOT_CACHE_SECONDS = 2.0
 # Largest websocket message a client may send. The server's own frame limit must be the
@@ -265,8 +293,8 @@ MAX_CLIENT_MESSAGE_BYTES = 2048
 # (attempts, seconds): see conference.ratelimit. A hall often shares one NAT address,
 # so the per-address join limit counts failed attempts only, and is generous.
 RATE_LIMITS = {
-    "join-address": (int(env_str("JOIN_FAILURES_PER_ADDRESS") or 30), 600),
-    "join-code": (int(env_str("JOIN_ATTEMPTS_PER_CODE") or 10), 600),
+    "join-address": (env_int("JOIN_FAILURES_PER_ADDRESS", 30, minimum=1), 600),
+    "join-code": (env_int("JOIN_ATTEMPTS_PER_CODE", 10, minimum=1), 600),
     "vote-http": (30, 60),  # per representative: a phone sends one vote and a few resends
 }
 # Per socket, (messages, seconds): what one socket may send of each kind, as a token bucket
@@ -284,4 +312,4 @@ SOCKET_RATE_LIMITS = {
     "refused": (5, 30),
 }
 # Proxies in front of the app that append to X-Forwarded-For (0: use the socket address).
-TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT") or 0)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -20,6 +20,7 @@ from conference.actions import audit
 from conference.errors import Refused
 from conference.events import kick_on_commit, publish, send_on_commit
 from conference.models import LMC, Conference, Representative
+from motions import procedure
 from motions.models import Motion, MotionPart, Outcome, Section, StandingOrders
 from voting import events as voting_events
 from voting import rules, secrecy
@@ -28,7 +29,7 @@ from voting.models import Poll
 from voting.put import close_business as close_business_of
 from voting.put import follow_changed_result, new_poll
 from voting.results import send_published
-from voting.turnout import send_turnout_on_commit
+from voting.turnout import send_open_poll_turnout
 
 from .imports import ImportReport
 from .models import Deputisation, Job, ResultRevision
@@ -107,6 +108,7 @@ def _import_motions(
     sections = {s.title: s for s in conference.sections.all()}
     next_order = (conference.sections.aggregate(n=Max("order"))["n"] or 0) + 1
     lmcs = {lmc.name: lmc for lmc in conference.lmcs.all()}
+    on_floor = Conference.objects.filter(pk=conference.pk).values_list("current_motion_id", flat=True).get()
     position: Counter[str] = Counter()
     for row in rows:
         section = sections.get(row["section"])
@@ -141,6 +143,9 @@ def _import_motions(
             changes.append({"row": f"motion {motion.number}", "field": "parts", "from": "", "to": str(row["parts"])})
         if not created and (changed or parts_changed):
             counts["updated"] += 1
+            if motion.pk == on_floor:
+                # The hall has this motion in front of it: its wording or parts change there too.
+                procedure.send_motion_updated(motion)
 
 
 def _import_parts(motion: Motion, parts: list[tuple[str, str]]) -> bool:
@@ -171,12 +176,6 @@ def _no_open_poll(conference: Conference) -> None:
         raise Refused(errors.INVALID_STATE, _("A vote is open: change seats after it closes."))
 
 
-def _send_turnout(conference: Conference) -> None:
-    poll = Poll.objects.filter(conference=conference, status=Poll.Status.OPEN).first()
-    if poll is not None:
-        send_turnout_on_commit(poll)
-
-
 def set_checked_in(rep: Representative, present: bool, by: Representative | None) -> Representative:
     """The desk checks a representative in (present) or out; turnout follows."""
     with transaction.atomic():
@@ -186,7 +185,7 @@ def set_checked_in(rep: Representative, present: bool, by: Representative | None
         rep.checked_in = present
         rep.save(update_fields=["checked_in"])
         audit(rep.conference, by, "rep.checked_in" if present else "rep.checked_out", rep, representative_id=rep.pk)
-        _send_turnout(rep.conference)
+        send_open_poll_turnout(rep.conference.pk)
     return rep
 
 
@@ -211,7 +210,7 @@ def seat_deputy(absent: Representative, deputy: Representative, by: Representati
         seat = Deputisation.objects.create(conference=conference, lmc=lmc, absent=absent, deputy=deputy)
         audit(conference, by, "deputy.seated", deputy, deputy_id=deputy.pk, absent_id=absent.pk)
         kick_on_commit(conference.pk, f"rep:{absent.pk}")
-        _send_turnout(conference)
+        send_open_poll_turnout(conference.pk)
     return seat
 
 
@@ -232,7 +231,7 @@ def end_deputisation(seat: Deputisation, by: Representative | None) -> Deputisat
         seat.save(update_fields=["ended_at"])
         audit(seat.conference, by, "deputy.stood_down", seat.deputy, deputy_id=seat.deputy_id, absent_id=seat.absent_id)
         kick_on_commit(seat.conference_id, f"rep:{seat.deputy_id}")
-        _send_turnout(seat.conference)
+        send_open_poll_turnout(seat.conference.pk)
     return seat
 
 

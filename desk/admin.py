@@ -1,25 +1,19 @@
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db.models import Model
+from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from conference.admin import RepresentativeAdmin, actor
+from conference.errors import Refused
+from conference.models import Representative
+
+from . import actions
 from .models import Deputisation, Job, ResultRevision
 
 
-@admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ["kind", "conference", "status", "done", "total", "created_at"]
-    list_filter = ["conference", "kind", "status"]
-    exclude = ["content"]
-
-
-@admin.register(ResultRevision)
-class ResultRevisionAdmin(admin.ModelAdmin):
-    """Read-only: a revision is made by desk.actions and stays as it was."""
-
-    list_display = ["poll", "kind", "by", "at"]
-    list_filter = ["kind"]
+class ReadOnly(admin.ModelAdmin):
+    """Made by desk.actions (audited, with its checks) and only shown here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -31,7 +25,49 @@ class ResultRevisionAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Job)
+class JobAdmin(ReadOnly):
+    list_display = ["kind", "conference", "status", "done", "total", "created_at"]
+    list_filter = ["conference", "kind", "status"]
+    exclude = ["content"]
+
+
+class DeskRepresentativeAdmin(RepresentativeAdmin):
+    """The conference's representatives, with the desk's check-in as actions."""
+
+    actions = [*RepresentativeAdmin.actions, "check_in", "check_out"]
+
+    def _checked(self, request: HttpRequest, queryset: QuerySet[Representative], present: bool) -> None:
+        for rep in queryset:
+            try:
+                actions.set_checked_in(rep, present, actor(request, rep.conference_id))
+            except Refused as refused:
+                self.message_user(request, f"{rep}: {refused.message}", messages.ERROR)
+
+    @admin.action(description="Check in at the desk")
+    def check_in(self, request: HttpRequest, queryset: QuerySet[Representative]) -> None:
+        self._checked(request, queryset, True)
+
+    @admin.action(description="Check out")
+    def check_out(self, request: HttpRequest, queryset: QuerySet[Representative]) -> None:
+        self._checked(request, queryset, False)
+
+
+admin.site.unregister(Representative)
+admin.site.register(Representative, DeskRepresentativeAdmin)
+
+
+@admin.register(ResultRevision)
+class ResultRevisionAdmin(ReadOnly):
+    """A revision is made by desk.actions and stays as it was."""
+
+    list_display = ["poll", "kind", "by", "at"]
+    list_filter = ["kind"]
+
+
 @admin.register(Deputisation)
-class DeputisationAdmin(admin.ModelAdmin):
+class DeputisationAdmin(ReadOnly):
+    """A deputy is seated and stood down at the desk (desk.actions), never edited here."""
+
     list_display = ["deputy", "absent", "lmc", "started_at", "ended_at"]
     list_filter = ["conference"]

@@ -7,6 +7,8 @@ from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from conference.admin import Audited
+
 from .models import Amendment, Motion, MotionPart, OutcomeChange, Section, StandingOrders
 
 
@@ -16,13 +18,18 @@ class MotionPartInline(admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(Audited):
     list_display = ["title", "conference", "session", "order", "minutes"]
     list_filter = ["conference", "session"]
+    # The section's clock runs with the agenda (motions.agenda).
+    readonly_fields = ["started_at", "seconds_used"]
 
 
 @admin.register(Motion)
-class MotionAdmin(admin.ModelAdmin):
+class MotionAdmin(Audited):
+    """Wording and place are set up here; how a motion stands changes only by the procedure
+    (motions.procedure, from the console), which audits it and tells the hall."""
+
     list_display = ["number", "title", "section", "category", "proposer", "status", "outcome"]
     list_filter = ["conference", "section", "category", "status", "outcome"]
     search_fields = ["title", "text", "proposer__name"]
@@ -32,6 +39,16 @@ class MotionAdmin(admin.ModelAdmin):
         return [MotionPartInline, AmendmentInline, OutcomeChangeInline]
 
     autocomplete_fields = ["proposer"]
+    readonly_fields = [
+        "status",
+        "outcome",
+        "decided_at",
+        "decided_by",
+        "text_as_amended",
+        "lead",
+        "pulled_from_block",
+        "debate_requested_by",
+    ]
 
 
 class AmendmentInline(admin.TabularInline):
@@ -53,5 +70,5 @@ class OutcomeChangeInline(admin.TabularInline):
 
 
 @admin.register(StandingOrders)
-class StandingOrdersAdmin(admin.ModelAdmin):
+class StandingOrdersAdmin(Audited):
     list_display = ["conference", "closure_majority", "next_business_majority", "speaker_seconds"]

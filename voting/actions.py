@@ -55,7 +55,7 @@ def open_poll(poll: Poll, by: Representative | None, countdown_seconds: int | No
         poll.save(update_fields=["status", "opened_at", "closes_at", "sealed_key"])
         audit(poll.conference, by, "poll.opened", poll, poll_id=poll.pk, countdown=countdown_seconds)
         publish(poll.conference, events.POLL_OPENED, {"now": now.isoformat(), "poll": poll_payload(poll)})
-        send_turnout_on_commit(poll)
+        send_turnout_on_commit(poll.conference_id, poll.pk)
         if countdown_seconds:
             transaction.on_commit(lambda: schedule_close(poll.pk, countdown_seconds))
     return poll

@@ -1,256 +1,231 @@
 """The websocket commands of the agenda, the motion procedure and the debate.
 
-Mixed into voting.consumers.HallConsumer: each handler parses, checks access, calls one
-action and answers "ok" (or the action's refusal becomes an error with the same ref).
+Each is registered for its message (voting.messages) with ``conference.protocol.command``:
+it looks up what the message names in this conference, calls one action, and returns what
+the "ok" answer carries (a refusal becomes an error with the same ref). They run in a
+database thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from channels.db import database_sync_to_async
 from django.db import models
 
 from conference import errors
-from conference.errors import Refused, whole_number
-from conference.models import LMC, Conference, Representative
+from conference.errors import Refused
+from conference.models import LMC, Representative
+from conference.protocol import COMMANDS, REPS, STAFF, Client, command
 from motions import agenda, debate, procedure
 from motions.models import Amendment, Motion, MotionPart, Section, SpeakRequest
 
 from . import put
-from .models import Poll
-
-Handler = Callable[[dict[str, Any]], Awaitable[None]]
-MAX_TEXT = 4000
-
-STAFF_COMMANDS = (
-    "next",
-    "skip",
-    "back",
-    "reorder",
-    "amend",
-    "put_amendment",
-    "procedural",
-    "declare",
-    "correct",
-    "fall_group",
-    "block",
-    "restore_block",
-    "speech",
-    "end_speech",
-    "open_chosen",
-    "apply_chosen",
-    "admit_emergency",
+from .messages import (
+    AdmitEmergency,
+    Amend,
+    ApplyChosen,
+    Back,
+    Block,
+    Correct,
+    DebateRequest,
+    Declare,
+    EndSpeech,
+    FallGroup,
+    Next,
+    OpenChosen,
+    Procedural,
+    PutAmendment,
+    Reorder,
+    RestoreBlock,
+    Skip,
+    Speak,
+    Speech,
+    Unspeak,
 )
-REP_COMMANDS = ("speak", "unspeak", "debate_request")
-
-
-def _text(message: dict[str, Any], name: str, *, optional: bool = False) -> str:
-    value = message.get(name, "" if optional else None)
-    if not isinstance(value, str) or len(value) > MAX_TEXT:
-        raise Refused(errors.MALFORMED, f'"{name}" must be text of at most {MAX_TEXT} characters.')
-    return value
-
+from .models import Poll
 
 M = TypeVar("M", bound=models.Model)
 
 
-def _get(model: type[M], pk: int, what: str, **lookup: Any) -> M:
-    found = model._default_manager.filter(pk=pk, **lookup).first()
-    if found is None:
+def found(model: type[M], pk: int, what: str, **lookup: Any) -> M:
+    """The row the message names, in this conference only, or Refused."""
+    row = model._default_manager.filter(pk=pk, **lookup).first()
+    if row is None:
         raise Refused(errors.MALFORMED, f"There is no such {what} at this conference.")
-    return found
+    return row
 
 
-class ProcedureCommands:
-    conference: Conference
-    representative: Representative | None
+def _motion(client: Client, pk: int) -> Motion:
+    return found(Motion, pk, "motion", conference=client.conference)
 
-    async def _ok(self, message: dict[str, Any], **extra: Any) -> None:  # provided by HallConsumer
-        raise NotImplementedError
 
-    def procedure_handlers(self, staff: bool) -> dict[str, Handler]:
-        forbidden = self.on_forbidden  # type: ignore[attr-defined]
-        if staff:
-            handlers = {name: self._staff(name) for name in STAFF_COMMANDS}
-            return handlers | {name: self._not_for_staff for name in REP_COMMANDS}
-        return {name: forbidden for name in STAFF_COMMANDS} | {name: self._rep(name) for name in REP_COMMANDS}
+def _section(client: Client, pk: int) -> Section:
+    return found(Section, pk, "section", conference=client.conference)
 
-    async def _not_for_staff(self, message: dict[str, Any]) -> None:
-        raise Refused(errors.NOT_ELIGIBLE, "Only representatives do that.")
 
-    def _staff(self, name: str) -> Handler:
-        return self._run(getattr(self, f"_do_{name}"))
+def _rep(client: Client) -> Representative:
+    assert client.representative is not None  # a REPS command comes from a signed-in socket
+    return client.representative
 
-    def _rep(self, name: str) -> Handler:
-        return self._run(getattr(self, f"_do_{name}"))
 
-    def _run(self, action: Callable[[dict[str, Any]], dict[str, Any] | None]) -> Handler:
-        async def handler(message: dict[str, Any]) -> None:
-            extra = await database_sync_to_async(action)(message)
-            await self._ok(message, **(extra or {}))
+# --- The chosen-motions ballot -----------------------------------------------------------
 
-        return handler
 
-    # --- lookups, in this conference only ------------------------------------------------
+@command(OpenChosen, who=STAFF)
+def open_chosen(client: Client, m: OpenChosen) -> dict[str, Any]:
+    poll = put.open_chosen_ballot(
+        client.conference,
+        client.representative,
+        max_choices=m.max_choices,
+        motion_ids=m.motions,
+        countdown_seconds=m.countdown,
+    )
+    return {"poll_id": poll.pk}
 
-    def _motion(self, message: dict[str, Any]) -> Motion:
-        return _get(Motion, whole_number(message, "motion"), "motion", conference=self.conference)
 
-    def _section(self, message: dict[str, Any]) -> Section:
-        return _get(Section, whole_number(message, "section"), "section", conference=self.conference)
+@command(ApplyChosen, who=STAFF)
+def apply_chosen(client: Client, m: ApplyChosen) -> dict[str, Any]:
+    poll = found(Poll, m.poll, "ballot", conference=client.conference, kind=Poll.Kind.PICK)
+    motions = put.apply_chosen(poll, m.places, client.representative, settle=m.settle or [])
+    return {"chosen": [motion.pk for motion in motions]}
 
-    def _ids(self, message: dict[str, Any], name: str) -> list[int] | None:
-        value = message.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, list) or len(value) > 200:
-            raise Refused(errors.MALFORMED, f'"{name}" must be a list of ids.')
-        return [whole_number({name: v}, name) for v in value]
 
-    # --- the chosen-motions ballot -----------------------------------------------------------
+# --- The agenda ------------------------------------------------------------------------------
 
-    def _do_open_chosen(self, message: dict[str, Any]) -> dict[str, Any]:
-        max_choices = whole_number(message, "max_choices")
-        poll = put.open_chosen_ballot(
-            self.conference,
-            self.representative,
-            max_choices=max_choices or 1,
-            motion_ids=self._ids(message, "motions"),
-            countdown_seconds=whole_number(message, "countdown", optional=True),
-        )
-        return {"poll_id": poll.pk}
 
-    def _do_apply_chosen(self, message: dict[str, Any]) -> dict[str, Any]:
-        poll = _get(Poll, whole_number(message, "poll"), "ballot", conference=self.conference, kind=Poll.Kind.PICK)
-        motions = put.apply_chosen(
-            poll, whole_number(message, "places") or 1, self.representative, settle=self._ids(message, "settle") or []
-        )
-        return {"chosen": [m.pk for m in motions]}
+@command(Next, who=STAFF)
+def next_(client: Client, m: Next) -> dict[str, Any]:
+    motion = agenda.call_next(client.conference, client.representative)
+    return {"motion": motion.pk if motion else None}
 
-    # --- the agenda -------------------------------------------------------------------------
 
-    def _do_next(self, message: dict[str, Any]) -> dict[str, Any]:
-        motion = agenda.call_next(self.conference, self.representative)
-        return {"motion": motion.pk if motion else None}
+@command(Skip, who=STAFF)
+def skip(client: Client, m: Skip) -> dict[str, Any]:
+    motion = agenda.skip(client.conference, client.representative)
+    return {"motion": motion.pk if motion else None}
 
-    def _do_skip(self, message: dict[str, Any]) -> dict[str, Any]:
-        motion = agenda.skip(self.conference, self.representative)
-        return {"motion": motion.pk if motion else None}
 
-    def _do_back(self, message: dict[str, Any]) -> dict[str, Any]:
-        return {"motion": agenda.go_back(self.conference, self.representative).pk}
+@command(Back, who=STAFF)
+def back(client: Client, m: Back) -> dict[str, Any]:
+    return {"motion": agenda.go_back(client.conference, client.representative).pk}
 
-    def _do_reorder(self, message: dict[str, Any]) -> None:
-        order = message.get("order")
-        if not isinstance(order, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in order):
-            raise Refused(errors.MALFORMED, '"order" must be a list of motion ids.')
-        agenda.reorder(self._section(message), order, self.representative)
 
-    def _do_block(self, message: dict[str, Any]) -> dict[str, Any]:
-        poll = put.open_block_vote(
-            self._section(message), self.representative, whole_number(message, "countdown", optional=True)
-        )
-        return {"poll_id": poll.pk}
+@command(Reorder, who=STAFF)
+def reorder(client: Client, m: Reorder) -> None:
+    agenda.reorder(_section(client, m.section), m.order, client.representative)
 
-    def _do_restore_block(self, message: dict[str, Any]) -> None:
-        procedure.restore_to_block(self._motion(message), self.representative)
 
-    # --- the motion procedure ----------------------------------------------------------------
+@command(Block, who=STAFF)
+def block(client: Client, m: Block) -> dict[str, Any]:
+    poll = put.open_block_vote(_section(client, m.section), client.representative, m.countdown)
+    return {"poll_id": poll.pk}
 
-    def _do_amend(self, message: dict[str, Any]) -> dict[str, Any]:
-        lmc_id = whole_number(message, "lmc", optional=True)
-        lmc = _get(LMC, lmc_id, "LMC", conference=self.conference) if lmc_id else None
-        motion = self._motion(message)
-        part_id = whole_number(message, "part", optional=True)  # "amend part (ii)"
-        part = _get(MotionPart, part_id, "part of that motion", motion=motion) if part_id else None
-        amendment = procedure.propose_amendment(
-            motion,
-            _text(message, "kind"),
-            _text(message, "text"),
-            self.representative,
-            new_wording=_text(message, "new_wording", optional=True),
-            proposer=lmc,
-            part=part,
-        )
-        return {"amendment_id": amendment.pk}
 
-    def _do_put_amendment(self, message: dict[str, Any]) -> dict[str, Any]:
-        amendment = _get(Amendment, whole_number(message, "amendment"), "amendment", motion__conference=self.conference)
-        countdown = whole_number(message, "countdown", optional=True)
-        poll = put.put_amendment(amendment, self.representative, countdown)
-        return {"poll_id": poll.pk}
+@command(RestoreBlock, who=STAFF)
+def restore_block(client: Client, m: RestoreBlock) -> None:
+    procedure.restore_to_block(_motion(client, m.motion), client.representative)
 
-    def _do_procedural(self, message: dict[str, Any]) -> dict[str, Any]:
-        mover_id = whole_number(message, "moved_by", optional=True)
-        mover = _get(Representative, mover_id, "representative", conference=self.conference) if mover_id else None
-        poll = put.put_procedural(
-            self._motion(message),
-            _text(message, "kind"),
-            self.representative,
-            moved_by=mover,
-            countdown=whole_number(message, "countdown", optional=True),
-            subject=_text(message, "subject", optional=True),  # the ruling challenged, the order suspended
-        )
-        return {"poll_id": poll.pk}
 
-    def _do_declare(self, message: dict[str, Any]) -> None:
-        put.declare_outcome(self._motion(message), _text(message, "outcome"), self.representative)
+# --- The motion procedure ----------------------------------------------------------------------
 
-    def _do_correct(self, message: dict[str, Any]) -> None:
-        procedure.correct_outcome(
-            self._motion(message), _text(message, "outcome"), self.representative, _text(message, "reason")
-        )
 
-    def _do_fall_group(self, message: dict[str, Any]) -> dict[str, Any]:
-        fallen = procedure.fall_group(self._motion(message), self.representative)
-        return {"fallen": [m.pk for m in fallen]}
+@command(Amend, who=STAFF)
+def amend(client: Client, m: Amend) -> dict[str, Any]:
+    lmc = found(LMC, m.lmc, "LMC", conference=client.conference) if m.lmc else None
+    motion = _motion(client, m.motion)
+    part = found(MotionPart, m.part, "part of that motion", motion=motion) if m.part else None
+    amendment = procedure.propose_amendment(
+        motion,
+        m.kind,
+        m.text,
+        client.representative,
+        new_wording=m.new_wording,
+        proposer=lmc,
+        part=part,
+    )
+    return {"amendment_id": amendment.pk}
 
-    # --- the debate ---------------------------------------------------------------------------
 
-    def _do_speech(self, message: dict[str, Any]) -> dict[str, Any]:
-        request_id = whole_number(message, "request", optional=True)
-        speaker_id = whole_number(message, "speaker", optional=True)
-        request = _get(SpeakRequest, request_id, "request", motion__conference=self.conference) if request_id else None
-        speaker = _get(Representative, speaker_id, "representative", conference=self.conference) if speaker_id else None
-        role = message.get("role", SpeakRequest.Role.SPEAKER)
-        if not isinstance(role, str):
-            raise Refused(errors.MALFORMED, '"role" is proposer, speaker or reply.')
-        speech = debate.start_speech(self.conference, self.representative, role=role, request=request, speaker=speaker)
-        return {"speech_id": speech.pk}
+@command(PutAmendment, who=STAFF)
+def put_amendment(client: Client, m: PutAmendment) -> dict[str, Any]:
+    amendment = found(Amendment, m.amendment, "amendment", motion__conference=client.conference)
+    return {"poll_id": put.put_amendment(amendment, client.representative, m.countdown).pk}
 
-    def _do_end_speech(self, message: dict[str, Any]) -> dict[str, Any]:
-        poll = put.end_speech(self.conference, self.representative)  # a reply after the closure: the vote opens
-        return {"poll_id": poll.pk if poll else None}
 
-    def _do_admit_emergency(self, message: dict[str, Any]) -> dict[str, Any]:
-        lmc_id = whole_number(message, "lmc", optional=True)
-        lmc = _get(LMC, lmc_id, "LMC", conference=self.conference) if lmc_id else None
-        parts = message.get("parts", [])
-        if (
-            not isinstance(parts, list)
-            or len(parts) > 10
-            or not all(isinstance(p, str) and len(p) < MAX_TEXT for p in parts)
-        ):
-            raise Refused(errors.MALFORMED, '"parts" must be a list of at most ten texts.')
-        motion = procedure.admit_emergency(
-            self.conference.pk, _text(message, "title"), _text(message, "text"), self.representative,
-            proposer=lmc, parts=parts,
-        )  # fmt: skip
-        return {"motion": motion.pk, "reference": motion.reference}
+@command(Procedural, who=STAFF)
+def procedural(client: Client, m: Procedural) -> dict[str, Any]:
+    mover = found(Representative, m.moved_by, "representative", conference=client.conference) if m.moved_by else None
+    poll = put.put_procedural(
+        _motion(client, m.motion),
+        m.kind,
+        client.representative,
+        moved_by=mover,
+        countdown=m.countdown,
+        subject=m.subject,
+    )
+    return {"poll_id": poll.pk}
 
-    # --- representatives -----------------------------------------------------------------------
 
-    def _do_speak(self, message: dict[str, Any]) -> dict[str, Any]:
-        assert self.representative is not None
-        request = debate.ask_to_speak(self.representative, _text(message, "side"))
-        return {"request_id": request.pk}
+@command(Declare, who=STAFF)
+def declare(client: Client, m: Declare) -> None:
+    put.declare_outcome(_motion(client, m.motion), m.outcome, client.representative)
 
-    def _do_unspeak(self, message: dict[str, Any]) -> None:
-        assert self.representative is not None
-        debate.withdraw_request(self.representative)
 
-    def _do_debate_request(self, message: dict[str, Any]) -> None:
-        assert self.representative is not None
-        put.request_debate(self._motion(message), self.representative)
+@command(Correct, who=STAFF)
+def correct(client: Client, m: Correct) -> None:
+    procedure.correct_outcome(_motion(client, m.motion), m.outcome, client.representative, m.reason)
+
+
+@command(FallGroup, who=STAFF)
+def fall_group(client: Client, m: FallGroup) -> dict[str, Any]:
+    fallen = procedure.fall_group(_motion(client, m.motion), client.representative)
+    return {"fallen": [motion.pk for motion in fallen]}
+
+
+# --- The debate ---------------------------------------------------------------------------------
+
+
+@command(Speech, who=STAFF)
+def speech(client: Client, m: Speech) -> dict[str, Any]:
+    conference = client.conference
+    request = found(SpeakRequest, m.request, "request", motion__conference=conference) if m.request else None
+    speaker = found(Representative, m.speaker, "representative", conference=conference) if m.speaker else None
+    started = debate.start_speech(conference, client.representative, role=m.role, request=request, speaker=speaker)
+    return {"speech_id": started.pk}
+
+
+@command(EndSpeech, who=STAFF)
+def end_speech(client: Client, m: EndSpeech) -> dict[str, Any]:
+    poll = put.end_speech(client.conference, client.representative)  # a reply after the closure: the vote opens
+    return {"poll_id": poll.pk if poll else None}
+
+
+@command(AdmitEmergency, who=STAFF)
+def admit_emergency(client: Client, m: AdmitEmergency) -> dict[str, Any]:
+    lmc = found(LMC, m.lmc, "LMC", conference=client.conference) if m.lmc else None
+    motion = procedure.admit_emergency(
+        client.conference.pk, m.title, m.text, client.representative, proposer=lmc, parts=m.parts
+    )
+    return {"motion": motion.pk, "reference": motion.reference}
+
+
+@command(Speak, who=REPS)
+def speak(client: Client, m: Speak) -> dict[str, Any]:
+    return {"request_id": debate.ask_to_speak(_rep(client), m.side).pk}
+
+
+@command(Unspeak, who=REPS)
+def unspeak(client: Client, m: Unspeak) -> None:
+    debate.withdraw_request(_rep(client))
+
+
+@command(DebateRequest, who=REPS)
+def debate_request(client: Client, m: DebateRequest) -> None:
+    put.request_debate(_motion(client, m.motion), _rep(client))
+
+
+# The agenda, procedure and debate commands (tests/voting/test_fuzz_consumers.py lets these
+# succeed on a random message, as "next" needs no fields).
+_HERE = {name for name, c in COMMANDS.items() if c.handler.__module__ == __name__}
+STAFF_COMMANDS = tuple(sorted(name for name in _HERE if COMMANDS[name].who == STAFF))
+REP_COMMANDS = tuple(sorted(name for name in _HERE if COMMANDS[name].who == REPS))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import uuid
 from typing import Any
 
 from asgiref.typing import (
@@ -28,20 +27,20 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from conference import close_codes, errors
-from conference.errors import Refused, whole_number
+from conference import close_codes, errors, protocol
+from conference.errors import Refused
 from conference.events import error
 from conference.hub import Hub
 from conference.models import Conference, Representative
+from conference.protocol import ANYONE, REPS, SIGNED_IN, STAFF, Message, command
 from conference.ratelimit import Bucket
 from conference.wire import FrameWriter, text_frame, writer_for
 from motions.agenda import call_motion
 from motions.models import Motion, MotionPart
 
 from . import actions, closing, put, results
-from .actions import VoteRequest
-from .commands import ProcedureCommands
 from .door import Door
+from .messages import Call, Casting, Close, Open, Ping, Publish, Sync, Vote
 from .models import Poll
 from .turnout import SCREEN_AUDIENCE as SCREEN_TURNOUT
 from .turnout import ScreenTurnout, TurnoutTicker
@@ -56,42 +55,10 @@ CLOSE_NOT_LOGGED_IN = close_codes.NOT_SIGNED_IN
 CLOSE_UNKNOWN_CONFERENCE = close_codes.UNKNOWN_CONFERENCE
 
 
-def parse(text_data: str | None, bytes_data: bytes | None) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """(the message, None), or (the message if it is an object, the error event to answer)."""
-    size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
-    if size > settings.MAX_CLIENT_MESSAGE_BYTES:
-        return None, error(errors.TOO_LARGE, "That message is too large.")
-    if text_data is None:
-        return None, error(errors.MALFORMED, "Send JSON text, not binary.")
-    try:
-        message = json.loads(text_data)
-    except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
-        return None, error(errors.MALFORMED, "That message is not valid JSON.")
-    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-        return None, error(errors.MALFORMED, 'A message is a JSON object with a "type".')
-    return message, None
-
-
-def _parts(message: dict[str, Any], motion: Motion) -> list[MotionPart]:
-    """The parts a vote takes together, from "parts": a list of part ids of this motion."""
-    ids = message.get("parts")
-    if ids is None:
-        return []
-    if (
-        not isinstance(ids, list)
-        or not 2 <= len(ids) <= 50
-        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
-    ):
-        raise Refused(errors.MALFORMED, '"parts" must be a list of at least two part ids.')
-    found = {p.pk: p for p in MotionPart.objects.filter(pk__in=ids, motion=motion)}
-    if len(found) != len(set(ids)):
-        raise Refused(errors.MALFORMED, "That motion has no such part.")
-    return [found[i] for i in ids]
-
-
 class BaseHallConsumer(AsyncWebsocketConsumer):
     audiences: frozenset[str] = frozenset()
     snapshot_audience = "screen"
+    may_send: frozenset[str] = frozenset({ANYONE})  # which messages (conference.protocol.WHO)
 
     frame_writer: FrameWriter | None = None
 
@@ -153,9 +120,18 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
             await self.refuse(CLOSE_NOT_LOGGED_IN)
             return
         await self.accept()
+        # Joined before the snapshot is read, so no event falls between the two; one that
+        # arrives meanwhile is held and sent after it, so the snapshot always comes first.
+        # (Meanwhile the hub's fast path is off for this socket: its events come to push.)
+        writer, self.frame_writer, self._held = self.frame_writer, None, []
         await Hub.current().join(conference.pk, self)
         self.joined = True
-        await self.send_snapshot()
+        try:
+            await self.send_snapshot()
+            for text in self._held:
+                await self.send(text_data=text)
+        finally:
+            self._held, self.frame_writer = None, writer
 
     async def refuse(self, code: int) -> None:
         # Accept, then close: a handshake refused with HTTP 403 reaches the page as a bare
@@ -178,7 +154,12 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
 
     # --- the hub's side --------------------------------------------------------------
 
+    _held: list[str] | None = None  # events that came before the first snapshot went out
+
     async def push(self, text: str) -> None:
+        if self._held is not None:
+            self._held.append(text)
+            return
         await self.send(text_data=text)
 
     async def kick(self, code: int) -> None:
@@ -210,13 +191,12 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     def within_limit(self, kind: str) -> bool:
         return self.bucket(kind).take()
 
-    async def rate_limited(self, message: Any, kind: str = "other") -> None:
+    async def rate_limited(self, ref: Any, kind: str = "other") -> None:
         """Refuse one message over the limit; a socket that keeps on is closed (4429: reconnect later)."""
         if not self.within_limit("refused"):
             self.flooded = True
             await self.close(close_codes.RATE_LIMITED)
             return
-        ref = message.get("ref", message.get("key")) if isinstance(message, dict) else None
         await self.send_json(
             error(
                 errors.RATE_LIMITED,
@@ -232,50 +212,63 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.flooded:  # closed for flooding: what was already on the wire is dropped unread
             return
-        message, problem = parse(text_data, bytes_data)
-        kind = message.get("type") if message is not None else None
-        kind = kind if kind in LIMITED_KINDS else "other"
-        if not self.within_limit(kind):
-            await self.rate_limited(message, kind)
-        elif problem is not None:
-            await self.send_json(problem)
-        else:
-            assert message is not None
-            await self.handle(message)
-
-    async def handle(self, message: dict[str, Any]) -> None:
-        # The messages a phone sends most are looked up on their own: the whole table
-        # (handlers()) builds a closure per staff command, which was 6.5 % of the server's
-        # samples in a 5,000-phone vote burst (bench/README.md).
-        method = self.every_role_handlers.get(message["type"])
-        handler = getattr(self, method) if method else self.handlers().get(message["type"])
-        if handler is None:
-            await self.send_json(error(errors.MALFORMED, f"Unknown message type {message['type'][:40]!r}."))
-            return
-        ref = message.get("ref") if isinstance(message.get("ref"), (str, int)) else None
         try:
-            await handler(message)
+            found, message = self.read(text_data, bytes_data)
         except Refused as refused:
-            await self.send_json(error(refused.code, refused.message, ref=ref))
+            kind = protocol.type_of(text_data) if text_data is not None else None
+            if not self.within_limit(kind if kind in LIMITED_KINDS else "other"):
+                await self.rate_limited(protocol.ref_of(text_data, or_key=True) if text_data else None)
+            else:
+                await self.send_json(error(refused.code, refused.message, ref=protocol.ref_of(text_data or "")))
+            return
+        kind = found.type if found.type in LIMITED_KINDS else "other"
+        if not self.within_limit(kind):
+            key = getattr(message, "key", None)
+            await self.rate_limited(message.answer_ref if message.ref is not None else key and str(key), kind)
+            return
+        await self.handle(found, message)
+
+    def read(self, text_data: str | None, bytes_data: bytes | None) -> tuple[protocol.Command, Message]:
+        """The message declared for its type (conference.protocol), or Refused."""
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > settings.MAX_CLIENT_MESSAGE_BYTES:
+            raise Refused(errors.TOO_LARGE, "That message is too large.")
+        if text_data is None:
+            raise Refused(errors.MALFORMED, "Send JSON text, not binary.")
+        return protocol.decode(text_data, self.may_send, self.signed_in)
+
+    async def handle(self, found: protocol.Command, message: Message) -> None:
+        try:
+            extra: dict[str, Any] | None
+            if found.in_thread:
+                extra = await database_sync_to_async(found.handler)(self, message)
+            else:
+                extra = await found.handler(self, message)
+            if found.answers_ok:
+                await self.send_json({"type": "ok", "of": found.type, "ref": message.answer_ref, **(extra or {})})
+        except Refused as refused:
+            await self.send_json(error(refused.code, refused.message, ref=message.answer_ref))
         except OSError:  # the socket is gone (uvicorn's ClientDisconnected): nobody to answer
             raise
         except Exception:  # the socket stays usable for the next good message
-            log.exception("websocket handler failed for %s", message["type"])
+            log.exception("websocket handler failed for %s", found.type)
             await self.send_json(
-                error("server_error", "Something went wrong on the server. Check the state and try again.", ref=ref)
+                error(
+                    "server_error",
+                    "Something went wrong on the server. Check the state and try again.",
+                    ref=message.answer_ref,
+                )
             )
 
-    # Message type -> method, the same for every role (each method checks what it must).
-    every_role_handlers: dict[str, str] = {"sync": "on_sync", "ping": "on_ping"}
 
-    def handlers(self) -> dict[str, Any]:
-        return {kind: getattr(self, method) for kind, method in self.every_role_handlers.items()}
+@command(Sync, who=ANYONE, answers_ok=False)
+async def on_sync(client: BaseHallConsumer, message: Sync) -> None:
+    await client.send_snapshot()
 
-    async def on_sync(self, message: dict[str, Any]) -> None:
-        await self.send_snapshot()
 
-    async def on_ping(self, message: dict[str, Any]) -> None:
-        await self.send_json({"type": "pong"})
+@command(Ping, who=ANYONE, answers_ok=False)
+async def on_ping(client: BaseHallConsumer, message: Ping) -> None:
+    await client.send_json({"type": "pong"})
 
 
 class ScreenConsumer(BaseHallConsumer):
@@ -300,7 +293,7 @@ class ScreenConsumer(BaseHallConsumer):
         super().leave_hub()
 
 
-class HallConsumer(ProcedureCommands, BaseHallConsumer):
+class HallConsumer(BaseHallConsumer):
     """Signed-in people: representatives, chair, secretariat, observers."""
 
     signed_in = True
@@ -312,148 +305,108 @@ class HallConsumer(ProcedureCommands, BaseHallConsumer):
         if rep.is_staff_role:
             self.audiences = frozenset({"all", "staff", "turnout", f"rep:{rep.pk}"})
             self.snapshot_audience = "staff"
+            self.may_send = frozenset({ANYONE, SIGNED_IN, STAFF})
         else:
             self.audiences = frozenset({"all", "reps", f"rep:{rep.pk}"})
             self.snapshot_audience = "reps"
+            self.may_send = frozenset({ANYONE, SIGNED_IN, REPS})
         return True
 
-    every_role_handlers = BaseHallConsumer.every_role_handlers | {"vote": "on_vote"}
 
-    def handlers(self) -> dict[str, Any]:
-        handlers = super().handlers()
-        if self.representative is not None and self.representative.is_staff_role:
-            handlers |= {
-                "call": self.on_call,
-                "open": self.on_open,
-                "close": self.on_close,
-                "publish": self.on_publish,
-                "casting": self.on_casting,
-            }
-        else:
-            handlers |= {t: self.on_forbidden for t in ("call", "open", "close", "publish", "casting")}
-        return handlers | self.procedure_handlers(self.representative is not None and self.representative.is_staff_role)
+# --- The messages' handlers (registered in conference.protocol; voting.apps imports this) ---
 
-    async def on_forbidden(self, message: dict[str, Any]) -> None:
-        raise Refused(errors.FORBIDDEN, "Only the chair or the secretariat can do that.")
 
-    # --- representatives -----------------------------------------------------------------
+@command(Vote, who=SIGNED_IN, answers_ok=False)
+async def on_vote(client: HallConsumer, vote: Vote) -> None:
+    """Whether the sender may vote is the writer's to say (Representative.may_vote)."""
+    rep = client.representative
+    assert rep is not None
+    outcome = await VoteWriter.current().submit(vote.request(rep.pk))
+    await client.send_json(outcome.as_event())
+    if outcome.ok and not outcome.changed:
+        TurnoutTicker.current().mark(client.conference.pk, vote.poll)
 
-    async def on_vote(self, message: dict[str, Any]) -> None:
-        rep = self.representative
-        assert rep is not None
-        raw_key = message.get("key")
-        try:
-            key = uuid.UUID(raw_key) if isinstance(raw_key, str) and len(raw_key) <= 40 else None
-        except ValueError:
-            key = None
-        if key is None:
-            raise Refused(errors.MALFORMED, 'A vote needs a "key": a UUID made by the phone.')
-        poll_id = whole_number(message, "poll")
-        assert poll_id is not None
-        choice = message.get("choice")
-        if (
-            isinstance(choice, list)
-            and 0 < len(choice) <= 50
-            and all(isinstance(c, str) and 0 < len(c) <= 40 for c in choice)
-        ):
-            choice = tuple(choice)  # a pick ballot: several options
-        elif not isinstance(choice, str) or not 0 < len(choice) <= 40:
-            raise Refused(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote.")
-        if rep.role != Representative.Role.REPRESENTATIVE:
-            raise Refused(errors.NOT_ELIGIBLE, "Only representatives vote.")
-        outcome = await VoteWriter.current().submit(VoteRequest(rep.pk, poll_id, choice, key))
-        await self.send_json(outcome.as_event())
-        if outcome.ok and not outcome.changed:
-            TurnoutTicker.current().mark(self.conference.pk, poll_id)
 
-    # --- chair and secretariat ---------------------------------------------------------
+# --- chair and secretariat ---------------------------------------------------------
 
-    async def _poll(self, message: dict[str, Any]) -> Poll:
-        poll_id = whole_number(message, "poll")
-        poll = await database_sync_to_async(Poll.objects.filter(pk=poll_id, conference=self.conference).first)()
-        if poll is None:
-            raise Refused(errors.UNKNOWN_POLL, "There is no such poll at this conference.")
-        return poll
 
-    async def _ok(self, message: dict[str, Any], **extra: Any) -> None:
-        ref = message.get("ref") if isinstance(message.get("ref"), (str, int)) else None
-        await self.send_json({"type": "ok", "of": message["type"], "ref": ref, **extra})
+def _poll(client: HallConsumer, poll_id: int) -> Poll:
+    poll = Poll.objects.filter(pk=poll_id, conference=client.conference).first()
+    if poll is None:
+        raise Refused(errors.UNKNOWN_POLL, "There is no such poll at this conference.")
+    return poll
 
-    async def on_call(self, message: dict[str, Any]) -> None:
-        motion_id = whole_number(message, "motion", optional=True)
 
-        def call() -> None:
-            motion = None
-            if motion_id is not None:
-                motion = Motion.objects.filter(pk=motion_id, conference=self.conference).first()
-                if motion is None:
-                    raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
-            call_motion(self.conference, motion, self.representative)
+@command(Call, who=STAFF)
+def on_call(client: HallConsumer, m: Call) -> None:
+    motion = None
+    if m.motion is not None:
+        motion = Motion.objects.filter(pk=m.motion, conference=client.conference).first()
+        if motion is None:
+            raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
+    call_motion(client.conference, motion, client.representative)
 
-        await database_sync_to_async(call)()
-        await self._ok(message)
 
-    async def on_open(self, message: dict[str, Any]) -> None:
-        """Open a prepared poll ("poll"), or put a motion or one of its parts ("motion", "part")."""
-        countdown = whole_number(message, "countdown", optional=True)
-        allow_change = message.get("allow_change", False) is True
-        secret = message.get("secret", True) is not False
+@command(Open, who=STAFF)
+def on_open(client: HallConsumer, m: Open) -> dict[str, Any]:
+    """Open a prepared poll ("poll"), or put a motion or one of its parts ("motion", "part")."""
+    if m.poll is not None:
+        return {"poll_id": actions.open_poll(_poll(client, m.poll), client.representative, m.countdown).pk}
+    if m.motion is None:
+        raise Refused(errors.MALFORMED, '"motion" must be a positive whole number.')
+    motion = Motion.objects.filter(pk=m.motion, conference=client.conference).first()
+    if motion is None:
+        raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
+    part = None
+    if m.part is not None:
+        part = MotionPart.objects.filter(pk=m.part, motion=motion).first()
+        if part is None:
+            raise Refused(errors.MALFORMED, "That motion has no such part.")
+    poll = put.put_motion(
+        motion,
+        part,
+        client.representative,
+        countdown=m.countdown,
+        allow_change=m.allow_change,
+        secret=m.secret,
+        parts=_parts(m.parts, motion),
+        reput=m.reput,
+        reason=m.reason,
+    )
+    return {"poll_id": poll.pk}
 
-        def open_() -> int:
-            if message.get("poll") is not None:
-                poll = Poll.objects.filter(pk=whole_number(message, "poll"), conference=self.conference).first()
-                if poll is None:
-                    raise Refused(errors.UNKNOWN_POLL, "There is no such poll at this conference.")
-            else:
-                motion = Motion.objects.filter(pk=whole_number(message, "motion"), conference=self.conference).first()
-                if motion is None:
-                    raise Refused(errors.MALFORMED, "There is no such motion on this agenda.")
-                part = None
-                part_id = whole_number(message, "part", optional=True)
-                if part_id is not None:
-                    part = MotionPart.objects.filter(pk=part_id, motion=motion).first()
-                    if part is None:
-                        raise Refused(errors.MALFORMED, "That motion has no such part.")
-                # Parts taken together: "parts": [id, id]; a decided question again: "reput" + "reason".
-                parts = _parts(message, motion)
-                reason = message.get("reason", "")
-                if not isinstance(reason, str) or len(reason) > 2000:
-                    raise Refused(errors.MALFORMED, '"reason" must be text of at most 2000 characters.')
-                return put.put_motion(
-                    motion,
-                    part,
-                    self.representative,
-                    countdown=countdown,
-                    allow_change=allow_change,
-                    secret=secret,
-                    parts=parts,
-                    reput=message.get("reput") is True,
-                    reason=reason,
-                ).pk
-            return actions.open_poll(poll, self.representative, countdown).pk
 
-        poll_id = await database_sync_to_async(open_)()
-        await self._ok(message, poll_id=poll_id)
+def _parts(ids: list[int] | None, motion: Motion) -> list[MotionPart]:
+    """The parts a vote takes together: part ids of this motion."""
+    if ids is None:
+        return []
+    found = {p.pk: p for p in MotionPart.objects.filter(pk__in=ids, motion=motion)}
+    if len(found) != len(set(ids)):
+        raise Refused(errors.MALFORMED, "That motion has no such part.")
+    return [found[i] for i in ids]
 
-    async def on_close(self, message: dict[str, Any]) -> None:
-        poll = await self._poll(message)
-        if poll.status == Poll.Status.DRAFT:  # closing again is harmless; closing what never opened is a mistake
-            raise Refused(errors.INVALID_STATE, "That vote has not been opened.")
-        closed = await database_sync_to_async(closing.close_poll)(poll.pk, self.representative)
-        # "no_ballots": nobody voted; the console warns the chair before it is published.
-        no_ballots = bool(closed and closed.result and closed.result.get("no_ballots"))
-        await self._ok(message, poll_id=poll.pk, no_ballots=no_ballots)
 
-    async def on_publish(self, message: dict[str, Any]) -> None:
-        poll = await self._poll(message)
-        await database_sync_to_async(results.publish_result)(poll, self.representative)
-        await self._ok(message, poll_id=poll.pk)
+@command(Close, who=STAFF)
+def on_close(client: HallConsumer, m: Close) -> dict[str, Any]:
+    poll = _poll(client, m.poll)
+    if poll.status == Poll.Status.DRAFT:  # closing again is harmless; closing what never opened is a mistake
+        raise Refused(errors.INVALID_STATE, "That vote has not been opened.")
+    closed = closing.close_poll(poll.pk, client.representative)
+    # "no_ballots": nobody voted; the console warns the chair before it is published.
+    no_ballots = bool(closed and closed.result and closed.result.get("no_ballots"))
+    return {"poll_id": poll.pk, "no_ballots": no_ballots}
 
-    async def on_casting(self, message: dict[str, Any]) -> None:
-        poll = await self._poll(message)
-        carried = message.get("carried")
-        if not isinstance(carried, bool):
-            raise Refused(errors.MALFORMED, '"carried" must be true or false.')
-        assert self.representative is not None  # on_casting is a staff handler
-        await database_sync_to_async(closing.resolve_tie)(poll, carried, self.representative)
-        await self._ok(message, poll_id=poll.pk)
+
+@command(Publish, who=STAFF)
+def on_publish(client: HallConsumer, m: Publish) -> dict[str, Any]:
+    poll = _poll(client, m.poll)
+    results.publish_result(poll, client.representative)
+    return {"poll_id": poll.pk}
+
+
+@command(Casting, who=STAFF)
+def on_casting(client: HallConsumer, m: Casting) -> dict[str, Any]:
+    poll = _poll(client, m.poll)
+    assert client.representative is not None  # a staff command comes from a signed-in socket
+    closing.resolve_tie(poll, m.carried, client.representative)
+    return {"poll_id": poll.pk}

@@ -180,4 +180,4 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         # The receipt only: never the choice, never who voted.
-        return f"Ballot {self.receipt} in poll #{self.poll_id}"
+        return f"Ballot {self.receipt or '(sealed)'} in poll #{self.poll_id}"

@@ -43,11 +43,21 @@ def count_turnout(poll_id: int) -> dict[str, object] | None:
     }
 
 
-def send_turnout_on_commit(poll: Poll) -> None:
-    """After a change to who may vote or to the open poll, everyone watching gets the count."""
-    event = count_turnout(poll.pk)
+def send_turnout_on_commit(conference_id: int, poll_id: int) -> None:
+    """After a vote, or a change to who may vote or to the open poll, everyone watching
+    gets the count (at once, outside a transaction). The websocket's votes, many at a
+    time, go through the TurnoutTicker instead."""
+    event = count_turnout(poll_id)
     if event is not None:
-        send_on_commit(poll.conference_id, event, audience="turnout")
+        send_on_commit(conference_id, event, audience="turnout")
+
+
+def send_open_poll_turnout(conference_id: int) -> None:
+    """Who may vote has changed (a check-in, a deputy): the open poll's count, if one is open."""
+    open_poll = Poll.objects.filter(conference_id=conference_id, status=Poll.Status.OPEN).values_list("pk", flat=True)
+    poll_id = open_poll.first()
+    if poll_id is not None:
+        send_turnout_on_commit(conference_id, poll_id)
 
 
 class TurnoutTicker(PerLoop):

@@ -7,9 +7,6 @@ cannot connect: the same action, the same answers.
 
 from __future__ import annotations
 
-import json
-import uuid
-
 import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -24,14 +21,17 @@ from django.views.decorators.http import require_POST
 
 from conference import errors, links, ratelimit
 from conference.auth import representative_from_session
-from conference.events import error, send_now
+from conference.errors import Refused
+from conference.events import error
 from conference.models import Conference, Representative
+from conference.protocol import decode_as
 from motions.models import Motion
 
-from .actions import cast_vote
+from .actions import record_votes
+from .messages import Vote
 from .models import Poll
 from .snapshot import build_snapshot, published_receipts, recorded_votes
-from .turnout import count_turnout
+from .turnout import send_turnout_on_commit
 
 
 def _conference(slug: str) -> Conference:
@@ -68,6 +68,9 @@ def cast(request: HttpRequest, slug: str) -> JsonResponse:
         )
 
 
+VOTE_STATUS = {errors.NOT_ELIGIBLE: 403, errors.NOT_RECORDED: 503}
+
+
 def _rate_limited(rep: Representative) -> JsonResponse | None:
     verdict = ratelimit.hit("vote-http", str(rep.pk))
     if verdict.allowed:
@@ -77,18 +80,6 @@ def _rate_limited(rep: Representative) -> JsonResponse | None:
     )
     response["Retry-After"] = str(verdict.retry_after)
     return response
-
-
-def _vote_body(body: bytes) -> tuple[int, str | tuple[str, ...], uuid.UUID]:
-    message = json.loads(body)
-    poll_id, choice, key = message["poll"], message["choice"], uuid.UUID(str(message["key"]))
-    if isinstance(poll_id, bool) or not isinstance(poll_id, int):
-        raise TypeError
-    if isinstance(choice, list) and 0 < len(choice) <= 50 and all(isinstance(c, str) for c in choice):
-        return poll_id, tuple(c[:40] for c in choice), key  # a pick ballot
-    if isinstance(choice, str):
-        return poll_id, choice[:40], key
-    raise TypeError
 
 
 def _cast(request: HttpRequest, slug: str) -> JsonResponse:
@@ -102,19 +93,14 @@ def _cast(request: HttpRequest, slug: str) -> JsonResponse:
     if len(request.body) > settings.MAX_CLIENT_MESSAGE_BYTES:
         return JsonResponse(error(errors.TOO_LARGE, "That message is too large."), status=413)
     try:
-        poll_id, choice, key = _vote_body(request.body)
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse(error(errors.MALFORMED, 'Send {"poll": id, "choice": key, "key": uuid}.'), status=400)
-    if rep.role != Representative.Role.REPRESENTATIVE:
-        return JsonResponse(error(errors.NOT_ELIGIBLE, "Only representatives vote."), status=403)
-    outcome = cast_vote(rep, poll_id, choice, key)
+        vote = decode_as(Vote, request.body)  # the socket's message, read by the same declaration
+    except Refused as refused:
+        return JsonResponse(error(refused.code, refused.message), status=400)
+    # Whether this person may vote is the vote's own rule (Representative.may_vote).
+    outcome = record_votes([vote.request(rep.pk)])[0]
     if outcome.ok and not outcome.changed:
-        # No coalescing here: the fallback is rare, and this request is already in a thread.
-        event = count_turnout(poll_id)
-        if event is not None:
-            send_now(conference.pk, event, "turnout")
-    status = 200 if outcome.ok else (503 if outcome.code == errors.NOT_RECORDED else 409)
-    return JsonResponse(outcome.as_event(), status=status)
+        send_turnout_on_commit(conference.pk, vote.poll)
+    return JsonResponse(outcome.as_event(), status=VOTE_STATUS.get(outcome.code or "", 200 if outcome.ok else 409))
 
 
 def _staff(request: HttpRequest, conference: Conference) -> Representative | None:

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import pytest
 
+from conference.settings import env_bool
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(os.environ.get("AXE_CORE_JS") or ROOT / ".cache/axe/node_modules/axe-core/axe.min.js")
@@ -27,7 +29,7 @@ T = TypeVar("T")
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+    return env_bool("CI", False)
 
 
 def missing(what: str) -> None:

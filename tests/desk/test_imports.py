@@ -222,6 +222,30 @@ def test_the_management_command_imports_a_good_file_and_refuses_a_bad_one(tmp_pa
     assert not conf.representatives.exists()
 
 
+def test_an_import_that_changes_the_motion_under_debate_sends_its_update(
+    base, monkeypatch, django_capture_on_commit_callbacks
+):
+    from conference import events
+    from motions.agenda import call_motion
+
+    conf, _before = base
+    load(conf, "motions", MOTIONS)
+    call_motion(conf, Motion.objects.get(conference=conf, number=1), None)
+    sent: list[dict] = []
+    monkeypatch.setattr(events, "send_now", lambda conference_id, event, audience: sent.append(event))
+    reworded = MOTIONS.replace('"(i) more money\n(ii) fewer targets"', '"(i) more money\n(ii) far fewer targets"')
+    reworded = reworded.replace("That conference insists", "That conference demands")
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = load(conf, "motions", reworded)
+    assert counts["updated"] == 2
+    # Motion 1 is on the floor: the hall gets its new part; motion 2 waits for its call.
+    on_floor = Motion.objects.get(conference=conf, number=1).pk
+    assert [(e["type"], e["item"]["id"]) for e in sent] == [("motion.updated", on_floor)]
+    assert [p["text"] for p in sent[0]["item"]["parts"]] == ["more money", "far fewer targets"]
+    conf.refresh_from_db()
+    assert sent[0]["seq"] == conf.event_seq
+
+
 def test_a_decided_motion_cannot_change_by_import_and_the_audit_lists_each_change():
     conf = make_conference()
     load(conf, "lmcs", LMCS)

@@ -24,11 +24,12 @@ from django.conf import settings
 from django.db import connection
 
 from bench.run import wait_for_port
+from conference.settings import env_int
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # Ports of this suite; override with FAULT_PORT_BASE when several checkouts share a host.
-PORT_BASE = int(os.environ.get("FAULT_PORT_BASE", "8170"))
+PORT_BASE = env_int("FAULT_PORT_BASE", 8170, minimum=1)
 WORKER_A, WORKER_B, WORKER_C, PG_PROXY, OWN_REDIS = (PORT_BASE + i for i in (0, 1, 2, 3, 9))
 
 needs_services = pytest.mark.skipif(

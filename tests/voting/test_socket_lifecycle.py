@@ -49,12 +49,15 @@ async def test_deeply_nested_json_is_refused_and_the_socket_still_answers(hall_o
 
 
 async def test_a_handler_that_raises_leaves_the_socket_usable(hall_of_two, monkeypatch):
-    from voting.consumers import BaseHallConsumer
+    import dataclasses
 
-    async def broken(self, message):
+    from conference import protocol
+
+    async def broken(client, message):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(BaseHallConsumer, "on_ping", broken)
+    # The ping's registered handler (conference.protocol), broken.
+    monkeypatch.setitem(protocol.COMMANDS, "ping", dataclasses.replace(protocol.COMMANDS["ping"], handler=broken))
     conf, (rep, _) = hall_of_two
     ws, _ = await connect(conf, rep)
     await ws.send_json_to({"type": "ping", "ref": 7})
