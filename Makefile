@@ -27,6 +27,7 @@ run: install
 	@echo "  chair console:   http://$(HOST):$(PORT)/c/england-2026/console/   (chair / demo-chair-2026)"
 	@echo "  projector:       http://$(HOST):$(PORT)/c/england-2026/screen/"
 	@echo "  public results:  http://$(HOST):$(PORT)/c/england-2026/results/"
+	@echo "  policy book:     http://$(HOST):$(PORT)/policy/   (every decision, searchable: try ?q=seniority)"
 	@echo
 	$(MAKE) --no-print-directory serve
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "channels",
     "conference",
     "motions",
+    "policy",
     "voting",
     "elections",
     "desk",

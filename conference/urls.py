@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("policy/", include("policy.urls")),
     path("login/", views.StaffLoginView.as_view(), name="staff-login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="index"), name="staff-logout"),
     path("c/<slug:slug>/", views.join, name="join"),

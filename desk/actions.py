@@ -22,15 +22,21 @@ from conference.events import kick_on_commit, publish, send_on_commit
 from conference.models import LMC, Conference, Representative
 from motions import procedure
 from motions.models import Motion, MotionPart, Outcome, Section, StandingOrders
+from policy import actions as policy_actions
+from policy.models import PolicyEntry
+from policy.records import motions_from_record
+from policy.similar import similar_policy
 from voting import events as voting_events
 from voting import rules, secrecy
 from voting.closing import thresholds
 from voting.models import Poll
 from voting.put import close_business as close_business_of
 from voting.put import follow_changed_result, new_poll
+from voting.record import motion_reference
 from voting.results import send_published
 from voting.turnout import send_open_poll_turnout
 
+from . import exports
 from .imports import ImportReport
 from .models import Deputisation, Job, ResultRevision
 
@@ -404,7 +410,58 @@ def publish_record(conference: Conference, by: Representative | None, base_url: 
         conference.record_published_at = timezone.now()
         conference.save(update_fields=["record_published_at"])
         audit(conference, by, "record.published", conference)
+        record_policy(conference, by)
         return request_job(conference, Job.Kind.RESOLUTIONS, by, base_url=base_url)
+
+
+def record_policy(conference: Conference, by: Representative | None) -> policy_actions.Recorded | None:
+    """The published record's decisions (the wording as decided, part by part) as entries of
+    the conference's policy book, if it keeps one (``PolicyBody.conferences``). Publishing
+    again changes only what the record changed."""
+    body = policy_actions.body_of(conference)
+    if body is None:
+        return None
+    decided = motions_from_record(exports.resolutions(conference))
+    return policy_actions.record_entries(conference, body, decided, actor=by)
+
+
+SUGGESTIONS = 3  # entries listed for each motion
+
+
+def policy_suggestions(conference: Conference) -> list[dict[str, Any]]:
+    """Each motion with the existing policy it most likely restates (most alike first) and,
+    once it is carried and its record published, its own entries, which can reaffirm them."""
+    own: dict[str, list[PolicyEntry]] = {}
+    for entry in PolicyEntry.objects.filter(conference=conference).order_by("part"):
+        own.setdefault(entry.motion_number, []).append(entry)
+    listed = []
+    for motion in conference.motions.select_related("section").order_by("number"):
+        similar = similar_policy(motion.wording, motion.title, exclude_conference=conference, limit=SUGGESTIONS)
+        listed.append({"motion": motion, "similar": similar, "own": own.get(motion_reference(motion), [])})
+    return listed
+
+
+def reaffirm_policy(conference: Conference, by: Representative, motion_id: int, reference: str) -> PolicyEntry:
+    """One action: the carried motion's entry reaffirms the existing entry it restates."""
+    motion = conference.motions.filter(pk=motion_id).first()
+    if motion is None:
+        raise Refused(errors.MALFORMED, _("No such motion at this conference."))
+    own = PolicyEntry.objects.filter(conference=conference, motion_number=motion_reference(motion))
+    by_entry = own.order_by("part").first()
+    if by_entry is None:
+        raise Refused(
+            errors.INVALID_STATE,
+            _("Motion %(n)s has no policy entry yet: it must be carried and the record published.")
+            % {"n": motion_reference(motion)},
+        )
+    entry = PolicyEntry.objects.filter(reference=reference).exclude(conference=conference).first()
+    if entry is None:
+        raise Refused(errors.MALFORMED, _("No entry %(ref)s in the policy book.") % {"ref": reference})
+    reason = _("Motion %(n)s of %(conference)s restates it.") % {
+        "n": motion_reference(motion),
+        "conference": conference.name,
+    }
+    return policy_actions.reaffirm(entry, by_entry, actor=by, reason=reason)
 
 
 # --- A new conference ------------------------------------------------------------------

@@ -286,7 +286,11 @@ def close_business(request: HttpRequest, conference: Conference, me: Representat
 @require_POST
 @secretariat_required
 def publish_record(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
-    actions.publish_record(conference, me, _base_url(request))
+    try:
+        actions.publish_record(conference, me, _base_url(request))
+    except Refused as refused:
+        messages.error(request, refused.message)
+        return redirect("desk", slug=conference.slug)
     messages.success(request, _("The record is published: the resolutions are public."))
     return redirect("desk", slug=conference.slug)
 
@@ -388,3 +392,31 @@ def job_download(request: HttpRequest, conference: Conference, me: Representativ
         raise Http404
     actions.record_download(job, me)
     return _download(bytes(job.content), job.filename, "pdf")
+
+
+# --- Existing policy ------------------------------------------------------------------
+
+
+@require_GET
+@secretariat_required
+def existing_policy(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    """For each motion, the policy it most likely restates: for the agenda committee (an A
+    motion, a composite) and, once it is carried, to record that it reaffirms an entry."""
+    return render(
+        request,
+        "desk/policy.html",
+        {"conference": conference, "me": me, "motions": actions.policy_suggestions(conference)},
+    )
+
+
+@require_POST
+@secretariat_required
+def reaffirm_policy(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    try:
+        entry = actions.reaffirm_policy(
+            conference, me, _count(request.POST.get("motion", "")), request.POST.get("entry", "")
+        )
+        messages.success(request, _("Recorded: %(ref)s is reaffirmed.") % {"ref": entry.reference})
+    except Refused as refused:
+        messages.error(request, refused.message)
+    return redirect("desk-policy", slug=conference.slug)

@@ -20,6 +20,7 @@ from conference.models import LMC, Conference, Representative, Session, format_c
 from desk import demo_data as data
 from elections.actions import create_election, save_candidate
 from motions.models import Motion, MotionPart, Section
+from policy.demo import load_policy_demo
 from voting.models import Poll
 from voting.put import create_live_poll
 
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             self.load_motions(conference, sections, lmcs)
             self.load_live_polls(conference)
             self.load_elections(conference, lmcs)
+            # The 2025 conference's resolutions and older policy: the 2026 motions find theirs.
+            self.created["policy entries"] += len(load_policy_demo(conference).created)
         self.summary(conference, quiet)
 
     # --- Loading -----------------------------------------------------------------------

@@ -57,6 +57,11 @@
       day === null || F.page !== "console" ? null : h("p", { class: "muted small", text: day < 0 ? "The day is over by " + MH.clock(Math.floor(-day)) : MH.clock(Math.floor(day)) + " left today" }));
   }
 
+  function speechLeft() {
+    var s = S.speech, left = s ? s.seconds - seconds(s.started_at) : 0;
+    return left >= 0 ? MH.clock(Math.ceil(left)) + " left" : "over by " + MH.clock(Math.floor(-left));
+  }
+
   function mySpeech() {
     return !!S.speech && !!S.me && S.speech.representative_id === S.me.id;
   }
@@ -148,7 +153,10 @@
     var it = S.item;
     if (!it || it.outcome) return blockView();
     var out = [h("h2", { id: "speak-heading", text: "Ask to speak on motion " + it.number })];
-    if (mySpeech()) out.push(h("p", { class: "you-speak", text: "You have the floor." }));
+    if (mySpeech()) {
+      out.push(h("div", { "data-testid": "you-have-the-floor" }, h("p", { class: "you-speak", text: "You have the floor" }),
+        h("p", { class: "speech-timer", id: "my-speech-timer", text: speechLeft() })));
+    }
     else if (F.mine) {
       var place = S.myPlace;
       out.push(h("div", { class: "in-queue", "data-testid": "in-queue" },
@@ -238,7 +246,11 @@
     }
   }
 
-  setInterval(function () { if (S.timer || S.speech) MH.fill($("floor-timer"), [timerView(), speechView()]); }, 1000);
+  setInterval(function () {
+    if (S.timer || S.speech) MH.fill($("floor-timer"), [timerView(), speechView()]);
+    var mine = $("my-speech-timer");
+    if (mine) mine.textContent = speechLeft();
+  }, 1000);
 
   MH.floor = { event: event, attach: function (sock, page) { F.sock = sock; F.page = page; render(); } };
 })();
