@@ -21,6 +21,7 @@ urlpatterns = [
     path("policy/", views.existing_policy, name="desk-policy"),
     path("policy/reaffirm/", views.reaffirm_policy, name="desk-reaffirm-policy"),
     path("new-conference/", views.new_conference, name="desk-new-conference"),
+    path("elections/", views.elections_page, name="desk-elections"),
     path("jobs/", views.start_job, name="desk-start-job"),
     path("jobs/<int:job_id>/", views.job_page, name="desk-job"),
     path("jobs/<int:job_id>/status/", views.job_status, name="desk-job-status"),

@@ -16,6 +16,9 @@ from conference import links
 from conference.actions import reissue_code
 from conference.errors import Refused
 from conference.models import Conference, Representative, format_code
+from elections import actions as ea
+from elections import imports as ei
+from elections.models import Candidate, Election
 from motions.models import StandingOrders
 from voting.actions import open_poll
 from voting.models import Poll
@@ -420,3 +423,102 @@ def reaffirm_policy(request: HttpRequest, conference: Conference, me: Representa
     except Refused as refused:
         messages.error(request, refused.message)
     return redirect("desk-policy", slug=conference.slug)
+
+
+# --- Elections ------------------------------------------------------------------------
+
+
+def _constraints_from(text: str) -> list[dict[str, object]]:
+    """One a line: "group: at least N" / "group: at most N" / "group: N-M"."""
+    out: list[dict[str, object]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        group, _sep, rule = line.partition(":")
+        rule = rule.strip().lower()
+        low, high = rule.removeprefix("at least").strip(), None
+        if rule.startswith("at most"):
+            low, high = "0", rule.removeprefix("at most").strip()
+        elif "-" in rule:
+            low, high = (x.strip() for x in rule.split("-", 1))
+        out.append({"group": group.strip(), "minimum": low or 0, "maximum": high})
+    return out
+
+
+@require_http_methods(["GET", "POST"])
+@secretariat_required
+def elections_page(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:  # noqa: C901
+    report = None
+    if request.method == "POST":
+        what = request.POST.get("action", "")
+        try:
+            if what == "create":
+                ea.create_election(
+                    conference,
+                    request.POST.get("title", ""),
+                    request.POST.get("seats", ""),
+                    method=request.POST.get("method", "scottish"),
+                    allow_change=request.POST.get("allow_change") == "on",
+                    constraints=_constraints_from(request.POST.get("constraints", "")),
+                    by=me,
+                )
+                messages.success(request, _("Election created."))
+            elif what == "import":
+                upload = request.FILES.get("file")
+                if upload is None or (upload.size or 0) > MAX_UPLOAD_BYTES:
+                    raise Refused("malformed", _("Choose a CSV file of at most 5 MB."))
+                report = ei.check_csv(conference, upload.read())
+                if report.ok:
+                    n = ei.apply(conference, report, me)
+                    messages.success(request, _("Imported %(n)s candidates.") % {"n": n})
+                    return redirect("desk-elections", slug=conference.slug)
+            else:
+                election = get_object_or_404(Election, pk=request.POST.get("election"), conference=conference)
+                candidate = None
+                if request.POST.get("candidate"):
+                    candidate = get_object_or_404(Candidate, pk=request.POST.get("candidate"), election=election)
+                if what == "save-candidate":
+                    lmc = conference.lmcs.filter(pk=request.POST.get("lmc") or 0).first()
+                    ea.save_candidate(
+                        election,
+                        request.POST.get("name", ""),
+                        lmc=lmc,
+                        statement=request.POST.get("statement", ""),
+                        groups=request.POST.get("groups", ""),
+                        candidate=candidate,
+                        by=me,
+                    )
+                elif what == "remove-candidate" and candidate is not None:
+                    ea.remove_candidate(candidate, me)
+                elif what in ("up", "down") and candidate is not None:
+                    ea.move_candidate(candidate, -1 if what == "up" else 1, me)
+                elif what == "constraints":
+                    ea.update_election(
+                        election,
+                        title=election.title,
+                        seats=request.POST.get("seats", election.seats),
+                        method=request.POST.get("method", election.method),
+                        allow_change=election.poll.allow_change,
+                        constraints=_constraints_from(request.POST.get("constraints", "")),
+                        by=me,
+                    )
+            if report is None:
+                return redirect("desk-elections", slug=conference.slug)
+        except Refused as refused:
+            messages.error(request, refused.message)
+    elections = (
+        Election.objects.filter(conference=conference).select_related("poll").prefetch_related("candidates__lmc")
+    )
+    return render(
+        request,
+        "desk/elections.html",
+        {
+            "conference": conference,
+            "me": me,
+            "elections": elections,
+            "lmcs": conference.lmcs.all(),
+            "methods": Election.Method.choices,
+            "report": report,
+        },
+        status=400 if report is not None and not report.ok else 200,
+    )

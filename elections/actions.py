@@ -38,7 +38,7 @@ def _text(value: object, what: str, limit: int, *, required: bool = True) -> str
     return text
 
 
-def _seats(value: object) -> int:
+def clean_seats(value: object) -> int:
     try:
         seats = int(str(value).strip())
     except ValueError:
@@ -48,7 +48,7 @@ def _seats(value: object) -> int:
     return seats
 
 
-def _method(value: object) -> str:
+def clean_method(value: object) -> str:
     method = str(value or Election.Method.SCOTTISH).strip().lower()
     if method not in Election.Method.values:
         raise Refused(errors.MALFORMED, f"Count by one of: {', '.join(Election.Method.values)}.")
@@ -118,8 +118,8 @@ def create_election(
             conference=conference,
             poll=poll,
             title=title,
-            seats=_seats(seats),
-            method=_method(method),
+            seats=clean_seats(seats),
+            method=clean_method(method),
             constraints=clean_constraints(list(constraints) if isinstance(constraints, tuple) else constraints),
         )
         audit(conference, by, "election.created", election, election_id=election.pk, seats=election.seats)
@@ -141,7 +141,7 @@ def update_election(
         election.title = _text(title, "election's title", 200)
         if Election.objects.filter(conference=election.conference, title=election.title).exclude(pk=election.pk):
             raise Refused(errors.MALFORMED, f"There is already an election called {election.title!r}.")
-        election.seats, election.method = _seats(seats), _method(method)
+        election.seats, election.method = clean_seats(seats), clean_method(method)
         election.constraints = clean_constraints(constraints)
         election.save(update_fields=["title", "seats", "method", "constraints"])
         poll = election.poll
