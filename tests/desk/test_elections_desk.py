@@ -31,7 +31,9 @@ def test_a_bad_csv_is_reported_row_by_row_and_nothing_is_written(desk):
     url = reverse("desk-elections", args=[conf.slug])
     bad = (
         GOOD
-        + "Agenda committee,3,scottish,Dr Di Dutt,Avon LMC,,\nChair,1,scottish,Dr Ed Evans,Nowhere LMC,,\nAgenda committee,2,scottish,Dr Ada Adams,,,\n"
+        + "Agenda committee,3,scottish,Dr Di Dutt,Avon LMC,,\n"
+        + "Chair,1,scottish,Dr Ed Evans,Nowhere LMC,,\n"
+        + "Agenda committee,2,scottish,Dr Ada Adams,,,\n"
     )
     response = client.post(url, {"action": "import", "file": _file(bad)})
     assert response.status_code == 400
