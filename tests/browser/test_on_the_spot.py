@@ -5,6 +5,7 @@ the desk. axe-core checks the console's form, the desk's page and the phone's ne
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -146,4 +147,39 @@ def test_the_secretariat_makes_a_live_poll_from_the_desk(
     found["desk-live-polls"] = axe(desk, axe_js, "desk-live-polls")
     expect(phone.get_by_test_id("scale-ends")).to_contain_text("1 = Monday")
     expect(phone.get_by_test_id("scale-ends")).to_contain_text("5 = Friday")
+    assert described(found) == "", described(found)
+
+
+def test_the_phone_shows_its_place_in_the_speaker_queue_then_the_floor(
+    browser: Any, app_server: str, demo: dict[str, Any], axe_js: str
+) -> None:
+    phones = [join(browser.new_context(**PHONE), app_server, code) for code in demo["codes"][:3]]
+    console = chair_console(browser.new_context(**WIDE), app_server, demo["chair"])
+    console.get_by_test_id("motion-2").get_by_role("button", name="Call").click()
+    for phone, side in zip(phones, ("for", "against", "for"), strict=True):
+        speak = phone.get_by_test_id("speak")
+        speak.get_by_role("button", name=f"Ask to speak: {side}").click()
+        expect(speak.get_by_test_id("queue-place")).to_contain_text("to speak")
+    last = phones[2].get_by_test_id("queue-place")
+    expect(last).to_have_text("You are 3rd to speak.")
+    expect(phones[0].get_by_test_id("queue-place")).to_have_text("You are 1st to speak: you are next.")
+    phones[2].get_by_test_id("speak").evaluate("el => el.scrollIntoView({block: 'center'})")
+    screenshot(phones[2], "phone-queue-place", docs=True)
+    found = {"phone-queue-place": axe(phones[2], axe_js, "phone-queue-place")}
+
+    # The first withdraws, the second is called: the third moves up each time.
+    phones[0].get_by_role("button", name="Withdraw my request").click()
+    expect(last).to_have_text("You are 2nd to speak.")
+    expect(phones[0].get_by_role("button", name="Ask to speak: for")).to_be_visible()
+    console.get_by_test_id("queue").get_by_role("button", name="Speak", exact=True).first.click()
+    expect(phones[1].get_by_test_id("you-have-the-floor").first).to_be_visible()
+    expect(last).to_have_text("You are 1st to speak: you are next.")
+    console.get_by_test_id("queue").get_by_role("button", name="Speak", exact=True).first.click()
+    floor = phones[2].get_by_test_id("speak").get_by_test_id("you-have-the-floor")
+    expect(floor).to_contain_text("You have the floor")
+    expect(phones[2].locator("#my-speech-timer")).to_have_text(re.compile(r"^\d+:\d\d left$"))
+    expect(phones[1].get_by_test_id("speak").get_by_test_id("you-have-the-floor")).to_have_count(0)
+    phones[2].get_by_test_id("speak").evaluate("el => el.scrollIntoView({block: 'center'})")
+    screenshot(phones[2], "phone-you-have-the-floor", docs=True)
+    found["phone-you-have-the-floor"] = axe(phones[2], axe_js, "phone-you-have-the-floor")
     assert described(found) == "", described(found)
