@@ -42,6 +42,7 @@ class Config:
     server_env: dict[str, str] = field(default_factory=dict)  # on top of os.environ
     log_dir: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="motionhall-bench-"))
     quiet: bool = False
+    ws: str = "wsproto"  # uvicorn's --ws: wsproto (make serve) or websockets-sansio
     profile: bool = False  # py-spy on each of our servers through the burst, close and publish
 
 
@@ -103,7 +104,7 @@ def start_servers(cfg: Config, kind: str) -> list[subprocess.Popen[bytes]]:
                 "--port",
                 str(port),
                 "--ws",
-                "wsproto",
+                cfg.ws,
                 "--ws-per-message-deflate",
                 "false",
                 "--ws-max-size",  # settings.MAX_CLIENT_MESSAGE_BYTES (tests/conference/test_deployment.py)
@@ -480,6 +481,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8160)
     parser.add_argument("--baseline-port", type=int, default=8165)
     parser.add_argument("--only", choices=["ours", "baseline"], help="run one side only")
+    parser.add_argument("--ws", default="wsproto", choices=["wsproto", "websockets-sansio"], help="uvicorn's --ws")
     parser.add_argument("--profile", action="store_true", help="py-spy our servers through burst and publish")
     args = parser.parse_args()
     if args.procs > 1 and not os.environ.get("REDIS_URL"):
@@ -498,6 +500,7 @@ def main() -> None:
         baseline_port=args.baseline_port,
         server_env=server_env,
         profile=args.profile,
+        ws=args.ws,
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
     import django

@@ -300,13 +300,10 @@ def _stored_ballots(
     the voter took part in that poll (the key is the phone's own random number)."""
     asked = [r for r in requests if r.poll_id in polls and r.representative_id in voters]
     tags = {voter_tag(r.poll_id, r.representative_id) for r in asked}
-    stored: dict[tuple[int, str], Ballot] = {
-        (b.poll_id, b.voter_tag): b
-        for b in Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags)
-        .select_related("option")
-        .prefetch_related("picks")
-        if b.voter_tag is not None
-    }
+    found = Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags).select_related("option")
+    if any(p.kind == Poll.Kind.PICK for p in polls.values()):
+        found = found.prefetch_related("picks")  # a round trip that only a pick ballot needs
+    stored: dict[tuple[int, str], Ballot] = {(b.poll_id, b.voter_tag): b for b in found if b.voter_tag is not None}
     late = [
         r
         for r in asked
