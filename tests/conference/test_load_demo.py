@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from conference.models import LMC, Conference, Representative, format_code
-from motions.models import Motion, MotionPart, Section
+from motions.models import Motion, MotionPart, Section, StandingOrders
 from voting.models import Option, Poll
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,8 @@ def test_loads_the_conference() -> None:
     output = load()
     conference = Conference.objects.get(slug=SLUG)
     assert conference.name == "Conference of England LMCs 2026"
+    # England's conference refers motions to its own negotiators, named in its standing orders.
+    assert StandingOrders.objects.get(conference=conference).refer_to == "GPC England"
 
     lmcs = conference.lmcs.all()
     assert 90 <= lmcs.count() <= 110
