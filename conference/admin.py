@@ -52,7 +52,12 @@ class ConferenceAdmin(Audited):
     list_display = ["name", "slug", "starts_on", "venue"]
     prepopulated_fields = {"slug": ["name"]}
     # The item on the floor is called from the console (motions.agenda.call_motion).
-    readonly_fields = ["current_motion", "event_seq"]
+    readonly_fields = ["current_motion", "event_seq", "record_published_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if isinstance(obj, Conference) and obj.record_published_at is not None:
+            return False  # its record is published: it stays
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Session)

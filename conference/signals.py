@@ -10,6 +10,7 @@ and the shell all count.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -21,6 +22,16 @@ from .events import kick_on_commit
 from .models import Representative
 
 RIGHTS = ("role", "is_active", "user_id", "conference_id")
+
+# Who may vote changed: the floors above follow (voting sends the open poll's turnout),
+# registered from their apps' ready(), since this floor imports none of them.
+ROLL_CHANGED: list[Callable[[int], None]] = []
+
+
+def on_roll_changed(callback: Callable[[int], None]) -> None:
+    """Call ``callback(conference_id)`` after a representative's role or place on the roll changes."""
+    if callback not in ROLL_CHANGED:
+        ROLL_CHANGED.append(callback)
 
 
 def recheck_sockets(representative: Representative) -> None:
@@ -48,6 +59,10 @@ def _representative_saved(sender: Any, instance: Representative, created: bool, 
         recheck_sockets(instance)
         if before[3] != instance.conference_id:  # moved to another conference: close the old one's too
             kick_on_commit(before[3], f"rep:{instance.pk}", close_codes.RECHECK)
+        if (before[0], before[1], before[3]) != (instance.role, instance.is_active, instance.conference_id):
+            for conference_id in {before[3], instance.conference_id}:
+                for callback in ROLL_CHANGED:
+                    callback(conference_id)
 
 
 def _user_saved(sender: Any, instance: Any, created: bool, update_fields: Any = None, **kwargs: Any) -> None:

@@ -509,7 +509,8 @@ def create_conference(
             for f in StandingOrders._meta.concrete_fields
             if f.name not in {"id", "conference", "day_ends_at"}
         }
-        StandingOrders.objects.create(conference=conference, **{**copied, "refer_to": body[:100]})
+        # The new conference's own row (made with it, motions.apps) takes the copy and its body.
+        StandingOrders.objects.update_or_create(conference=conference, defaults={**copied, "refer_to": body[:100]})
         Representative.objects.create(
             conference=conference, name=by.name, email=by.email, role=Representative.Role.SECRETARIAT, user=by.user
         )

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from conference.admin import RepresentativeAdmin, actor
 from conference.errors import Refused
 from conference.models import Representative
+from voting.models import Participation
 
 from . import actions
 from .models import Deputisation, Job, ResultRevision
@@ -36,6 +37,12 @@ class DeskRepresentativeAdmin(RepresentativeAdmin):
     """The conference's representatives, with the desk's check-in as actions."""
 
     actions = [*RepresentativeAdmin.actions, "check_in", "check_out"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Who voted stays on the roll (take them off it instead): the turnout of every vote is theirs too.
+        if isinstance(obj, Representative) and Participation.objects.filter(representative=obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
     def _checked(self, request: HttpRequest, queryset: QuerySet[Representative], present: bool) -> None:
         for rep in queryset:

@@ -18,6 +18,8 @@ CONFERENCE = {
     # the projector's "coming next" are live in a demo (the sittings below are on its days).
     "venue": "Friends House, Euston Road, London",
 }
+# The body the demo conference refers motions to (its standing orders name it).
+NEGOTIATING_BODY = "GPC England"
 
 # (name, seats): seats roughly follow the size of the area; about 300 in all.
 LMCS: list[tuple[str, int]] = [

@@ -208,7 +208,8 @@ def _motion_paragraphs(m: dict, styles: dict[str, ParagraphStyle]) -> list:
     mark = f" <i>[{escape(_('as amended'))}]</i>" if m["amended"] else ""
     if m["as_reference"]:
         mark += f" <b>[{escape(_('carried as a reference'))}]</b>"
-    out.append(Paragraph(f"<b>{escape(m['reference'])}.</b> {escape(m['text'])}{mark}", styles["motion"]))
+    # The standing orders' order: the opening words, the parts, then the riders added to the whole.
+    out.append(Paragraph(f"<b>{escape(m['reference'])}.</b> {escape(m['stem'])}{mark}", styles["motion"]))
     for p in m["parts"]:
         pmark = f" <i>[{escape(_('as amended'))}]</i>" if p["amended"] else ""
         out.append(
@@ -217,6 +218,8 @@ def _motion_paragraphs(m: dict, styles: dict[str, ParagraphStyle]) -> list:
                 styles["part"],
             )
         )
+    for rider in m["riders"]:
+        out.append(Paragraph(f"{escape(rider)} <i>[{escape(_('rider'))}]</i>", styles["motion"]))
     tabled = [m["tabled_text"]] if m["amended"] else []
     tabled += [f"({p['label']}) {p['tabled_text']}" for p in m["parts"] if p["amended"]]
     if tabled:

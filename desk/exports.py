@@ -298,7 +298,7 @@ def resolutions_csv(conference: Conference) -> bytes:
             )
             correction = "; ".join(c["reason"] for c in m["corrections"])
             data.append(
-                [section["section"], m["reference"], "", m["title"], m["text"], m["proposer"], m["status"],
+                [section["section"], m["reference"], "", m["title"], m["stem"], m["proposer"], m["status"],
                  _yes_no(m["amended"]), m["tabled_text"] if m["amended"] else "", m["status_label"], vote, block,
                  correction]
             )  # fmt: skip
@@ -310,6 +310,11 @@ def resolutions_csv(conference: Conference) -> bytes:
                     [section["section"], m["reference"], p["label"], m["title"], p["text"], m["proposer"],
                      p["outcome"], _yes_no(p["amended"]), p["tabled_text"] if p["amended"] else "",
                      p["outcome_label"], part_vote, "", ""]
+                )  # fmt: skip
+            for rider in m["riders"]:  # a rider adds to the whole motion, after its parts
+                data.append(
+                    [section["section"], m["reference"], _("rider"), m["title"], rider, m["proposer"], m["status"],
+                     _yes_no(True), "", _("Rider carried"), "", "", ""]
                 )  # fmt: skip
     return csv_bytes(data)
 

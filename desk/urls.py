@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="desk-audit"),
     path("policy/", views.existing_policy, name="desk-policy"),
     path("policy/reaffirm/", views.reaffirm_policy, name="desk-reaffirm-policy"),
+    path("policy/lapse-rule/", views.policy_lapse_rule, name="desk-policy-lapse-rule"),
     path("new-conference/", views.new_conference, name="desk-new-conference"),
     path("elections/", views.elections_page, name="desk-elections"),
     path("jobs/", views.start_job, name="desk-start-job"),

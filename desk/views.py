@@ -19,6 +19,7 @@ from elections import actions as ea
 from elections import imports as ei
 from elections.models import Candidate, Election
 from motions.models import StandingOrders
+from policy import actions as policy_actions
 from voting.actions import open_poll
 from voting.models import Poll
 
@@ -429,8 +430,38 @@ def existing_policy(request: HttpRequest, conference: Conference, me: Representa
     return render(
         request,
         "desk/policy.html",
-        {"conference": conference, "me": me, "motions": actions.policy_suggestions(conference)},
+        {
+            "conference": conference,
+            "me": me,
+            "motions": actions.policy_suggestions(conference),
+            "body": policy_actions.body_of(conference),
+        },
     )
+
+
+@require_POST
+@secretariat_required
+def policy_lapse_rule(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    """The secretariat sets its policy body's lapse rule (not only the admin), applied at once."""
+    body = policy_actions.body_of(conference)
+    if body is None:
+        messages.error(request, _("This conference makes no body's policy: there is no lapse rule to set."))
+        return redirect("desk-policy", slug=conference.slug)
+    try:
+        lapsed = policy_actions.set_lapse_rule(body, request.POST.get("lapse_years", ""), actor=me)
+    except Refused as refused:
+        messages.error(request, refused.message)
+        return redirect("desk-policy", slug=conference.slug)
+    body.refresh_from_db()
+    if body.lapse_years is None:
+        messages.success(request, _("%(body)s: its policy no longer lapses.") % {"body": body.name})
+    else:
+        messages.success(
+            request,
+            _("%(body)s: policy lapses %(n)s years after it was last carried or reaffirmed. Lapsed now: %(k)s.")
+            % {"body": body.name, "n": body.lapse_years, "k": len(lapsed)},
+        )
+    return redirect("desk-policy", slug=conference.slug)
 
 
 @require_POST

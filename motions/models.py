@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from conference import errors
+from conference.errors import Refused
 from conference.models import LMC, Conference
+
+# What the hall decided on: fixed once a motion is decided, whichever door a change comes
+# through (the admin, an import, the shell). Corrections go through the record's actions,
+# which change the outcome and its history, never these. (field name, column)
+DECIDED_WORDING = ("text", "number", "emergency", "category", "conference")
+DECIDED_COLUMNS = ("text", "number", "emergency", "category", "conference_id")
 
 
 class Section(models.Model):
@@ -105,6 +115,25 @@ class Motion(models.Model):
     def __str__(self) -> str:
         return f"{self.reference}. {self.title}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if self.pk is not None and not self._state.adding:
+            if update_fields is None or set(update_fields) & set(DECIDED_WORDING):
+                self._refuse_change_once_decided()
+        super().save(*args, **kwargs)
+
+    def _refuse_change_once_decided(self) -> None:
+        attnames = DECIDED_COLUMNS
+        stored = Motion.objects.filter(pk=self.pk).values("status", *attnames).first()
+        if stored is None or stored["status"] != self.Status.DECIDED:
+            return
+        if any(stored[name] != getattr(self, name) for name in attnames):
+            raise Refused(
+                errors.INVALID_STATE,
+                str(_("Motion %(ref)s is decided: its wording, number and category stay as decided."))
+                % {"ref": self.reference},
+            )
+
     @property
     def reference(self) -> str:
         """How the agenda numbers it: 12, or E1 for an emergency motion."""
@@ -140,6 +169,20 @@ class MotionPart(models.Model):
     def __str__(self) -> str:
         return f"{self.motion.number}({self.label})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"text", "label", "motion"} & set(update_fields):
+            self._refuse_change_once_decided()
+        super().save(*args, **kwargs)
+
+    def _refuse_change_once_decided(self) -> None:
+        decided = Motion.objects.filter(pk=self.motion_id, status=Motion.Status.DECIDED).exists()
+        if not decided:
+            return
+        stored = None if self.pk is None else MotionPart.objects.filter(pk=self.pk).values("text", "label").first()
+        if stored is None or (stored["text"], stored["label"]) != (self.text, self.label):
+            raise Refused(errors.INVALID_STATE, str(_("The motion is decided: its parts stay as decided.")))
+
     @property
     def wording(self) -> str:
         """The part's text the hall votes on: as amended, if it has been."""
@@ -173,8 +216,14 @@ class StandingOrders(models.Model):
         max_length=30, choices=Outcome.choices, default=Outcome.MOVED_TO_NEXT_BUSINESS
     )
     refer_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
-    # The conference's own negotiating body: the one a motion is referred to.
-    refer_to = models.CharField(max_length=100, default="GPC England")
+    # The conference's own negotiating body: the one a motion is referred to. Asked for when
+    # the conference is made (the desk, the admin); never assumed, since each conference has its own.
+    refer_to = models.CharField(
+        max_length=100,
+        default="",
+        verbose_name=_("negotiating body"),
+        help_text=_("The body a motion is referred to, for example GPC Wales or GPC UK."),
+    )
     not_put_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
     not_put_outcome = models.CharField(max_length=30, choices=Outcome.choices, default=Outcome.FELL)
     reference_majority = models.CharField(max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
@@ -197,7 +246,8 @@ class StandingOrders(models.Model):
 
     @classmethod
     def of(cls, conference: Conference | int) -> StandingOrders:
-        """The conference's standing orders, or the defaults (unsaved) if it has none yet."""
+        """The conference's standing orders (every conference gets a row when it is made,
+        ``motions.apps``); the defaults, naming no body, should a row be missing."""
         conference_id = conference if isinstance(conference, int) else conference.pk
         return cls.objects.filter(conference_id=conference_id).first() or cls(conference_id=conference_id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -14,6 +15,18 @@ from . import diff
 from .models import Amendment, Motion, Outcome, ProceduralMotion, Section, SpeakRequest, StandingOrders
 from .wording import final_status, status_label, wording_if_carried, words_under_vote
 
+# What rooms above add to a motion's payload (the policy book: the existing policy it restates),
+# registered from their apps.py ready(); motions never imports them (the layering of issue 11).
+# A hook takes the motion and returns keys to add; it must be cheap (cache its own work), as
+# every payload of the motion calls it.
+MotionExtra = Callable[[Motion], dict[str, Any]]
+_extras: list[MotionExtra] = []
+
+
+def register_motion_extra(hook: MotionExtra) -> None:
+    if hook not in _extras:
+        _extras.append(hook)
+
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
@@ -24,7 +37,7 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
     if motion is None:
         return None
     changes = diff.amendment_diffs(motion)
-    return {
+    payload: dict[str, Any] = {
         "id": motion.pk,
         "number": motion.number,
         "reference": motion.reference,  # "12", or "E1" for an emergency motion
@@ -95,6 +108,9 @@ def motion_payload(motion: Motion | None) -> dict[str, Any] | None:
             for p in motion.procedural_motions.all()
         ],
     }
+    for hook in _extras:
+        payload |= hook(motion)
+    return payload
 
 
 def _asked_by(motion: Motion) -> dict[str, str] | None:

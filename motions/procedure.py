@@ -308,7 +308,13 @@ def new_procedural(
                 errors.INVALID_STATE,
                 "A procedural motion is moved on the question on the floor: call this motion first.",
             )
-        majority, _ = StandingOrders.of(motion.conference_id).procedural_rule(kind)
+        rules = StandingOrders.of(motion.conference_id)
+        if kind == ProceduralMotion.Kind.REFER and not rules.refer_to.strip():
+            raise Refused(
+                errors.INVALID_STATE,
+                "The standing orders name no body to refer a motion to: the secretariat names it first.",
+            )
+        majority, _ = rules.procedural_rule(kind)
         procedural = ProceduralMotion.objects.create(
             motion=motion, kind=kind, moved_by=moved_by, majority=majority, subject=subject.strip()[:2000]
         )

@@ -51,13 +51,30 @@ def apply_amendments(motion: Motion) -> None:
             MotionPart.objects.filter(pk=part.pk).update(text_as_amended=value)
 
 
+def stem_and_riders(motion: Motion, parts: list[MotionPart] | None = None) -> tuple[str, list[str]]:
+    """A motion in parts as it is printed: its opening words (as amended) before the parts,
+    and the carried riders after them, in the order moved, since a rider adds to the motion
+    as a whole, after its last part. A motion without parts reads as one text (``wording``)."""
+    parts = list(motion.parts.all()) if parts is None else parts
+    if not parts:
+        return motion.wording, []
+    stem, riders = motion.text, []
+    for amendment in motion.amendments.filter(outcome=Outcome.CARRIED, part__isnull=True).order_by("order", "pk"):
+        if amendment.kind == Amendment.Kind.RIDER:
+            riders.append(amendment.text)
+        else:  # a new wording replaces the whole, riders carried before it included
+            stem, riders = amendment.new_wording, []
+    return stem, riders
+
+
 def words_under_vote(motion: Motion, part: MotionPart | None = None) -> str:
     """The exact words the hall votes on: the part as it now stands, or the motion with
-    its parts as they now stand."""
+    its parts as they now stand, then its riders."""
     if part is not None:
         return f"({part.label}) {part.wording}"
-    lines = [motion.wording] + [f"({p.label}) {p.wording}" for p in motion.parts.all()]
-    return "\n".join(lines)
+    parts = list(motion.parts.all())
+    stem, riders = stem_and_riders(motion, parts)
+    return "\n".join([stem] + [f"({p.label}) {p.wording}" for p in parts] + riders)
 
 
 def part_record(part: MotionPart) -> dict[str, Any]:
@@ -84,7 +101,7 @@ def final_status(motion: Motion) -> str:
 
 def status_label(motion: Motion, parts: list[MotionPart] | None = None) -> str:
     """The final status in the conference's words: "Carried in part (i, iii)", "Referred to
-    GPC England", "Not decided"."""
+    GPC Wales", "Not decided"."""
     status = final_status(motion)
     label = str(Outcome(status).label)
     if status == Outcome.CARRIED_IN_PART:
@@ -100,8 +117,13 @@ def status_label(motion: Motion, parts: list[MotionPart] | None = None) -> str:
 def motion_wording(motion: Motion) -> dict[str, Any]:
     """The motion's wording as decided, part by part, with the tabled text beside it."""
     parts = list(motion.parts.all())
+    stem, riders = stem_and_riders(motion, parts)
     return {
         "text": motion.wording,
+        # Printed in this order: the stem, the parts, the riders (for a motion without
+        # parts the stem is the whole text and the riders are in it).
+        "stem": stem,
+        "riders": riders,
         "tabled_text": motion.text,
         "amended": bool(motion.text_as_amended) and motion.text_as_amended != motion.text,
         "parts": [part_record(p) for p in parts],

@@ -21,6 +21,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conference import errors
 from conference.actions import audit
 from conference.errors import Refused
 from conference.models import Conference, Representative
@@ -102,6 +103,41 @@ def ensure_body(
 
 def body_of(conference: Conference) -> PolicyBody | None:
     return PolicyBody.objects.filter(conferences=conference).order_by("pk").first()
+
+
+MAX_LAPSE_YEARS = 50
+
+
+def clean_lapse_years(value: object) -> int | None:
+    """A lapse rule as typed: empty (never lapses) or a whole number of years, 1 to 50."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LAPSE_YEARS:
+        raise Refused(
+            errors.MALFORMED,
+            _("The lapse rule is a whole number of years from 1 to %(max)s, or empty: never.")
+            % {"max": MAX_LAPSE_YEARS},
+        )
+    return int(text)
+
+
+def set_lapse_rule(
+    body: PolicyBody, years: object, *, actor: Representative | None, today: datetime.date | None = None
+) -> list[str]:
+    """The secretariat sets its body's lapse rule (audited) and it is applied at once; the
+    references it lapsed are returned. Entries already lapsed stay lapsed (reaffirm revives)."""
+    check_keeper(actor, body)
+    rule = clean_lapse_years(years)
+    with transaction.atomic():
+        body = PolicyBody.objects.select_for_update().get(pk=body.pk)
+        before = body.lapse_years
+        if before == rule:
+            return []
+        body.lapse_years = rule
+        body.save(update_fields=["lapse_years"])
+        _audit(actor, body, "policy.lapse_rule", body.code, before=before, after=rule)
+    return apply_lapse(today, body=body) if rule is not None else []
 
 
 # --- Writing entries -------------------------------------------------------------------

@@ -197,11 +197,20 @@ def rows_of_motion(motion: Mapping[str, Any], where: Where) -> list[EntryRow]:
         return [
             EntryRow(reference, part="", wording=wording, tabled_wording=tabled, outcome=outcome, counts=counts, **base)
         ]
-    return [row for part in parts if (row := _part_row(motion, part, wording, base, where)) is not None]
+    # A motion in parts reads: its opening words, the part, then the riders added to the whole
+    # (``stem`` and ``riders``, where the record has them).
+    opening = clean_text(motion.get("stem") or "") or wording
+    riders = [clean_text(r) for r in motion.get("riders") or [] if clean_text(r)]
+    return [row for part in parts if (row := _part_row(motion, part, opening, base, where, riders)) is not None]
 
 
 def _part_row(
-    motion: Mapping[str, Any], part: Mapping[str, Any], opening: str, base: dict[str, Any], where: Where
+    motion: Mapping[str, Any],
+    part: Mapping[str, Any],
+    opening: str,
+    base: dict[str, Any],
+    where: Where,
+    riders: list[str] | None = None,
 ) -> EntryRow | None:
     motion_outcome = str(motion.get("outcome") or "")
     # A part with no outcome of its own was decided with the whole (not when carried in part).
@@ -213,7 +222,7 @@ def _part_row(
     text = wording_of(part)
     tabled_opening = tabled_of(motion, opening) or opening
     tabled = f"{tabled_opening}\n({label}) {clean_text(part.get('tabled_text') or part.get('text') or '')}"
-    wording = f"{opening}\n({label}) {text}"
+    wording = "\n".join([f"{opening}\n({label}) {text}", *(riders or [])])
     counts = read_counts(part.get("counts"))
     if counts == NO_COUNTS and not part.get("outcome"):
         counts = read_counts(motion.get("counts"))

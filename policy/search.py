@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from django.contrib.postgres.search import SearchHeadline, SearchQueryField, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, Count, F, QuerySet, Window
+from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
@@ -216,14 +216,30 @@ class PostgresBackend:
         return self._matching(entries, query).count()
 
     def ranked(self, entries: QuerySet[PolicyEntry], query: ParsedQuery, offset: int, limit: int) -> tuple[int, Ranked]:
-        """(how many match, one page of them best first): ranking reads every match, so it counts them too."""
+        """(how many match, one page of them best first): ranking reads every match, so it counts them too.
+
+        The rank is computed in a subquery that hands on only what the ordering needs (the
+        ``OFFSET 0`` keeps PostgreSQL from folding it into the outer query): counted in the
+        same query's window, whole rows with their tsvector overflowed work_mem for a word
+        in a third of the book and went through temporary files (bench/README.md).
+        """
         sql, params = pg_tsquery(query)
         vector = RawSQL(VECTOR, [], output_field=SearchVectorField())
         rank = SearchRank(vector, RawSQL(sql, params, output_field=SearchQueryField()), weights=self.weights)
-        rows = self._matching(entries, query).annotate(rank=rank, total=Window(Count("pk")))
-        page = list(rows.order_by("-rank", *TIE_BREAK).values_list("pk", "rank", "total")[offset : offset + limit])
+        keys = ("pk", "rank", "date", "year", "number_order", "part")
+        inner = self._matching(entries, query).annotate(rank=rank).order_by().values_list(*keys)
+        inner_sql, inner_params = inner.query.sql_with_params()
+        ranked_sql = (
+            f"SELECT m.id, m.rank, count(*) OVER () FROM ({inner_sql} OFFSET 0) "
+            "AS m(id, rank, date, year, number_order, part) "
+            "ORDER BY m.rank DESC, m.date DESC NULLS LAST, m.year DESC, m.number_order, m.part, m.id "
+            "LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(ranked_sql, [*inner_params, limit, offset])
+            page = cursor.fetchall()
         total = page[0][2] if page else (self.count(entries, query) if offset else 0)
-        return total, [(pk, score) for pk, score, _ in page]
+        return int(total), [(int(pk), float(score)) for pk, score, _ in page]
 
     def marks(self, query: ParsedQuery, ids: list[int]) -> dict[int, tuple[str, str]]:
         if not query.groups or not ids:

@@ -8,16 +8,25 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from conference.models import LMC, Conference, Representative
-from motions.models import Motion, MotionPart, Section
+from motions.models import Motion, MotionPart, Section, StandingOrders
 
 _n = itertools.count(1)
 
 
-def make_conference(**kw: Any) -> Conference:
+def make_conference(*, negotiating_body: str = "GPC England", **kw: Any) -> Conference:
+    """A conference; its standing orders (made with it) name the body motions are referred to."""
     n = next(_n)
     kw.setdefault("name", f"Conference {n}")
     kw.setdefault("slug", f"conf-{n}")
-    return Conference.objects.create(**kw)
+    conference = Conference.objects.create(**kw)
+    set_standing_orders(conference, refer_to=negotiating_body)
+    return conference
+
+
+def set_standing_orders(conference: Conference, **fields: Any) -> StandingOrders:
+    """Change the conference's standing orders (the row is made with the conference)."""
+    StandingOrders.objects.filter(conference=conference).update(**fields)
+    return StandingOrders.objects.get(conference=conference)
 
 
 def make_lmc(conference: Conference, **kw: Any) -> LMC:

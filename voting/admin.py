@@ -53,8 +53,14 @@ class PollAdmin(Audited):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is not None and obj.status != Poll.Status.DRAFT:
             # Once open, what the poll asks and how it counts is what people voted on.
-            return [f.name for f in Poll._meta.fields if f.name != "id"] + ["block_motions"]
+            return [f.name for f in Poll._meta.fields if f.name != "id"] + [f.name for f in Poll._meta.many_to_many]
         return STATE_FIELDS
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # A vote once opened is part of the record: it is annulled at the desk, with a reason, never deleted.
+        if isinstance(obj, Poll) and obj.status != Poll.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def _each(self, request: HttpRequest, queryset: QuerySet[Poll], do: Callable[[Poll, Any], object]) -> None:
         done = 0

@@ -19,7 +19,7 @@ from motions import procedure
 from motions.diff import word_diff
 from motions.models import Outcome
 from motions.payloads import labels, load_motion, motion_payload, procedure_snapshot
-from motions.wording import wording_if_carried, words_under_vote
+from motions.wording import stem_and_riders, wording_if_carried, words_under_vote
 
 from . import rules, secrecy
 from .models import Ballot, Poll, voter_tag
@@ -69,7 +69,7 @@ def under_vote(poll: Poll) -> dict[str, Any]:
             "kind": "part" if parts else "motion",
             "text": text,
             "as_amended": bool(motion.text_as_amended) or any(p.text_as_amended for p in (parts or every)),
-            "stem": motion.wording,
+            "stem": stem_and_riders(motion, every)[0],
             "parts_under_vote": [p.label for p in parts],
             "motion_parts": [{"label": p.label, "text": p.wording} for p in every],
         }

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from conference.codes import code_hash, normalise_code
 from conference.models import LMC, Conference, Representative
-from motions.models import Motion, MotionPart, Section
+from motions.models import Motion, MotionPart, Section, StandingOrders
 from voting.models import Option, Poll
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,8 @@ def test_loads_the_conference() -> None:
     output = load()
     conference = Conference.objects.get(slug=SLUG)
     assert conference.name == "Conference of England LMCs 2026"
+    # England's conference refers motions to its own negotiators, named in its standing orders.
+    assert StandingOrders.objects.get(conference=conference).refer_to == "GPC England"
 
     lmcs = conference.lmcs.all()
     assert 90 <= lmcs.count() <= 110

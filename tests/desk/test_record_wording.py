@@ -180,3 +180,52 @@ def test_a_corrected_outcome_shows_the_declared_result_the_corrected_outcome_and
     assert m["corrections"][0]["reason"] == "The tellers swapped the piles."
     page = client.get(reverse("motion-result", args=[conf.slug, 20])).content.decode()
     assert "Outcome corrected: The tellers swapped the piles." in page and "Against 2 (66.7%): lost" in page
+
+
+def _rider_on_a_motion_in_parts(conf, chair):
+    motion = make_motion(conf, number=6, text="That conference demands:", parts=["safe limits", "funding"])
+    rider = procedure.propose_amendment(motion, "rider", "It calls on the negotiators to report back.", chair)
+    decide_amendment(rider, chair, 3, 1)
+    return motion
+
+
+def test_a_rider_on_a_motion_in_parts_follows_the_parts_wherever_the_motion_is_printed(conf, chair, client):
+    """A rider adds to the motion as a whole: it is printed after the last part (the public
+    page, the resolutions PDF and CSV, the JSON's stem and riders) and put after them."""
+    from pypdf import PdfReader
+
+    from desk.documents import conference_resolutions_pdf
+    from motions.wording import words_under_vote
+
+    motion = _rider_on_a_motion_in_parts(conf, chair)
+    rider = "It calls on the negotiators to report back."
+    assert words_under_vote(motion) == f"That conference demands:\n(i) safe limits\n(ii) funding\n{rider}"
+    decide(motion, chair, {"for": 3})
+    page = client.get(reverse("motion-result", args=[conf.slug, 6])).content.decode()
+    article = page[page.index('<article id="motion"') : page.index('data-testid="record"')]
+    order = [article.index(s) for s in ("That conference demands:", "(i) safe limits", "(ii) funding", rider)]
+    assert order == sorted(order), article
+    m = _find(_json(client, conf), 6)
+    assert (m["stem"], m["riders"]) == ("That conference demands:", [rider])
+    pdf = PdfReader(io.BytesIO(conference_resolutions_pdf(conf))).pages
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf)
+    order = [text.index(s) for s in ("6. That conference demands:", "(i) safe limits", "(ii) funding", rider)]
+    assert order == sorted(order), text
+    rows = _csv(client, reverse("resolutions-download", args=[conf.slug, "csv"]))
+    assert [(r["part"], r["text"]) for r in rows if r["motion"] == "6"] == [
+        ("", "That conference demands:"),
+        ("i", "safe limits"),
+        ("ii", "funding"),
+        ("rider", rider),
+    ]
+
+
+def test_each_part_is_numbered_once_on_the_public_page(conf, chair, client):
+    """Parts are labelled (i), (ii) by the agenda: the page does not number them again ("1. (i)")."""
+    motion = make_motion(conf, number=7, text="That conference asks for:", parts=["a cap", "a floor"])
+    decide(motion, chair, {"for": 3})
+    page = client.get(reverse("motion-result", args=[conf.slug, 7])).content.decode()
+    article = page[page.index('<article id="motion"') : page.index("</article>")]
+    assert "<ol" not in article  # an ordered list would print 1. (i), 2. (ii)
+    assert '<ul class="plain parts" data-testid="parts">' in article
+    assert article.count("(i) a cap") == 1 and article.count("(ii) a floor") == 1

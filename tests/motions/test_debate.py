@@ -7,9 +7,9 @@ import pytest
 from conference.errors import Refused
 from motions import debate
 from motions.agenda import call_motion
-from motions.models import SpeakRequest, StandingOrders
+from motions.models import SpeakRequest
 from motions.payloads import speakers_payload
-from tests.factories import make_motion
+from tests.factories import make_motion, set_standing_orders
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_asking_twice_changes_the_side_not_the_place(conf, motion, reps):
 
 
 def test_the_chair_picks_any_speaker_and_the_timer_follows_the_standing_orders(conf, chair, motion, reps):
-    StandingOrders.objects.create(conference=conf, speaker_seconds=90, proposer_seconds=240)
+    set_standing_orders(conf, speaker_seconds=90, proposer_seconds=240)
     debate.ask_to_speak(reps[0], "for")
     second = debate.ask_to_speak(reps[1], "for")
     speech = debate.start_speech(conf, chair, request=second)  # no forced order or alternation

@@ -8,8 +8,8 @@ from conference.errors import Refused
 from conference.models import AuditEntry
 from motions import procedure
 from motions.agenda import call_motion
-from motions.models import Motion, Outcome, ProceduralMotion, StandingOrders
-from tests.factories import make_motion, make_section
+from motions.models import Motion, Outcome, ProceduralMotion
+from tests.factories import make_motion, make_section, set_standing_orders
 from tests.motions.conftest import vote_and_publish
 from voting import put
 from voting.models import Poll
@@ -40,7 +40,7 @@ def test_each_procedural_motion_takes_its_default_majority(conf, chair, kind, ma
 
 
 def test_the_standing_orders_set_the_majority(conf, chair):
-    StandingOrders.objects.create(conference=conf, closure_majority="simple", refer_majority="two_thirds")
+    set_standing_orders(conf, closure_majority="simple", refer_majority="two_thirds")
     motion = on_floor(conf, chair)
     assert put.put_procedural(motion, "closure", chair).majority == "simple"
     Poll.objects.update(status=Poll.Status.PUBLISHED)
@@ -57,7 +57,7 @@ def test_closure_short_of_two_thirds_is_lost_and_debate_goes_on(conf, chair, rep
 
 
 def no_reply(conf):
-    StandingOrders.objects.create(conference=conf, reply_after_closure=False)
+    set_standing_orders(conf, reply_after_closure=False)
 
 
 def test_closure_carried_puts_the_question_at_once_where_there_is_no_reply(conf, chair, reps):
@@ -89,7 +89,7 @@ def test_next_business_carried_records_moved_to_next_business_not_not_reached_an
 
 
 def test_next_business_outcome_comes_from_the_standing_orders(conf, chair, reps):
-    StandingOrders.objects.create(conference=conf, next_business_outcome=Outcome.FELL)
+    set_standing_orders(conf, next_business_outcome=Outcome.FELL)
     motion = on_floor(conf, chair)
     vote_and_publish(put.put_procedural(motion, "next_business", chair), chair, reps, 5, 1)
     motion.refresh_from_db()

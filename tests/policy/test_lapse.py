@@ -53,6 +53,8 @@ def test_a_lapsed_entry_is_still_found_and_says_so(client, book):
     assert [h.entry.reference for h in hits] == [entry.reference] and hits[0].entry.status == "lapsed"
     page = client.get(entry.get_absolute_url()).content.decode()
     assert "Lapsed: no longer policy" in page
+    results = client.get("/policy/?q=boundaries").content.decode()  # the public results say so too
+    assert 'data-status="lapsed"' in results and ">Lapsed<" in results
 
 
 def test_the_command_applies_the_rule_as_on_a_day(book, capsys):

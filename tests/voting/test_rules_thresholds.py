@@ -6,8 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from motions.models import StandingOrders
-from tests.factories import make_conference, make_motion, make_rep, make_staff
+from tests.factories import make_conference, make_motion, make_rep, make_staff, set_standing_orders
 from voting import actions, closing, put
 from voting.rules import OptionCount, Thresholds, decide
 
@@ -33,7 +32,7 @@ def test_a_simple_threshold_above_half_has_no_tie():
 @pytest.mark.django_db
 def test_closing_a_poll_uses_the_conference_standing_orders():
     conf = make_conference()
-    StandingOrders.objects.create(conference=conf, qualified_numerator=3, qualified_denominator=4)
+    set_standing_orders(conf, qualified_numerator=3, qualified_denominator=4)
     chair = make_staff(conf)
     poll = actions.open_poll(put.create_motion_poll(make_motion(conf, requires_two_thirds=True)), chair)
     for i, rep in enumerate(make_rep(conf) for _ in range(3)):

@@ -25,7 +25,7 @@ from conference.codes import code_hash
 from conference.models import LMC, Conference, Representative, Session, format_code
 from desk import demo_data as data
 from elections.actions import create_election, save_candidate
-from motions.models import Motion, MotionPart, Section
+from motions.models import Motion, MotionPart, Section, StandingOrders
 from policy.demo import load_policy_demo
 from voting.models import Poll
 from voting.put import create_live_poll
@@ -59,6 +59,8 @@ class Command(BaseCommand):
                 defaults={k: v for k, v in data.CONFERENCE.items() if k != "slug"} | {"starts_on": first_day()},
             )
             self.created["conference"] += new
+            # The demo is England's conference: its negotiators, named, not assumed.
+            StandingOrders.objects.filter(conference=conference, refer_to="").update(refer_to=data.NEGOTIATING_BODY)
             lmcs = self.load_lmcs(conference)
             self.load_representatives(conference, lmcs)
             self.load_staff(conference)

@@ -182,7 +182,8 @@
         h("span", { "data-testid": "item-status", text: MH.standing(it) })),
       it.parts.length ? h("ol", { class: "plain small" }, it.parts.map(function (p) {
         return h("li", {}, "(" + p.label + ") " + p.text, p.outcome ? h("strong", { text: " · " + MH.label("outcome", p.outcome) }) : null);
-      })) : null
+      })) : null,
+      MH.policyView(it, { id: "console-policy", heading: "h4" })
     ];
   }
 

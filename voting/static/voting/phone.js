@@ -423,7 +423,8 @@
           return h("li", {}, h("strong", { text: MH.label("amendment_kind", a.kind) + ": " }), a.text,
             a.outcome ? h("span", { class: "status", text: " " + MH.label("outcome", a.outcome) }) : null,
             a.diff && a.diff.length ? h("span", { class: "block diff-line small" }, MH.diffView(a.diff)) : null);
-        }))) : null
+        }))) : null,
+      MH.policyView(it, { id: "phone-policy", heading: "h3" })
     ];
   }
 

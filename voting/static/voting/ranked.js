@@ -110,8 +110,18 @@
     if (s.action === "surplus") return who ? "Surplus of " + who : "Surpluses";
     return "Exclusion of " + who;
   }
+  /* Stage columns cut into pages of (nearly) equal size, as the PDF cuts them into blocks:
+     17 stages at 8 a page are 6 + 6 + 5. */
+  function stagePages(total, size) {
+    var count = Math.max(1, Math.ceil(total / size)), per = Math.ceil(total / count) || 1, out = [];
+    for (var start = 0; start < total; start += per) out.push([start, Math.min(total, start + per)]);
+    return out.length ? out : [[0, 0]];
+  }
   function sheetView(result, opts, h) {
-    var sh = result.sheet, stages = sh.stages || [];
+    var sh = result.sheet, all = sh.stages || [];
+    var pages = opts.pageSize ? stagePages(all.length, opts.pageSize) : [[0, all.length]];
+    var page = (opts.page || 0) % pages.length, range = pages[page];
+    var stages = all.slice(range[0], range[1]);
     var head = h("tr", {}, h("th", { scope: "col", text: "Candidate" }), stages.map(function (s) {
       return h("th", { scope: "col" }, "Stage " + s.number, h("span", { class: "block small muted", text: actionText(s) }),
         s.transfer_value ? h("span", { class: "block small muted", text: "value " + s.transfer_value }) : null);
@@ -131,15 +141,20 @@
       return h("li", { text: "Stage " + t.stage + ": " + t.candidates.join(", ") + " were level; " + t.chosen + " chosen by " + t.settled_by + "." });
     });
     var capId = (opts.id || "result") + "-stages";
-    return h("div", { class: "result stv-sheet", id: opts.id, "data-testid": opts.id || "result", "data-outcome": "elected" },
+    var caption = "The count, stage by stage (E elected, X excluded)";
+    if (pages.length > 1) caption = "The count, stages " + (range[0] + 1) + " to " + range[1] + " of " + all.length +
+      " (page " + (page + 1) + " of " + pages.length + "; E elected, X excluded)";
+    var long = (sh.candidates || []).length > 12;
+    return h("div", { class: "result stv-sheet" + (long ? " long" : ""), id: opts.id, "data-testid": opts.id || "result", "data-outcome": "elected" },
       opts.title ? h(opts.heading || "h3", { class: "result-title", text: opts.title }) : null,
       h("p", { class: "outcome", "data-testid": "elected" }, "Elected: " + sh.elected.join(", ")),
       h("p", { class: "base", text: sh.seats + " seats · " + sh.valid + " valid ballots · " + sh.invalid + " invalid · quota " + sh.quota + " · seed " + sh.seed }),
       h("div", { class: "table-scroll", role: "region", "aria-labelledby": capId, tabindex: "0" },
-        h("table", { class: "counts stages" }, h("caption", { id: capId, text: "The count, stage by stage (E elected, X excluded)" }),
+        h("table", { class: "counts stages" + (long ? " long" : ""), "data-page": String(page + 1), "data-pages": String(pages.length) },
+          h("caption", { id: capId, "data-testid": "stages-caption", text: caption }),
           h("thead", {}, head), h("tbody", {}, rows), h("tfoot", {}, foot))),
       ties.length ? h("ul", { class: "small" }, ties) : null);
   }
 
-  window.MHRanked = { view: view, click: click, sheetView: sheetView, focusKey: focusKey, forget: function (id) { delete order[id]; delete review[id]; } };
+  window.MHRanked = { view: view, click: click, sheetView: sheetView, stagePages: stagePages, focusKey: focusKey, forget: function (id) { delete order[id]; delete review[id]; } };
 })();

@@ -77,8 +77,17 @@
     var many = r && (r.result.counts || []).length > 4;
     $("result").classList.toggle("many", !!many);
     MH.fill($("result"), r && phase === "result" ? [h("p", { class: "state", text: live(r.poll) ? "Live poll result" : "Result" }),
-      MH.resultView(r.result, { title: r.poll.question, id: "result-view", heading: "h2" }), scaleLine(r)] : []);
+      MH.resultView(r.result, { title: r.poll.question, id: "result-view", heading: "h2", pageSize: STAGES_A_PAGE, page: sheetPage }), scaleLine(r)] : []);
   }
+
+  // A long count is shown a page of stage columns at a time, turning every SHEET_SECONDS.
+  var STAGES_A_PAGE = 8, SHEET_SECONDS = Number(root.dataset.sheetSeconds) || 12, sheetPage = 0;
+  setInterval(function () {
+    var r = S.recent, sheet = r && r.result && r.result.sheet;
+    if (!sheet || (sheet.stages || []).length <= STAGES_A_PAGE || root.getAttribute("data-phase") !== "result") { sheetPage = 0; return; }
+    sheetPage += 1;
+    render();
+  }, SHEET_SECONDS * 1000);
 
   setInterval(function () { var el = $("countdown"); if (el) el.textContent = countdownText(); }, 1000);
   var sock = new HallSocket(root.dataset.wsUrl, { event: onEvent, state: MH.showState($("connection")) });

@@ -258,6 +258,20 @@
     };
   }
 
+  /* The existing policy a motion restates (the policy book's entries most like its wording,
+     issue 16): a short list of links to each entry's permalink, or nothing. */
+  function policyView(item, opts) {
+    var links = (item && item.existing_policy) || [];
+    if (!links.length) return null;
+    var id = (opts && opts.id) || "existing-policy";
+    return h("div", { class: "existing-policy", "data-testid": "existing-policy", role: "group", "aria-labelledby": id + "-h" },
+      h((opts && opts.heading) || "h3", { id: id + "-h", class: "small", text: "Existing policy" }),
+      h("ul", { class: "plain small" }, links.map(function (e) {
+        return h("li", {}, h("a", { href: e.url, "data-ref": e.reference }, h("strong", { text: e.reference }), " " + e.title),
+          e.status === "policy" ? null : h("span", { class: "muted", text: " (" + e.status_label.toLowerCase() + ")" }));
+      })));
+  }
+
   function readSnapshot() {
     var el = document.getElementById("snapshot");
     try { return el ? JSON.parse(el.textContent) : null; } catch (e) { return null; }
@@ -265,7 +279,7 @@
 
   window.HallSocket = HallSocket;
   window.MH = {
-    h: h, fill: fill, pct: pct, resultView: resultView,
+    h: h, fill: fill, pct: pct, resultView: resultView, policyView: policyView,
     secondsLeft: secondsLeft, clock: clock, showState: showState, announcer: announcer,
     readSnapshot: readSnapshot
   };
