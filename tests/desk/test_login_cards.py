@@ -250,3 +250,22 @@ def test_the_desk_home_counts_who_has_no_code_yet(desk):
     issue_code(make_rep(conf))
     page = client.get(reverse("desk", args=[conf.slug])).content.decode()
     assert "1 representative has no code yet" in page
+
+
+def test_the_shell_export_of_cards_issues_the_codes_it_prints(tmp_path, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.PUBLIC_BASE_URL = "https://hall.example.org"
+    conf = make_conference()
+    rep = make_rep(conf)
+    out = tmp_path / "cards.pdf"
+    call_command("desk_export", conf.slug, "cards", str(out), stdout=io.StringIO())
+    pages = pdf_pages(out.read_bytes())
+    (code,) = codes_on(pages)
+    assert "hall.example.org/c/" in pages[0].replace("\n", "")
+    assert Client().post(reverse("join", args=[conf.slug]), {"code": code}).status_code == 302
+    with pytest.raises(CommandError, match="has a code already"):
+        call_command("desk_export", conf.slug, "cards", str(out), stdout=io.StringIO())
+    call_command("desk_export", conf.slug, "cards", str(out), "--reissue-all", stdout=io.StringIO())
+    (new,) = codes_on(pdf_pages(out.read_bytes()))
+    assert new != code and Representative.objects.get(pk=rep.pk).access_code_hash == code_hash(new)
