@@ -42,6 +42,8 @@ class Config:
     server_env: dict[str, str] = field(default_factory=dict)  # on top of os.environ
     log_dir: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="motionhall-bench-"))
     quiet: bool = False
+    ws: str = "wsproto"  # uvicorn's --ws: wsproto (make serve) or websockets-sansio
+    profile: bool = False  # py-spy on each of our servers through the burst, close and publish
 
 
 def server_environment(extra: dict[str, str]) -> dict[str, str]:
@@ -102,7 +104,7 @@ def start_servers(cfg: Config, kind: str) -> list[subprocess.Popen[bytes]]:
                 "--port",
                 str(port),
                 "--ws",
-                "wsproto",
+                cfg.ws,
                 "--ws-per-message-deflate",
                 "false",
                 "--ws-max-size",  # settings.MAX_CLIENT_MESSAGE_BYTES (tests/conference/test_deployment.py)
@@ -285,6 +287,7 @@ async def drive(cfg: Config, kind: str, hall: dict[str, Any]) -> dict[str, Any]:
         await asyncio.sleep(1)  # let the turnout and the snapshot traffic settle
 
         log(cfg, f"[{kind}] voting in a {cfg.window:.0f}s burst")
+        spies = start_profiles(cfg, kind, servers)
         answers = await workers.all(cmd="vote", start_at=time.time() + 0.5, window=cfg.window, timeout=60)
         out["latencies"] = [x for a in answers for x in a["latencies"]]
         sent = [x for a in answers for x in a["sent"]]
@@ -303,6 +306,7 @@ async def drive(cfg: Config, kind: str, hall: dict[str, Any]) -> dict[str, Any]:
         answers = await workers.all(cmd="wait", event="result.published", timeout=60)
         out["published"] = [t - t_publish for a in answers for t in a["times"]]
         out["published_missing"] = sum(a["missing"] for a in answers)
+        stop_profiles(cfg, spies)
         await workers.all(cmd="quit")
         await chair.ws.close()
     finally:
@@ -316,6 +320,34 @@ async def drive(cfg: Config, kind: str, hall: dict[str, Any]) -> dict[str, Any]:
                 s.kill()
                 s.wait()
     return out
+
+
+def start_profiles(cfg: Config, kind: str, servers: list[subprocess.Popen[bytes]]) -> list[subprocess.Popen[bytes]]:
+    """py-spy (not a requirement: install it to profile) on each of our servers, raw
+    collapsed stacks of every thread at 50 Hz, into the run's log directory."""
+    if not cfg.profile or kind != "ours":
+        return []
+    spy = Path(PYTHON).with_name("py-spy")
+    return [
+        subprocess.Popen(
+            [str(spy), "record", "--pid", str(s.pid), "--format", "raw", "--threads", "-r", "50",
+             "-o", str(Path(cfg.log_dir, f"profile-{i}.txt"))],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i, s in enumerate(servers)
+    ]  # fmt: skip
+
+
+def stop_profiles(cfg: Config, spies: list[subprocess.Popen[bytes]]) -> None:
+    import signal
+
+    for spy in spies:
+        spy.send_signal(signal.SIGINT)
+    for spy in spies:
+        spy.wait(30)
+    if spies:
+        log(cfg, f"profiles: {cfg.log_dir}/profile-*.txt")
 
 
 # --- the referee -----------------------------------------------------------------------------
@@ -449,6 +481,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8160)
     parser.add_argument("--baseline-port", type=int, default=8165)
     parser.add_argument("--only", choices=["ours", "baseline"], help="run one side only")
+    parser.add_argument("--ws", default="wsproto", choices=["wsproto", "websockets-sansio"], help="uvicorn's --ws")
+    parser.add_argument("--profile", action="store_true", help="py-spy our servers through burst and publish")
     args = parser.parse_args()
     if args.procs > 1 and not os.environ.get("REDIS_URL"):
         parser.error("more than one process needs REDIS_URL: the in-memory layer does not cross processes")
@@ -465,6 +499,8 @@ def main() -> None:
         port=args.port,
         baseline_port=args.baseline_port,
         server_env=server_env,
+        profile=args.profile,
+        ws=args.ws,
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
     import django

@@ -184,9 +184,15 @@ class BaseHallConsumer(AsyncWebsocketConsumer):
     flooded = False
 
     def bucket(self, kind: str) -> Bucket:
+        # Made when a kind is first used: most phones only ever vote (and ping).
         if not hasattr(self, "buckets"):
-            self.buckets = {name: Bucket(*rule) for name, rule in settings.SOCKET_RATE_LIMITS.items()}
-        return self.buckets.get(kind, self.buckets["other"])
+            self.buckets = {}
+        rules = settings.SOCKET_RATE_LIMITS
+        name = kind if kind in rules else "other"
+        found = self.buckets.get(name)
+        if found is None:
+            found = self.buckets[name] = Bucket(*rules[name])
+        return found
 
     def within_limit(self, kind: str) -> bool:
         return self.bucket(kind).take()
