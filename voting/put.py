@@ -101,10 +101,10 @@ def create_motion_poll(
     amended = " as amended" if motion.text_as_amended or any(p.text_as_amended for p in voted) else ""
     if len(voted) > 1:
         labels = " and ".join(f"({p.label})" for p in voted)
-        question = f"Motion {motion.number}, parts {labels} together{amended}: {motion.title}"
+        question = f"Motion {motion.reference}, parts {labels} together{amended}: {motion.title}"
     else:
         part_label = f", part ({voted[0].label})" if voted else ""
-        question = f"Motion {motion.number}{part_label}{amended}: {motion.title}"
+        question = f"Motion {motion.reference}{part_label}{amended}: {motion.title}"
     poll = new_poll(
         motion.conference_id,
         question,
@@ -180,7 +180,7 @@ def put_amendment(amendment: Amendment, by: Representative | None, countdown: in
             raise Refused(errors.INVALID_STATE, "This amendment has been put already.")
         motion = amendment.motion
         proposer = amendment.proposer or "chair"
-        question = f"{amendment.get_kind_display()} to motion {motion.number} ({proposer}): {amendment.text}"
+        question = f"{amendment.get_kind_display()} to motion {motion.reference} ({proposer}): {amendment.text}"
         poll = new_poll(motion.conference_id, question, motion=motion, amendment=amendment)
         return open_poll(poll, by, countdown)
 
@@ -197,7 +197,7 @@ def put_procedural(
     """Move a procedural motion on the motion under debate and put it, with its majority."""
     with transaction.atomic():
         procedural = procedure.new_procedural(motion, kind, by, moved_by=moved_by, subject=subject)
-        question = f"{procedural.get_kind_display()} (motion {motion.number}: {motion.title})"
+        question = f"{procedural.get_kind_display()} (motion {motion.reference}: {motion.title})"
         poll = new_poll(
             motion.conference_id, question, majority=procedural.majority, motion=motion, procedural=procedural
         )

@@ -58,7 +58,12 @@ def under_vote(poll: Poll) -> dict[str, Any]:
             "diff": word_diff(target.wording, after),
         }
     if poll.procedural_id is not None:
-        return {"kind": "procedural", "text": str(poll.procedural.get_kind_display()) if poll.procedural else ""}
+        procedural = poll.procedural
+        if procedural is None:
+            return {"kind": "procedural", "text": ""}
+        # A challenge names the ruling, a suspension the standing order: the hall sees which.
+        label, subject = str(procedural.get_kind_display()), procedural.subject
+        return {"kind": "procedural", "text": f"{label}: {subject}" if subject else label, "subject": subject}
     if poll.motion_id is not None:
         motion = poll.motion
         assert motion is not None

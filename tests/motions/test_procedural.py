@@ -176,3 +176,23 @@ def test_the_chair_admits_emergency_motions_numbered_apart_in_their_own_section(
     vote_and_publish(put.put_motion(first, None, chair), chair, reps, 4, 1)
     first.refresh_from_db()
     assert first.outcome == Outcome.CARRIED
+
+
+def test_an_emergency_motions_votes_name_it_e1_and_a_challenge_shows_the_ruling_challenged(conf, chair, reps):
+    """The hall sees "Motion E1", not "Motion 1" (there is a motion 1 too), on every vote
+    about it; and a challenge to the chair's ruling puts the ruling itself before the hall."""
+    from voting.snapshot import under_vote
+
+    make_motion(conf, number=1)
+    emergency = procedure.admit_emergency(conf.pk, "Floods", "That conference acts.", chair, parts=["a", "b"])
+    call_motion(conf, emergency, chair)
+    ruling = "The chair ruled the amendment out of order"
+    challenge = put.put_procedural(emergency, "challenge", chair, subject=ruling)
+    assert challenge.question.startswith("That the chair's ruling be challenged (motion E1:")
+    assert under_vote(challenge)["text"] == f"That the chair's ruling be challenged: {ruling}"
+    vote_and_publish(challenge, chair, reps, 1, 4)
+    parts = list(emergency.parts.all())
+    together = put.create_motion_poll(emergency, parts=parts)
+    assert together.question.startswith("Motion E1, parts (i) and (ii) together")
+    rider = procedure.propose_amendment(emergency, "rider", "And reports back.", chair)
+    assert put.put_amendment(rider, chair).question.startswith("Rider to motion E1")

@@ -53,11 +53,15 @@
   /* Putting a decided motion or part again needs the chair's yes and a reason for the record
    * (the server refuses it otherwise). The rows' data-status and data-outcome follow the
    * motions' payloads (syncRow), so this reads the same state the agenda shows. */
-  function reputReason(b) {
+  function reputReason(b, together) {
     var row = b.closest("li.motion"), number = row.getAttribute("data-number");
     var partRow = b.hasAttribute("data-part") ? row.querySelector('li[data-part="' + b.getAttribute("data-part") + '"]') : null;
-    var what;
-    if (partRow && partRow.getAttribute("data-outcome")) {
+    var what, decided = (together || []).filter(function (li) { return li.getAttribute("data-outcome"); });
+    if (decided.length) {
+      what = "Part" + (decided.length > 1 ? "s " : " ") + decided.map(function (li) { return "(" + li.getAttribute("data-label") + ")"; }).join(", ") +
+        " of motion " + number + (decided.length > 1 ? " are" : " is") + " already decided";
+    } else if (together) return "";
+    else if (partRow && partRow.getAttribute("data-outcome")) {
       what = "Part (" + partRow.getAttribute("data-label") + ") of motion " + number + " is already decided (" + MH.label("outcome", partRow.getAttribute("data-outcome")) + ")";
     } else if (!partRow && row.getAttribute("data-status") === "decided") {
       what = "Motion " + number + " is already decided";
@@ -95,11 +99,36 @@
       if (a === "open" && $("recorded").checked) msg.secret = false;
       if (a === "open" && $("allow-change").checked) msg.allow_change = true;
       if (n) msg.countdown = n;
+    } else if (a === "open-together") {
+      // Parts taken together, e.g. (i) and (iii), then (ii): one vote decides the ticked parts.
+      var row = b.closest("li.motion"), ticked = Array.prototype.filter.call(row.querySelectorAll("input[data-together]"), function (c) { return c.checked; });
+      if (ticked.length < 2) { say("Tick two or more parts to take together.", "error"); return; }
+      var rows = ticked.map(function (c) { return c.closest("li[data-part]"); });
+      var wait = countdown();
+      if (Number.isNaN(wait)) { say("The countdown must be a whole number of seconds from 1 to 3600, or empty.", "error"); $("countdown-input").focus(); return; }
+      var why = reputReason(b, rows);
+      if (why === null) return;
+      msg = { type: "open", motion: id("motion"), parts: ticked.map(function (c) { return Number(c.getAttribute("data-together")); }) };
+      if (why) { msg.reput = true; msg.reason = why; }
+      if ($("recorded").checked) msg.secret = false;
+      if ($("allow-change").checked) msg.allow_change = true;
+      if (wait) msg.countdown = wait;
+      ticked.forEach(function (c) { c.checked = false; });
+    } else if (a === "admit-emergency") {
+      var title = $("emergency-title").value.trim(), text = $("emergency-text").value.trim();
+      if (!title || !text) { say("An emergency motion needs a title and its wording.", "error"); $(title ? "emergency-text" : "emergency-title").focus(); return; }
+      msg = { type: "admit_emergency", title: title, text: text };
+      var parts = $("emergency-parts").value.split("\n").map(function (line) { return line.trim(); }).filter(Boolean);
+      if (parts.length) msg.parts = parts;
+      if ($("emergency-lmc").value) msg.lmc = Number($("emergency-lmc").value);
     } else if (a === "block") {
       var preview = blockPreview(b.getAttribute("data-section"));
       if (!preview.length) { say("This section has no A or AR motions left to take as a block.", "error"); return; }
+      var secs = countdown();
+      if (Number.isNaN(secs)) { say("The countdown must be a whole number of seconds from 1 to 3600, or empty.", "error"); $("countdown-input").focus(); return; }
       if (!window.confirm("Take these motions together, without debate, in one vote?\n\n" + preview.join("\n"))) return;
       msg = { type: "block", section: id("section") };
+      if (secs) msg.countdown = secs;
     } else if (a === "restore-block") {
       msg = { type: "restore_block", motion: id("motion") };
     } else if (a === "close") {
@@ -114,6 +143,22 @@
     if (msg) command(msg, b);
   });
 
+  /* An emergency motion joins the agenda in its own section: the agenda is fetched again
+   * (the page's own HTML), so its row has every button a motion's row has. */
+  function admitted(ev) {
+    ["emergency-title", "emergency-text", "emergency-parts"].forEach(function (f) { $(f).value = ""; });
+    $("emergency-lmc").value = "";
+    $("emergency-form").open = false;
+    say("Emergency motion " + ev.reference + " admitted: it is at the end of the agenda.");
+    fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("agenda");
+        if (fresh) { $("agenda").replaceWith(document.importNode(fresh, true)); render(); }
+      })
+      .catch(function () { say("Reload the page to see the new motion on the agenda.", "notice"); });
+  }
+
   /* --- events --------------------------------------------------------------------- */
   function onEvent(ev) {
     var before = ev.type === "motion.updated" && ev.item ? S.motions[ev.item.id] : null;
@@ -127,7 +172,10 @@
     if (ev.type === "poll.closed") markLivePoll(ev.poll_id, "closed");
     if (ev.type === "result.published") markLivePoll(ev.poll_id, "published");
     if (ev.type === "ok") {
-      if (ev.ref in waiting) { answered(ev.ref); say(DONE[ev.of] || "Done."); }
+      if (ev.ref in waiting) {
+        answered(ev.ref);
+        if (ev.of === "admit_emergency") admitted(ev); else say(DONE[ev.of] || "Done.");
+      }
       return;
     }
     if (ev.type === "error") {
@@ -176,7 +224,7 @@
     var it = S.item;
     if (!it) return [h("h3", { text: "Under debate" }), h("p", { class: "muted", text: "Nothing is under debate." })];
     return [
-      h("h3", { text: "Under debate: motion " + it.number }),
+      h("h3", { text: "Under debate: motion " + (it.reference || it.number) }),
       h("p", { class: "title", text: it.title }),
       h("p", { class: "muted small" }, it.section, it.proposer ? " · " + it.proposer : "", " · ",
         h("span", { "data-testid": "item-status", text: MH.standing(it) })),

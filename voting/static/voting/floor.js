@@ -92,7 +92,7 @@
   function amendmentRow(a) {
     return h("li", { class: "amendment-row", "data-amendment": a.id },
       h("div", { class: "row" },
-        h("span", { class: "grow" }, h("strong", { text: MH.label("amendment_kind", a.kind) + (a.proposer ? " (" + a.proposer + ")" : "") + ": " }), a.text),
+        h("span", { class: "grow" }, h("strong", { text: MH.label("amendment_kind", a.kind) + (a.part ? " to part (" + a.part + ")" : "") + (a.proposer ? " (" + a.proposer + ")" : "") + ": " }), a.text),
         a.outcome ? h("span", { class: "status", text: MH.label("outcome", a.outcome) }) : btn("Put", { proc: "put_amendment", amendment: a.id }, "")),
       a.diff && a.diff.length ? h("p", { class: "diff-line small", "data-testid": "amendment-diff" }, MH.diffView(a.diff)) : null);
   }
@@ -104,7 +104,11 @@
           h("select", { id: "amend-kind" }, ["amendment", "rider"].map(function (k) { return h("option", { value: k, text: MH.label("amendment_kind", k) }); }))),
         h("div", { class: "grow" }, h("label", { for: "amend-lmc", text: "Proposing LMC" }),
           h("select", { id: "amend-lmc" }, h("option", { value: "", text: "The chair (no LMC)" }),
-            lmcs().map(function (l) { return h("option", { value: l.id, text: l.name }); })))),
+            lmcs().map(function (l) { return h("option", { value: l.id, text: l.name }); }))),
+        // "Amend part (ii)": the amendment changes that part's wording only.
+        it.parts.length ? h("div", { class: "grow" }, h("label", { for: "amend-part", text: "It amends" }),
+          h("select", { id: "amend-part" }, h("option", { value: "", text: "The whole motion" }),
+            it.parts.filter(function (p) { return !p.outcome; }).map(function (p) { return h("option", { value: p.id, text: "Part (" + p.label + ")" }); }))) : null),
       h("label", { for: "amend-wording", text: "An amendment: edit the motion's wording to read as amended" }),
       h("textarea", { id: "amend-wording", rows: "5", "data-motion": it.id, "aria-describedby": "amend-wording-hint" }, it.text),
       h("p", { class: "muted small", id: "amend-wording-hint", text: "Insert or delete words in place; the change is shown to the hall word by word." }),
@@ -112,6 +116,33 @@
       h("textarea", { id: "amend-text", rows: "3", "aria-describedby": "amend-text-hint" }),
       h("p", { class: "muted small", id: "amend-text-hint", text: "For an amendment, leave this empty and it is written from your edit (Insert … after …)." }),
       btn("Add", { proc: "amend" }, ""));
+  }
+
+  /* A procedural motion: who moved it (the speaker on the floor or one waiting) and what it
+   * is about (the ruling challenged, the standing order to suspend). */
+  function movers() {
+    var seen = {}, out = [];
+    if (S.speech && S.speech.representative_id) { seen[S.speech.representative_id] = 1; out.push({ id: S.speech.representative_id, name: S.speech.name + (S.speech.lmc ? " · " + S.speech.lmc : "") + " (speaking)" }); }
+    S.queue.forEach(function (q) { if (!seen[q.representative_id]) { seen[q.representative_id] = 1; out.push({ id: q.representative_id, name: q.name + (q.lmc ? " · " + q.lmc : "") }); } });
+    return out;
+  }
+
+  function proceduralForm(kinds) {
+    return h("fieldset", { class: "procedural-form", id: "procedural-form" }, h("legend", { text: "A procedural motion" }),
+      h("div", { class: "row" },
+        h("div", { class: "grow" }, h("label", { for: "proc-mover", text: "Moved by" }),
+          h("select", { id: "proc-mover" }, h("option", { value: "", text: "Not recorded" }),
+            movers().map(function (m) { return h("option", { value: m.id, text: m.name }); }))),
+        h("div", { class: "grow" }, h("label", { for: "proc-subject", text: "The ruling challenged, or the standing order to suspend" }),
+          h("input", { id: "proc-subject", type: "text", maxlength: "2000", autocomplete: "off", "aria-describedby": "proc-subject-hint" }))),
+      h("p", { class: "muted small", id: "proc-subject-hint", text: "Needed for a challenge to the chair's ruling and a motion to suspend standing orders; kept in the record." }),
+      h("div", { class: "row" }, Object.keys(kinds).map(function (k) { return btn(kinds[k], { proc: "procedural", kind: k }); })));
+  }
+
+  /* The console's countdown (seconds) for any vote it opens, or undefined. */
+  function countdownSeconds() {
+    var el = $("countdown-input"), n = el && el.value.trim() ? Number(el.value.trim()) : 0;
+    return Number.isInteger(n) && n >= 1 && n <= 3600 ? n : undefined;
   }
 
   function consoleView() {
@@ -123,7 +154,7 @@
     if (!it.outcome) {
       out.push(amendForm(it));
       var kinds = S.labels.procedural || {}, declared = S.labels.declared || {};
-      out.push(h("div", { class: "row" }, Object.keys(kinds).map(function (k) { return btn(kinds[k], { proc: "procedural", kind: k }); })));
+      out.push(proceduralForm(kinds));
       out.push(h("div", { class: "row" }, Object.keys(declared).map(function (o) { return btn("Declare: " + declared[o], { proc: "declare", outcome: o }); })));
     } else {
       out.push(h("div", { class: "row" }, btn("Correct the outcome…", { proc: "correct" }),
@@ -152,7 +183,7 @@
   function phoneView() {
     var it = S.item;
     if (!it || it.outcome) return blockView();
-    var out = [h("h2", { id: "speak-heading", text: "Ask to speak on motion " + it.number })];
+    var out = [h("h2", { id: "speak-heading", text: "Ask to speak on motion " + (it.reference || it.number) })];
     if (mySpeech()) {
       out.push(h("div", { "data-testid": "you-have-the-floor" }, h("p", { class: "you-speak", text: "You have the floor" }),
         h("p", { class: "speech-timer", id: "my-speech-timer", text: speechLeft() })));
@@ -171,21 +202,37 @@
     return out.concat(blockView());
   }
 
-  /* Re-rendering the procedure keeps what the chair is typing in the amendment form. */
+  /* Re-rendering the procedure keeps what the chair is typing in its forms. */
+  var KEPT = ["amend-kind", "amend-lmc", "amend-part", "amend-wording", "amend-text", "proc-mover", "proc-subject"];
   function keepForm(fn) {
     var form = $("amend-form"), kept = null;
     if (form) {
       kept = { open: form.open, motion: $("amend-wording").getAttribute("data-motion") };
-      ["amend-kind", "amend-lmc", "amend-wording", "amend-text"].forEach(function (id) { kept[id] = $(id).value; });
+      KEPT.forEach(function (id) { if ($(id)) kept[id] = $(id).value; });
       kept.focus = document.activeElement && document.activeElement.id;
     }
     fn();
     form = $("amend-form");
     if (!kept || !form || $("amend-wording").getAttribute("data-motion") !== kept.motion) return;
     form.open = kept.open;
-    ["amend-kind", "amend-lmc", "amend-wording", "amend-text"].forEach(function (id) { $(id).value = kept[id]; });
+    KEPT.forEach(function (id) {
+      var el = $(id);
+      if (el && id in kept && (el.tagName !== "SELECT" || el.querySelector('option[value="' + kept[id] + '"]'))) el.value = kept[id];
+    });
     if (kept.focus && $(kept.focus)) $(kept.focus).focus();
   }
+
+  /* A procedural motion's subject, once typed, is no longer missing. */
+  document.addEventListener("input", function (e) {
+    if (e.target && e.target.id === "proc-subject") e.target.setCustomValidity("");
+  });
+
+  /* Choosing the part an amendment targets offers that part's wording to edit. */
+  document.addEventListener("change", function (e) {
+    if (!e.target || e.target.id !== "amend-part" || !S.item) return;
+    var id = Number(e.target.value), part = S.item.parts.filter(function (p) { return p.id === id; })[0];
+    $("amend-wording").value = part ? part.text : S.item.text;
+  });
 
   function render() {
     MH.fill($("floor-timer"), [timerView(), speechView()]);
@@ -199,14 +246,26 @@
     if (!b || b.disabled) return;
     var a = b.getAttribute("data-proc"), d = function (k) { return b.getAttribute("data-" + k); };
     var it = S.item, msg = { type: a };
-    if (a === "put_amendment") msg.amendment = Number(d("amendment"));
+    if (a === "put_amendment") { msg.amendment = Number(d("amendment")); msg.countdown = countdownSeconds(); }
     else if (a === "amend") {
       msg.motion = it.id; msg.kind = $("amend-kind").value; msg.text = $("amend-text").value.trim();
       if (msg.kind === "amendment") msg.new_wording = $("amend-wording").value;
       if ($("amend-lmc").value) msg.lmc = Number($("amend-lmc").value);
-    } else if (a === "procedural") { msg.motion = it.id; msg.kind = d("kind"); }
+      if ($("amend-part") && $("amend-part").value) msg.part = Number($("amend-part").value);
+    } else if (a === "procedural") {
+      msg.motion = it.id; msg.kind = d("kind"); msg.countdown = countdownSeconds();
+      var subject = $("proc-subject"), about = subject.value.trim();
+      subject.setCustomValidity("");
+      if (!about && (msg.kind === "challenge" || msg.kind === "suspend_standing_orders")) {
+        subject.setCustomValidity(msg.kind === "challenge" ? "Say which ruling of the chair is challenged." : "Say which standing order is to be suspended.");
+        subject.reportValidity();
+        return;
+      }
+      if (about) msg.subject = about;
+      if ($("proc-mover").value) msg.moved_by = Number($("proc-mover").value);
+    }
     else if (a === "declare") {
-      if (!window.confirm("Declare motion " + it.number + " " + MH.label("outcome", d("outcome")).toLowerCase() + "?")) return;
+      if (!window.confirm("Declare motion " + (it.reference || it.number) + " " + MH.label("outcome", d("outcome")).toLowerCase() + "?")) return;
       msg.motion = it.id; msg.outcome = d("outcome");
     } else if (a === "correct") {
       var outcome = window.prompt("Correct the outcome to (carried, carried_in_part, carried_as_reference, lost, withdrawn, fell, not_reached, referred):");
@@ -221,7 +280,7 @@
     else if (a === "speak") msg.side = d("side");
     else if (a === "debate_request") msg.motion = Number(d("motion"));
     else if (a === "move") { reorder(b); return; }
-    else if (a === "open_chosen") msg.max_choices = Number($("chosen-max").value || 0);
+    else if (a === "open_chosen") { msg.max_choices = Number($("chosen-max").value || 0); msg.countdown = countdownSeconds(); }
     else if (a === "apply_chosen") {
       if (!window.confirm("Put the top motions of the closed chosen-motions ballot on the agenda?")) return;
       msg.poll = F.pick; msg.places = Number($("chosen-places").value || 0);

@@ -407,7 +407,7 @@
     if (!it) return [h("h2", { id: "item-heading", text: "Under debate" }),
       h("p", { class: "muted", text: "Nothing is under debate right now." })];
     return [
-      h("h2", { id: "item-heading", text: "Motion " + it.number }),
+      h("h2", { id: "item-heading", text: "Motion " + (it.reference || it.number) }),
       h("p", { class: "title", "data-testid": "item-title", text: it.title }),
       h("p", { class: "meta muted" }, it.section, it.proposer ? " · Proposed by " + it.proposer : ""),
       it.requires_two_thirds ? h("p", { class: "meta", text: "Needs a two-thirds majority." }) : null,

@@ -60,7 +60,7 @@
 
   function render() {
     var it = S.item, p = S.poll, r = S.recent;
-    MH.fill($("item"), it ? [h("p", { class: "kicker" }, "Motion " + it.number, it.section ? " · " + it.section : ""),
+    MH.fill($("item"), it ? [h("p", { class: "kicker" }, "Motion " + (it.reference || it.number), it.section ? " · " + it.section : ""),
       h("h2", { class: "item-title", text: it.title }), it.proposer ? h("p", { class: "proposer", text: "Proposed by " + it.proposer }) : null] : []);
     var phase = p ? "open" : S.closed ? "closed" : r ? "result" : it ? "item" : "idle";
     root.setAttribute("data-phase", phase);
