@@ -28,6 +28,8 @@ from conference.models import Conference, Representative, format_code
 
 from . import exports
 
+Card = tuple[Representative, str]  # a representative and the plaintext code just issued to them
+
 CARD_W, CARD_H = 85 * mm, 54 * mm  # a credit card: fits a lanyard badge holder
 COLUMNS, ROWS = 2, 5
 CARDS_PER_PAGE = COLUMNS * ROWS
@@ -69,7 +71,8 @@ def _fit(c: canvas.Canvas, text: str, font: str, size: float, width: float) -> f
     return size
 
 
-def _card(c: canvas.Canvas, x: float, y: float, conference: Conference, rep: Representative, base_url: str) -> None:
+def _card(c: canvas.Canvas, x: float, y: float, conference: Conference, card: Card, base_url: str) -> None:
+    rep, code = card
     regular, bold = _fonts()
     c.setStrokeColor(colors.lightgrey)
     c.setDash(2, 2)
@@ -91,7 +94,7 @@ def _card(c: canvas.Canvas, x: float, y: float, conference: Conference, rep: Rep
     c.setFont(regular, 6.5)
     c.drawString(x + pad, y + pad + 22, _("Your code"))
     c.setFont("Courier-Bold", 12)
-    c.drawString(x + pad, y + pad + 10, format_code(rep.access_code))
+    c.drawString(x + pad, y + pad + 10, format_code(code))
     c.setFont(regular, 6)
     address = base_url.split("://", 1)[-1].rstrip("/") + f"/c/{conference.slug}/"
     size = _fit(
@@ -99,35 +102,36 @@ def _card(c: canvas.Canvas, x: float, y: float, conference: Conference, rep: Rep
     )
     c.setFont(regular, size)
     c.drawString(x + pad, y + pad, _("Scan the QR code, or type the code at %(address)s") % {"address": address})
-    link = join_link(base_url, conference, rep.access_code)
+    link = join_link(base_url, conference, code)
     c.drawImage(_qr_image(link), x + CARD_W - qr - pad, y + (CARD_H - qr) / 2, qr, qr)
 
 
 def login_cards_pdf(
-    conference: Conference, reps: Sequence[Representative], base_url: str, progress: Progress | None = None
+    conference: Conference, cards: Sequence[Card], base_url: str, progress: Progress | None = None
 ) -> bytes:
-    """One card per representative, ten to an A4 page, with cutting lines."""
+    """One card per representative, ten to an A4 page, with cutting lines. The codes come
+    with the representatives: they exist only at the moment of issue (conference.codes)."""
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     c.setTitle(_("Login cards: %(name)s") % {"name": conference.name})
     page_w, page_h = A4
     left = (page_w - COLUMNS * CARD_W) / 2
     bottom = (page_h - ROWS * CARD_H) / 2
-    for i, rep in enumerate(reps):
+    for i, card in enumerate(cards):
         slot = i % CARDS_PER_PAGE
         if i and slot == 0:
             c.showPage()
             if progress:
                 progress(i)
         col, row = slot % COLUMNS, slot // COLUMNS
-        _card(c, left + col * CARD_W, bottom + (ROWS - 1 - row) * CARD_H, conference, rep, base_url)
-    if not reps:
+        _card(c, left + col * CARD_W, bottom + (ROWS - 1 - row) * CARD_H, conference, card, base_url)
+    if not cards:
         c.setFont(_fonts()[0], 12)
         c.drawString(30 * mm, page_h - 30 * mm, _("There are no representatives to print cards for."))
     c.showPage()
     c.save()
     if progress:
-        progress(len(reps))
+        progress(len(cards))
     return buffer.getvalue()
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from elections import actions as election_actions
 from tests import ballots as stored_ballots
-from tests.factories import make_conference, make_rep, make_staff
+from tests.factories import code_for, make_conference, make_rep, make_staff
 from voting import actions, closing
 from voting.models import Ballot, Participation
 
@@ -36,7 +36,7 @@ def election():
 
 def signed_in(conf, rep) -> Client:
     client = Client(enforce_csrf_checks=True)
-    client.get(reverse("join-link", args=[conf.slug, rep.access_code]))
+    client.get(reverse("join-link", args=[conf.slug, code_for(rep)]))
     client.get(reverse("phone", args=[conf.slug]))  # sets the CSRF cookie
     return client
 
