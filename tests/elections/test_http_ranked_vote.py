@@ -68,7 +68,7 @@ def test_a_ranked_ballot_over_http_is_accepted_in_order_with_a_receipt_and_a_res
 BAD = [
     pytest.param(["X9"], 409, "unknown_choice", "not one of the candidates", id="an unknown candidate"),
     pytest.param("twice", 409, "unknown_choice", "at most once", id="a candidate twice"),
-    pytest.param([], 400, "unknown_choice", "not one of the choices", id="an empty ranking"),
+    pytest.param([], 409, "unknown_choice", "rank at least one candidate", id="an empty ranking"),
     pytest.param(None, 400, "unknown_choice", "not one of the choices", id="no ranking at all"),
     pytest.param([1, 2], 400, "unknown_choice", "not one of the choices", id="numbers, not keys"),
 ]
