@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from conference.models import AuditEntry
 from tests.desk.conftest import staff_client
-from tests.factories import make_rep, make_staff
+from tests.factories import issue_code, make_rep, make_staff
 from voting.models import Poll
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,6 @@ def test_the_chair_and_a_representative_may_not_use_the_desk_form(desk):
     assert chair.get(url(conf)).status_code == 403
     assert chair.post(url(conf), FORM).status_code == 403
     phone = Client()
-    phone.get(reverse("join-link", args=[conf.slug, make_rep(conf).access_code]))
+    phone.get(reverse("join-link", args=[conf.slug, issue_code(make_rep(conf))]))
     assert phone.post(url(conf), FORM).status_code == 302
     assert Poll.objects.count() == 0
