@@ -27,6 +27,7 @@ import django
 django.setup()
 
 # The models can only be imported once Django is set up, above.
+from conference.codes import new_access_code  # noqa: E402
 from conference.models import Conference, Representative  # noqa: E402
 from desk import actions, documents, exports, imports  # noqa: E402
 
@@ -44,7 +45,7 @@ def main() -> None:
     conf = Conference.objects.get(slug="england-2026")
     reps = list(conf.representatives.filter(role=Representative.Role.REPRESENTATIVE).select_related("lmc"))
     for n in (len(reps), 500):
-        batch = (reps * (n // len(reps) + 1))[:n]
+        batch = [(rep, new_access_code()) for rep in (reps * (n // len(reps) + 1))[:n]]
         pdf = timed(f"login cards x{n}", partial(documents.login_cards_pdf, conf, batch, "https://hall.example.org"))
         print(f", {len(pdf) / 1024:.0f} KiB")
     pdf = timed("resolutions", lambda: documents.conference_resolutions_pdf(conf))

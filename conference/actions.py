@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
 
 from . import events
-from .models import AuditEntry, Conference, Representative, new_access_code
+from .codes import code_hash, new_access_code
+from .models import AuditEntry, Conference, Representative
 
 
 def audit(
@@ -29,14 +31,52 @@ def audit(
     )
 
 
+def issue_codes(
+    conference: Conference | int,
+    representatives: Sequence[Representative],
+    by: Representative | None,
+    *,
+    make_code: Callable[[Representative], str] | None = None,
+    action: str = "codes.issued",
+) -> dict[int, str]:
+    """New access codes for these representatives: {rep id: the plaintext code}.
+
+    Only the keyed hash is written; the plaintext returned is the one copy there will ever
+    be, for the caller to print, mail or show at once. A representative who had a code
+    loses it now (in the caller's transaction) and their open sockets close after commit.
+    ``make_code`` gives derived codes (the demo's); by default they are random.
+    """
+    conference_id = conference if isinstance(conference, int) else conference.pk
+    codes: dict[int, str] = {}
+    with transaction.atomic():
+        for rep in representatives:
+            codes[rep.pk] = make_code(rep) if make_code else new_access_code()
+            rep.access_code_hash = code_hash(codes[rep.pk])
+        Representative.objects.bulk_update(list(representatives), ["access_code_hash"], batch_size=500)
+        if len(representatives) == 1:
+            audit(conference_id, by, action, representatives[0], representative_id=representatives[0].pk)
+        elif representatives:
+            audit(conference_id, by, action, f"{len(representatives)} representatives", count=len(representatives))
+        for rep in representatives:
+            events.kick_on_commit(conference_id, f"rep:{rep.pk}")
+    return codes
+
+
 def reissue_code(representative: Representative, by: Representative | None) -> str:
     """A new access code: the old one stops working at once and its open sockets close."""
+    codes = issue_codes(representative.conference_id, [representative], by, action="code.reissued")
+    return codes[representative.pk]
+
+
+def revoke_codes(representatives: Sequence[Representative], by: Representative | None) -> int:
+    """No code at all (a lost card, before a new one is issued): the old one stops working."""
     with transaction.atomic():
-        representative.access_code = new_access_code()
-        representative.save(update_fields=["access_code"])
-        audit(representative.conference_id, by, "code.reissued", representative)
-        events.kick_on_commit(representative.conference_id, f"rep:{representative.pk}")
-    return representative.access_code
+        for rep in representatives:
+            rep.access_code_hash = None
+            Representative.objects.filter(pk=rep.pk).update(access_code_hash=None)
+            audit(rep.conference_id, by, "code.revoked", rep, representative_id=rep.pk)
+            events.kick_on_commit(rep.conference_id, f"rep:{rep.pk}")
+    return len(representatives)
 
 
 def record_lockout(

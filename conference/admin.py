@@ -14,7 +14,7 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from .actions import audit, reissue_code
+from .actions import audit, revoke_codes
 from .models import LMC, AuditEntry, Conference, Representative, Session
 
 
@@ -75,21 +75,27 @@ class LMCAdmin(Audited):
 
 @admin.register(Representative)
 class RepresentativeAdmin(Audited):
-    """The access code is made and reissued by conference.actions; check-in is the desk's."""
+    """Access codes are issued with their login cards at the desk (only their hash is kept, so
+    there is nothing to show here); the admin can revoke one. Check-in is the desk's."""
 
     list_display = ["name", "lmc", "role", "conference", "is_active", "checked_in"]
     list_filter = ["conference", "role", "is_active", "checked_in"]
     search_fields = ["name", "email", "lmc__name"]
     autocomplete_fields = ["lmc"]
     raw_id_fields = ["user"]
-    readonly_fields = ["access_code", "checked_in"]
-    actions = ["reissue_codes"]
+    readonly_fields = ["has_code", "checked_in"]
+    actions = ["revoke_codes"]
 
-    @admin.action(description="Reissue the access code (the old one stops working)")
-    def reissue_codes(self, request: HttpRequest, queryset: QuerySet[Representative]) -> None:
-        for rep in queryset:
-            reissue_code(rep, actor(request, rep.conference_id))
-        self.message_user(request, f"Reissued {queryset.count()} access codes.", messages.SUCCESS)
+    @admin.display(boolean=True, description="Has an access code")
+    def has_code(self, rep: Representative) -> bool:
+        return rep.has_code
+
+    @admin.action(description="Revoke the access code (the card stops working; issue a new one at the desk)")
+    def revoke_codes(self, request: HttpRequest, queryset: QuerySet[Representative]) -> None:
+        reps = list(queryset)
+        for rep in reps:
+            revoke_codes([rep], actor(request, rep.conference_id))
+        self.message_user(request, f"Revoked {len(reps)} access codes.", messages.SUCCESS)
 
 
 @admin.register(AuditEntry)

@@ -1,7 +1,8 @@
 """Who is at the other end: a representative by access code, staff by password.
 
-Representatives sign in with their personal code; the session keeps their id and a
-fingerprint of the code, so reissuing a code ends every session made with the old one.
+Representatives sign in with their personal code, found by its keyed hash (the database
+holds nothing else of it: conference.codes); the session keeps their id and a fingerprint
+of that hash, so reissuing a code ends every session made with the old one.
 Chair and secretariat sign in with a Django user linked to their Representative row.
 """
 
@@ -13,19 +14,25 @@ from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.utils.crypto import constant_time_compare
 
-from .models import Conference, Representative, normalise_code
+from .codes import code_hash, normalise_code
+from .models import Conference, Representative
 
 SESSION_REP = "motionhall_rep"
 SESSION_FP = "motionhall_rep_fp"
 
 
 def find_by_code(conference: Conference, raw_code: str) -> Representative | None:
-    code = normalise_code(raw_code)
-    if not code:
+    """The active representative whose code this is (typed in any case, with spaces or dashes)."""
+    if not normalise_code(raw_code):
         return None
+    return find_by_hash(conference, code_hash(raw_code))
+
+
+def find_by_hash(conference: Conference, digest: str) -> Representative | None:
+    # An indexed equality on the keyed hash: the time taken says nothing about how close a guess was.
     return (
         Representative.objects.select_related("conference", "lmc")
-        .filter(conference=conference, access_code=code, is_active=True)
+        .filter(conference=conference, access_code_hash=digest, is_active=True)
         .first()
     )
 
@@ -49,7 +56,7 @@ def representative_from_session(session: Any, conference: Conference) -> Represe
             .filter(pk=rep_id, conference=conference, is_active=True)
             .first()
         )
-        if rep is not None and rep.code_fingerprint() == session.get(SESSION_FP):
+        if rep is not None and fingerprint_matches(rep, session):
             return rep
     user_id = session.get(SESSION_KEY)
     if user_id:
@@ -62,6 +69,12 @@ def representative_from_session(session: Any, conference: Conference) -> Represe
         if rep is not None and rep.user is not None and _session_hash_verified(session, rep.user):
             return rep
     return None
+
+
+def fingerprint_matches(rep: Representative, session: Any) -> bool:
+    """The session was made with the representative's current code (none matches no code)."""
+    fingerprint = rep.code_fingerprint()
+    return bool(fingerprint) and constant_time_compare(fingerprint, str(session.get(SESSION_FP, "")))
 
 
 def _session_hash_verified(session: Any, user: Any) -> bool:

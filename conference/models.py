@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -11,22 +10,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# No 0/O, 1/I/L: a code is read off a card and typed on a phone.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 12  # 31**12 is about 2**59: unguessable at any rate limit
-
-
-def new_access_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(raw: str) -> str:
-    """Accept a code as people type it: any case, with spaces or dashes."""
-    return "".join(ch for ch in raw.upper() if ch in CODE_ALPHABET)
-
-
-def format_code(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+from .codes import (  # noqa: F401  (re-exported: the code's helpers were always found here)
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    HASH_LENGTH,
+    format_code,
+    new_access_code,
+    normalise_code,
+    session_fingerprint,
+)
 
 
 class Conference(models.Model):
@@ -125,7 +117,11 @@ class Representative(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.REPRESENTATIVE)
-    access_code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_access_code)
+    # Only a keyed hash of the code (conference.codes): the plaintext is printed when the
+    # code is issued and kept nowhere. Empty until the desk issues one: no code, no sign-in.
+    access_code_hash = models.CharField(
+        max_length=HASH_LENGTH, unique=True, null=True, blank=True, editable=False, default=None
+    )
     # Chair and secretariat also sign in with a password to reach the console and admin.
     # One person (one user) may hold a role at several conferences: one row per conference,
     # and signing in picks the row of the conference in the URL (conference.auth).
@@ -167,11 +163,14 @@ class Representative(models.Model):
         row = {"role": role, "is_active": is_active, "checked_in": checked_in}
         return all(row[column] == value for column, value in cls.voting_rule(require_check_in).items())
 
-    def code_fingerprint(self) -> str:
-        """Stored in the session: a reissued code no longer matches, so old sessions end."""
-        import hashlib
+    @property
+    def has_code(self) -> bool:
+        return bool(self.access_code_hash)
 
-        return hashlib.sha256(self.access_code.encode()).hexdigest()[:16]
+    def code_fingerprint(self) -> str:
+        """Stored in the session: a reissued code no longer matches, so old sessions end.
+        Empty when there is no code: nothing matches it."""
+        return session_fingerprint(self.access_code_hash)
 
 
 class AuditEntry(models.Model):

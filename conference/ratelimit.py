@@ -36,7 +36,8 @@ def limit(name: str) -> Limit:
 
 
 def _key(name: str, ident: str, window: int) -> str:
-    # Hash the identity: keys may carry codes, and a cache is not a place for secrets.
+    # Hash the identity too: callers pass a code's keyed hash, never the code (conference.views),
+    # and an address is personal data.
     digest = hashlib.sha256(f"{name}:{ident}".encode()).hexdigest()[:32]
     return f"rl:{name}:{digest}:{window}"
 

@@ -77,6 +77,18 @@ if not SECRET_KEY:
 # The key behind the secret ballot's voter tags (DESIGN §4.7). It never goes into the
 # database; by default it is derived from SECRET_KEY.
 BALLOT_KEY = env_str("BALLOT_KEY") or SECRET_KEY
+# The key behind the stored hashes of the access codes (conference.codes). Not in the
+# database; by default derived from SECRET_KEY. Set it on its own so that SECRET_KEY can
+# be rotated without every printed login card stopping working.
+ACCESS_CODE_KEY = env_str("ACCESS_CODE_KEY") or SECRET_KEY
+if env_str("ACCESS_CODE_KEY") and len(ACCESS_CODE_KEY) < 32:
+    raise ImproperlyConfigured(
+        f"ACCESS_CODE_KEY must be at least 32 characters (it has {len(ACCESS_CODE_KEY)}): "
+        "a random string, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    )
+# A sheet of login cards holds the codes in the clear: it is kept (encrypted) only until
+# its first download or this many minutes, then deleted (desk.tasks, SECURITY.md).
+LOGIN_CARDS_KEEP_MINUTES = env_int("LOGIN_CARDS_KEEP_MINUTES", 30, minimum=1)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

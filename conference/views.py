@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import auth, ratelimit
 from .actions import record_lockout
-from .models import Conference, Representative, normalise_code
+from .codes import code_hash, normalise_code
+from .models import Conference, Representative
 from .signals import recheck_sockets
 
 
@@ -29,10 +30,11 @@ def join(request: HttpRequest, slug: str, code: str = "") -> HttpResponse:
         by_address = f"{conference.pk}:{address}"
         if not ratelimit.used("join-address", by_address).allowed:
             return _locked_out(request, conference, "address", address)
-        normalised = normalise_code(raw[:100])
-        if normalised and not ratelimit.hit("join-code", f"{conference.pk}:{normalised}").allowed:
-            return _locked_out(request, conference, "code", address, normalised)
-        rep = auth.find_by_code(conference, raw[:100])
+        # The limits count by the code's keyed hash, never the code: a cache is no place for it.
+        digest = code_hash(raw[:100]) if normalise_code(raw[:100]) else ""
+        if digest and not ratelimit.hit("join-code", f"{conference.pk}:{digest}").allowed:
+            return _locked_out(request, conference, "code", address, digest)
+        rep = auth.find_by_hash(conference, digest) if digest else None
         if rep is not None:
             if request.session.session_key is not None:
                 request.session.cycle_key()  # a new session id at sign-in
@@ -50,11 +52,13 @@ def join(request: HttpRequest, slug: str, code: str = "") -> HttpResponse:
     return render(request, "conference/join.html", context, status=status)
 
 
-def _locked_out(request: HttpRequest, conference: Conference, scope: str, address: str, code: str = "") -> HttpResponse:
+def _locked_out(
+    request: HttpRequest, conference: Conference, scope: str, address: str, digest: str = ""
+) -> HttpResponse:
     name = f"join-{scope}"
-    ident = f"{conference.pk}:{code or address}"
+    ident = f"{conference.pk}:{digest or address}"
     if ratelimit.first_report(name, ident):
-        rep = auth.find_by_code(conference, code) if code else None
+        rep = auth.find_by_hash(conference, digest) if digest else None
         record_lockout(conference, scope, address, rep)
     wait = max(1, ratelimit.limit(name).seconds // 60)
     error = _("Too many attempts to join. Wait %(minutes)d minutes and try again, or ask the desk for help.") % {

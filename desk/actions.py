@@ -7,16 +7,20 @@ management commands act as the system.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference import errors
-from conference.actions import audit
+from conference.actions import audit, reissue_code
 from conference.errors import Refused
 from conference.events import kick_on_commit, publish, send_on_commit
 from conference.models import LMC, Conference, Representative
@@ -36,9 +40,11 @@ from voting.record import motion_reference
 from voting.results import send_published
 from voting.turnout import send_open_poll_turnout
 
-from . import exports
+from . import documents, exports, sealed
 from .imports import ImportReport
 from .models import Deputisation, Job, ResultRevision
+
+log = logging.getLogger(__name__)
 
 # --- Imports ------------------------------------------------------------------------
 
@@ -516,6 +522,63 @@ def create_conference(
 # --- Documents and mail --------------------------------------------------------------
 
 
+class CardScope:
+    """Whom a card job issues codes to."""
+
+    MISSING = "missing"  # every representative without a code yet: nobody's card stops working
+    ALL = "all"  # everyone: every card printed before stops working (asked to confirm)
+    ONE = "one"  # one person: their code reissued (the desk's "new code and card")
+    CHOSEN = "chosen"  # the representatives picked in the admin: their old cards stop working
+    CHOICES = (MISSING, ALL, ONE, CHOSEN)
+
+
+def card_recipients(
+    conference: Conference, kind: str, scope: str, rep_id: int | None = None, rep_ids: list[int] | None = None
+) -> list[int]:
+    """The representatives a card job will issue codes to, fixed when it is requested (so a
+    redelivered task issues to the same people). An e-mail job leaves out those it cannot
+    reach: their cards keep working."""
+    reps = conference.representatives.filter(role=Representative.Role.REPRESENTATIVE)
+    if scope == CardScope.MISSING:
+        reps = reps.filter(access_code_hash__isnull=True)
+    elif scope == CardScope.ONE and rep_id is not None:
+        reps = reps.filter(pk=rep_id)
+    elif scope == CardScope.CHOSEN:
+        reps = reps.filter(pk__in=rep_ids or [])
+    elif scope != CardScope.ALL:
+        raise Refused(errors.MALFORMED, _("Choose whose codes to issue."))
+    if kind == Job.Kind.EMAIL_CARDS:
+        reps = reps.filter(is_active=True).exclude(email="")
+    return list(reps.order_by("pk").values_list("pk", flat=True))
+
+
+def request_cards(
+    conference: Conference,
+    kind: str,
+    by: Representative | None,
+    scope: str,
+    *,
+    base_url: str,
+    rep_id: int | None = None,
+    rep_ids: list[int] | None = None,
+    email: bool = False,
+    confirmed: bool = False,
+) -> Job:
+    """Issue codes and make their cards (PDF, or a mail each): the one way codes are handed out."""
+    if kind not in Job.CARD_KINDS:
+        raise Refused(errors.MALFORMED, _("Not a login-card job."))
+    if scope == CardScope.ALL and not confirmed:
+        raise Refused(
+            errors.MALFORMED, _("Confirm that every login card printed before will stop working, then try again.")
+        )
+    rep_ids = card_recipients(conference, kind, scope, rep_id, rep_ids)
+    if not rep_ids:
+        if scope == CardScope.MISSING:
+            raise Refused(errors.INVALID_STATE, _("Every representative has a code already."))
+        raise Refused(errors.INVALID_STATE, _("No representative to issue a code to."))
+    return request_job(conference, kind, by, base_url=base_url, scope=scope, rep_ids=rep_ids, email=email)
+
+
 def request_job(conference: Conference, kind: str, by: Representative | None, **params: Any) -> Job:
     """Queue a document or a mailing; a Celery task does the work after commit."""
     from . import tasks
@@ -541,7 +604,57 @@ def request_job(conference: Conference, kind: str, by: Representative | None, **
     return job
 
 
-def record_download(job: Job, by: Representative | None) -> None:
-    """A card sheet holds every code: who took a copy goes into the record."""
-    if job.kind == Job.Kind.LOGIN_CARDS:
+def reissue_with_card(rep: Representative, by: Representative | None, base_url: str) -> tuple[Job, str]:
+    """The desk's "new code and card" for one person, at once: the old code stops working, the
+    new one is returned (to show once) and its card kept as a one-download sheet."""
+    with transaction.atomic():
+        code = reissue_code(rep, by)
+        card = documents.login_cards_pdf(rep.conference, [(rep, code)], base_url)
+        now = timezone.now()
+        job = Job.objects.create(
+            conference=rep.conference,
+            kind=Job.Kind.LOGIN_CARDS,
+            status=Job.Status.DONE,
+            params={"base_url": base_url, "scope": CardScope.ONE, "rep_ids": [rep.pk]},
+            done=1,
+            total=1,
+            filename=f"login-card-{rep.pk}.pdf",
+            content_type="application/pdf",
+            requested_by=by,
+            finished_at=now,
+            expires_at=now + timedelta(minutes=settings.LOGIN_CARDS_KEEP_MINUTES),
+        )
+        Job.objects.filter(pk=job.pk).update(content=sealed.seal(job.pk, card))
+    return job, code
+
+
+def take_download(job_id: int, conference: Conference, by: Representative | None) -> tuple[str, bytes] | None:
+    """A finished job's file: (filename, content), or None if there is none (any more).
+
+    A sheet of login cards is handed out once: it is opened, deleted from the row and its
+    download recorded, in one transaction, so no second copy can be taken from the server.
+    """
+    purge_card_sheets()
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id, conference=conference, status=Job.Status.DONE).first()
+        if job is None or not job.content:
+            return None
+        if not job.issues_codes:
+            return job.filename, bytes(job.content)
+        try:
+            content = sealed.unseal(job.pk, bytes(job.content))
+        except InvalidTag:
+            log.error("desk job %s: the card sheet cannot be opened: ACCESS_CODE_KEY changed", job.pk)
+            return None
+        Job.objects.filter(pk=job.pk).update(content=None, downloaded_at=timezone.now())
         audit(job.conference_id, by, "cards.downloaded", job.filename, job_id=job.pk)
+    return job.filename, content
+
+
+def purge_card_sheets() -> int:
+    """Delete the card sheets nobody downloaded in time: their codes then exist nowhere."""
+    return (
+        Job.objects.filter(kind__in=Job.CARD_KINDS, expires_at__lte=timezone.now())
+        .exclude(content=None)
+        .update(content=None)
+    )

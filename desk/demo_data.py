@@ -8,6 +8,8 @@ creates a new row rather than renaming the old one.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 
 CONFERENCE = {
     "slug": "england-2026",
@@ -251,6 +253,19 @@ def representative_name(i: int) -> str:
     first = FIRST_NAMES[(i * FIRST_STEP) % len(FIRST_NAMES)]
     surname = SURNAMES[(i * SURNAME_STEP) % len(SURNAMES)]
     return f"Dr {first} {surname}"
+
+
+def demo_access_code(slug: str, lmc: str, name: str) -> str:
+    """The demo's code for a representative: derived from SECRET_KEY, the conference and the
+    person, so every run of ``load_demo`` on the same database prints (and sets) the same
+    codes. For the demo only: a real conference's codes are random (conference.codes), and
+    anyone with SECRET_KEY can work these out."""
+    from django.conf import settings
+
+    from conference.codes import code_from_bytes
+
+    message = "\x1f".join(("motionhall/demo-access-code/v1", slug, lmc, name)).encode()
+    return code_from_bytes(hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest())
 
 
 # Staff: each gets a Django user (is_staff) and a Representative linked to it.

@@ -8,14 +8,16 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from conference.models import LMC, Conference, Representative, new_access_code
+from conference.codes import code_hash, new_access_code
+from conference.models import LMC, Conference, Representative
 from motions.models import Motion, Section
 
 REPS_PER_LMC = 5
 
 
 def create_hall(n: int) -> dict[str, Any]:
-    """Create it in a few bulk inserts and return what the clients need to sign in."""
+    """Create it in a few bulk inserts and return what the clients need to sign in (the
+    codes: only their hashes are stored, as for any conference)."""
     tag = secrets.token_hex(4)
     password = secrets.token_urlsafe(16)
     with transaction.atomic():
@@ -28,7 +30,10 @@ def create_hall(n: int) -> dict[str, Any]:
         Representative.objects.bulk_create(
             (
                 Representative(
-                    conference=conference, lmc=lmcs[i // REPS_PER_LMC], name=f"Dr Bench {i + 1}", access_code=code
+                    conference=conference,
+                    lmc=lmcs[i // REPS_PER_LMC],
+                    name=f"Dr Bench {i + 1}",
+                    access_code_hash=code_hash(code),
                 )
                 for i, code in enumerate(codes)
             ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +19,14 @@ class Job(models.Model):
     """
 
     class Kind(models.TextChoices):
-        LOGIN_CARDS = "login_cards", _("Login cards (PDF)")
+        LOGIN_CARDS = "login_cards", _("Issue codes and print login cards (PDF)")
         RESOLUTIONS = "resolutions", _("Resolutions (PDF)")
-        EMAIL_CARDS = "email_cards", _("Email login cards")
+        EMAIL_CARDS = "email_cards", _("Issue codes and email login cards")
         EMAIL_RESOLUTIONS = "email_resolutions", _("Email the resolutions")
+
+    # Jobs that issue access codes: their file holds codes in the clear, so it is sealed
+    # and kept only until its first download or LOGIN_CARDS_KEEP_MINUTES (desk.sealed).
+    CARD_KINDS = frozenset({Kind.LOGIN_CARDS, Kind.EMAIL_CARDS})
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -45,6 +50,9 @@ class Job(models.Model):
     requested_by = models.ForeignKey(Representative, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A sheet of login cards: deleted at its first download, or at this time if never taken.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -52,6 +60,23 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def issues_codes(self) -> bool:
+        return self.kind in self.CARD_KINDS
+
+    @property
+    def keep_minutes(self) -> int:
+        return int(settings.LOGIN_CARDS_KEEP_MINUTES)
+
+    @property
+    def file_gone(self) -> bool:
+        """A card sheet that was downloaded or expired: the codes in it are nowhere now."""
+        return (
+            self.issues_codes
+            and bool(self.filename)
+            and (self.downloaded_at is not None or (self.expires_at is not None and self.expires_at <= timezone.now()))
+        )
 
     @property
     def percent(self) -> int:

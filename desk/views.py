@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conference import links
-from conference.actions import reissue_code
 from conference.errors import Refused
 from conference.models import Conference, Representative, format_code
 from elections import actions as ea
@@ -45,11 +44,12 @@ def home(request: HttpRequest, conference: Conference, me: Representative) -> Ht
             "lmcs": conference.lmcs.count(),
             "representatives": reps.filter(is_active=True).count(),
             "checked_in": reps.filter(is_active=True, checked_in=True).count(),
+            "without_code": reps.filter(access_code_hash__isnull=True).count(),
             "motions": conference.motions.count(),
         },
         "jobs": conference.desk_jobs.defer("content")[:10],
         "kinds": imports.KINDS,
-        "job_kinds": Job.Kind.choices,
+        "job_kinds": [(k, label) for k, label in Job.Kind.choices if k not in Job.CARD_KINDS],
     }
     return render(request, "desk/home.html", context)
 
@@ -144,7 +144,6 @@ def people(request: HttpRequest, conference: Conference, me: Representative) -> 
             "reps": reps.order_by("lmc__name", "name")[:500],
             "q": q,
             "seats": seats,
-            "new_code": request.session.pop("desk_new_code", None),
         },
     )
 
@@ -172,10 +171,17 @@ def check_in(request: HttpRequest, conference: Conference, me: Representative, r
 @secretariat_required
 def reissue(request: HttpRequest, conference: Conference, me: Representative, rep_id: int) -> HttpResponse:
     rep = _rep(conference, rep_id)
-    code = reissue_code(rep, me)
-    # Shown once on the next page, never in the URL or a log.
-    request.session["desk_new_code"] = {"rep_id": rep.pk, "name": rep.name, "code": format_code(code)}
-    return _back_to_people(request, conference)
+    job, code = actions.reissue_with_card(rep, me, _base_url(request))
+    # Shown once, in this response only: not in the session, the URL, a log or the database.
+    context = {
+        "conference": conference,
+        "me": me,
+        "job": job,
+        "new_code": {"name": rep.name, "code": format_code(code)},
+    }
+    response = render(request, "desk/job.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -352,10 +358,22 @@ def start_job(request: HttpRequest, conference: Conference, me: Representative) 
     kind = request.POST.get("kind", "")
     if kind not in Job.Kind.values:
         raise Http404
-    params: dict = {"base_url": _base_url(request)}
-    if request.POST.get("rep"):
-        params["rep_ids"] = [_rep(conference, int(request.POST["rep"])).pk]
-    job = actions.request_job(conference, kind, me, **params)
+    if kind in Job.CARD_KINDS:
+        try:
+            job = actions.request_cards(
+                conference,
+                kind,
+                me,
+                request.POST.get("scope", ""),
+                base_url=_base_url(request),
+                email=request.POST.get("email") == "1",
+                confirmed=request.POST.get("confirm") == "1",
+            )
+        except Refused as refused:
+            messages.error(request, refused.message)
+            return redirect("desk", slug=conference.slug)
+    else:
+        job = actions.request_job(conference, kind, me, base_url=_base_url(request))
     return redirect("desk-job", slug=conference.slug, job_id=job.pk)
 
 
@@ -366,6 +384,7 @@ def _job(conference: Conference, job_id: int) -> Job:
 @require_GET
 @secretariat_required
 def job_page(request: HttpRequest, conference: Conference, me: Representative, job_id: int) -> HttpResponse:
+    actions.purge_card_sheets()
     return render(request, "desk/job.html", {"conference": conference, "me": me, "job": _job(conference, job_id)})
 
 
@@ -378,7 +397,7 @@ def job_payload(job: Job) -> dict:
         "total": job.total,
         "percent": job.percent,
         "error": job.error,
-        "has_file": bool(job.filename),
+        "has_file": bool(job.filename) and not job.file_gone,
     }
 
 
@@ -391,11 +410,13 @@ def job_status(request: HttpRequest, conference: Conference, me: Representative,
 @require_GET
 @secretariat_required
 def job_download(request: HttpRequest, conference: Conference, me: Representative, job_id: int) -> HttpResponse:
-    job = get_object_or_404(Job, pk=job_id, conference=conference, status=Job.Status.DONE)
-    if not job.content:
+    taken = actions.take_download(job_id, conference, me)
+    if taken is None:
         raise Http404
-    actions.record_download(job, me)
-    return _download(bytes(job.content), job.filename, "pdf")
+    filename, content = taken
+    response = _download(content, filename, "pdf")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Existing policy ------------------------------------------------------------------

@@ -43,6 +43,38 @@ def make_rep(conference: Conference, lmc: LMC | None = None, **kw: Any) -> Repre
     return Representative.objects.create(conference=conference, lmc=lmc, **kw)
 
 
+_issued: dict[int, tuple[str, str]] = {}  # rep id -> (stored hash, the code): what the tests were "printed"
+
+
+def issue_code(rep: Representative, *, quietly: bool = False) -> str:
+    """Issue the representative a new access code and return it: the one plaintext copy, as
+    the desk prints it (only its keyed hash is stored). Any earlier code stops working.
+    ``quietly``: as if issued before the test began (no audit entry, no socket closed)."""
+    from conference.actions import issue_codes
+    from conference.codes import code_hash, new_access_code
+
+    if quietly:
+        code = new_access_code()
+        rep.access_code_hash = code_hash(code)
+        Representative.objects.filter(pk=rep.pk).update(access_code_hash=rep.access_code_hash)
+    else:
+        code = issue_codes(rep.conference_id, [rep], None)[rep.pk]
+    _issued[rep.pk] = (str(rep.access_code_hash), code)
+    return code
+
+
+def code_for(rep: Representative) -> str:
+    """The representative's current code if a test issued it (as the card in their hand),
+    else one issued quietly (as if before the test): for signing in, without ending another
+    client's session or writing to the audit log the test may be watching."""
+    current = Representative.objects.filter(pk=rep.pk).values_list("access_code_hash", flat=True).first()
+    held = _issued.get(rep.pk)
+    if current and held and held[0] == current:
+        rep.access_code_hash = current
+        return held[1]
+    return issue_code(rep, quietly=True)
+
+
 def make_staff(conference: Conference, role: str = Representative.Role.CHAIR, **kw: Any) -> Representative:
     n = next(_n)
     user = get_user_model().objects.create_user(f"{role}{n}", password="pw-not-used-1234", is_staff=True)

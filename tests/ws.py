@@ -28,6 +28,9 @@ def session_cookie_for(rep: Representative | None) -> str:
             session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             session[HASH_SESSION_KEY] = rep.user.get_session_auth_hash()
         else:
+            from tests.factories import code_for
+
+            code_for(rep)  # signing in needs a code: the one the test issued, or a new one
             auth.remember(session, rep)
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

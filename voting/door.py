@@ -21,7 +21,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import close_old_connections
 from django.utils import timezone
 
-from conference.auth import SESSION_FP, SESSION_REP, representative_from_session
+from conference.auth import SESSION_REP, fingerprint_matches, representative_from_session
 from conference.loops import PerLoop
 from conference.models import Conference, Representative
 
@@ -137,7 +137,7 @@ def _representative(session: Any, conference: Conference, reps: dict[int, Repres
         if found is not None and found.conference_id == conference.pk:
             rep = copy.copy(found)
             rep.conference = conference
-            if rep.code_fingerprint() == session.get(SESSION_FP):
+            if fingerprint_matches(rep, session):
                 return rep
     if session.get(SESSION_KEY):  # chair and secretariat: a few, one query each
         return representative_from_session(session, conference)

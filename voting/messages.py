@@ -31,7 +31,9 @@ class Ping(Message, tag="ping"):
 
 OptionKey = Annotated[str, Meta(min_length=1, max_length=40)]
 Choice = Annotated[
-    Union[OptionKey, Annotated[list[OptionKey], Meta(min_length=1, max_length=50)]],
+    # An empty list is well formed: the poll's own rule then says what is missing ("Rank at
+    # least one candidate."), which a decoding error could not.
+    Union[OptionKey, Annotated[list[OptionKey], Meta(min_length=0, max_length=50)]],
     refusal(errors.UNKNOWN_CHOICE, "That is not one of the choices in this vote."),
 ]
 VoteKey = Annotated[uuid.UUID, refusal(errors.MALFORMED, 'A vote needs a "key": a UUID made by the phone.')]

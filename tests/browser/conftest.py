@@ -62,12 +62,17 @@ def demo(app_server: str, transactional_db: None) -> dict[str, Any]:
 
         with open(os.devnull, "w") as quiet:
             call_command("load_demo", quiet=True, stdout=quiet)
-        reps = Representative.objects.filter(
-            conference__slug=SLUG, role=Representative.Role.REPRESENTATIVE, is_active=True
-        ).order_by("pk")
+        reps = (
+            Representative.objects.filter(
+                conference__slug=SLUG, role=Representative.Role.REPRESENTATIVE, is_active=True
+            )
+            .select_related("lmc")
+            .order_by("pk")
+        )
         return {
             "chair": {"username": "chair", "password": demo_data.staff_password("chair")},
-            "codes": [r.access_code for r in reps[:3]],
+            # The demo's codes are derived (only their hashes are stored), as load_demo prints them.
+            "codes": [demo_data.demo_access_code(SLUG, r.lmc.name if r.lmc else "", r.name) for r in reps[:3]],
         }
 
     return db(load)

@@ -101,6 +101,14 @@ def test_the_agenda_committee_election_end_to_end(
     width = screen.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PROJECTOR["viewport"]["width"], f"the projector scrolls sideways ({width} px)"
     expect(phone.get_by_test_id("result")).to_contain_text("Elected:")  # the top card shows the latest result
+    # Its one-line summary names the elected, not the first preferences as if they were a motion's counts.
+    expect(phone.get_by_test_id("result-summary")).to_have_text("5 of 5 seats filled by STV")
+    # The caption's box is the table's width; its words must sit within the phone's.
+    words_right = (
+        "c => { const r = document.createRange(); r.selectNodeContents(c); return r.getBoundingClientRect().right; }"
+    )
+    right = phone.get_by_test_id("result").locator("caption").evaluate(words_right)
+    assert right <= PHONE["viewport"]["width"], f"the caption's words run off the phone ({right} px)"
     screenshot(phone, "election-phone-result")
     phone_width = phone.evaluate("() => document.documentElement.scrollWidth")
     assert phone_width <= PHONE["viewport"]["width"] + 1, "the phone page scrolls sideways: only the table may"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -11,7 +12,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
-from conference.models import LMC, Conference, Representative, format_code
+from conference.codes import code_hash, normalise_code
+from conference.models import LMC, Conference, Representative
 from motions.models import Motion, MotionPart, Section, StandingOrders
 from voting.models import Option, Poll
 
@@ -138,25 +140,51 @@ def test_live_polls() -> None:
 def test_second_run_changes_nothing() -> None:
     load()
     before = counts()
-    codes = dict(Representative.objects.values_list("pk", "access_code"))
+    codes = dict(Representative.objects.values_list("pk", "access_code_hash"))
     passwords = dict(get_user_model().objects.values_list("username", "password"))
 
     output = load()
 
     assert counts() == before
-    assert dict(Representative.objects.values_list("pk", "access_code")) == codes
+    assert dict(Representative.objects.values_list("pk", "access_code_hash")) == codes
     assert dict(get_user_model().objects.values_list("username", "password")) == passwords
     assert "already loaded" in output
 
 
+def printed_codes(output: str) -> list[str]:
+    return re.findall(r": ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})  /c/", output)
+
+
 def test_summary_lists_logins_unless_quiet() -> None:
     output = load()
-    rep = Representative.objects.filter(role=Representative.Role.REPRESENTATIVE).order_by("lmc__name", "pk").first()
-    assert "demo-chair-2026" in output
-    assert format_code(rep.access_code) in output
-    assert f"/c/{SLUG}/join/{rep.access_code}/" in output
+    codes = printed_codes(output)
+    assert "demo-chair-2026" in output and len(codes) == 3
+    assert f"/c/{SLUG}/join/{normalise_code(codes[0])}/" in output
 
     quiet = load("--quiet")
     assert "LMCs: " in quiet
     assert "demo-chair-2026" not in quiet
-    assert rep.access_code not in quiet
+    assert not printed_codes(quiet) and normalise_code(codes[0]) not in quiet
+
+
+def test_the_demo_prints_the_same_codes_every_run_and_they_sign_in(client) -> None:
+    first = printed_codes(load())
+    hashes = dict(Representative.objects.values_list("pk", "access_code_hash"))
+    again = printed_codes(load())
+    assert first == again and len(first) == 3
+    assert dict(Representative.objects.values_list("pk", "access_code_hash")) == hashes
+    assert all(hashes[r] for r in Representative.objects.filter(role="representative").values_list("pk", flat=True))
+    for code in first:
+        assert client.post(f"/c/{SLUG}/", {"code": code}).status_code == 302
+    # The plaintext is printed, never stored: the database has the keyed hash only.
+    assert not Representative.objects.filter(access_code_hash__in=[normalise_code(c) for c in first]).exists()
+
+
+def test_a_demo_code_changed_at_the_desk_gets_its_demo_code_back_on_the_next_run(client) -> None:
+    from conference.actions import reissue_code
+
+    first = printed_codes(load())
+    shown = Representative.objects.get(access_code_hash=code_hash(first[0]))
+    reissue_code(shown, None)
+    assert printed_codes(load()) == first
+    assert client.post(f"/c/{SLUG}/", {"code": first[0]}).status_code == 302

@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_conference, make_motion, make_rep, make_staff
+from tests.factories import issue_code, make_conference, make_motion, make_rep, make_staff
 from voting import actions, closing, put, results
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def pages():
 def test_every_page_has_a_strict_csp_and_nothing_inline_it_would_block(pages):
     conf, chair, rep, poll = pages
     public, phone, staff = Client(), Client(), Client()
-    phone.get(reverse("join-link", args=[conf.slug, rep.access_code]))
+    phone.get(reverse("join-link", args=[conf.slug, issue_code(rep)]))
     staff.force_login(chair.user)
     admin = Client()
     admin.force_login(type(chair.user).objects.create_superuser("root", password="x-not-used-1234"))
@@ -153,6 +153,6 @@ def test_the_session_cookie_is_sent_http_only_and_secure_in_production(client, s
     settings.SESSION_COOKIE_SECURE = True  # what production sets (checked above)
     conf = make_conference()
     rep = make_rep(conf)
-    response = client.get(reverse("join-link", args=[conf.slug, rep.access_code]))
+    response = client.get(reverse("join-link", args=[conf.slug, issue_code(rep)]))
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax"

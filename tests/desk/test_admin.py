@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from conference.models import AuditEntry, Conference, Representative
 from motions.models import Motion
-from tests.factories import make_conference, make_motion, make_rep, make_staff
+from tests.factories import issue_code, make_conference, make_motion, make_rep, make_staff
 from voting import actions, put
 from voting.models import Poll
 
@@ -43,7 +43,7 @@ def _form(client: Client, model: str, pk: object) -> str:
     "model,fields",
     [
         ("conference", ["current_motion", "event_seq"]),
-        ("representative", ["access_code", "checked_in"]),
+        ("representative", ["has_code", "checked_in"]),
         ("motion", ["status", "outcome", "decided_at", "decided_by", "text_as_amended", "pulled_from_block"]),
         ("poll", ["status", "result", "opened_at", "closes_at", "closed_at", "published_at", "question", "secret"]),
     ],
@@ -61,7 +61,9 @@ def test_state_fields_are_shown_but_not_editable(admin_floor, model, fields):
 def test_a_posted_state_field_is_ignored(admin_floor):
     conf, chair, client, motion, poll = admin_floor
     rep = make_rep(conf)
-    code = rep.access_code
+    code = issue_code(rep)
+    rep.refresh_from_db()
+    stored = rep.access_code_hash
     url = reverse("admin:conference_representative_change", args=[rep.pk])
     client.post(
         url,
@@ -71,12 +73,14 @@ def test_a_posted_state_field_is_ignored(admin_floor):
             "lmc": rep.lmc_id,
             "role": rep.role,
             "is_active": "on",
-            "access_code": "AAAAAAAA",
+            "access_code_hash": "A" * 64,
             "checked_in": "on",
         },
     )
     rep.refresh_from_db()
-    assert rep.name == "Dr Renamed" and rep.access_code == code and not rep.checked_in
+    assert rep.name == "Dr Renamed" and rep.access_code_hash == stored and not rep.checked_in
+    page = _form(client, "representative", rep.pk)
+    assert code not in page and stored not in page  # the admin has no code to show
     entry = AuditEntry.objects.get(action="admin.representative.changed")
     assert entry.actor == chair and entry.details["fields"] == ["name"]
 
@@ -109,20 +113,44 @@ def test_poll_actions_call_voting_and_are_audited(admin_floor):
     assert statuses == [Poll.Status.DRAFT, Poll.Status.OPEN]
 
 
-def test_representative_actions_check_in_and_reissue_codes_through_the_desk(admin_floor):
+def test_representative_actions_check_in_and_revoke_codes_through_the_desk(admin_floor):
     conf, chair, client, motion, poll = admin_floor
     Conference.objects.filter(pk=conf.pk).update(require_check_in=True)
     rep = make_rep(conf)
-    code = rep.access_code
+    code = issue_code(rep)
     _act(client, "conference_representative", "check_in", [rep.pk])
-    _act(client, "conference_representative", "reissue_codes", [rep.pk])
+    _act(client, "conference_representative", "revoke_codes", [rep.pk])
     rep = Representative.objects.get(pk=rep.pk)
-    assert rep.checked_in and rep.access_code != code
+    assert rep.checked_in and rep.access_code_hash is None
+    assert Client().post(reverse("join", args=[conf.slug]), {"code": code}).status_code == 400
     logged = set(AuditEntry.objects.filter(conference=conf).values_list("action", "actor"))
-    assert {("rep.checked_in", chair.pk), ("code.reissued", chair.pk)} <= logged
+    assert {("rep.checked_in", chair.pk), ("code.revoked", chair.pk)} <= logged
 
 
 def test_an_open_polls_options_cannot_be_changed_in_the_admin(admin_floor):
     conf, chair, client, motion, poll = admin_floor
     page = _form(client, "poll", poll.pk)
     assert 'name="options-0-key"' not in page and "For" in page
+
+
+def test_the_admin_issues_new_codes_with_their_cards_through_the_desk(admin_floor):
+    from desk.actions import take_download
+    from desk.models import Job
+    from desk.tasks import build_login_cards
+
+    conf, chair, client, motion, poll = admin_floor
+    picked, other = make_rep(conf, name="Dr Picked"), make_rep(conf, name="Dr Not Picked")
+    old, kept = issue_code(picked), issue_code(other)
+    _act(client, "conference_representative", "issue_cards", [picked.pk])
+    job = Job.objects.get(kind=Job.Kind.LOGIN_CARDS)
+    assert job.params["rep_ids"] == [picked.pk] and job.requested_by == chair
+    build_login_cards(job.pk)  # what the worker runs
+    taken = take_download(job.pk, conf, chair)
+    assert taken is not None
+    from tests.desk.test_login_cards import codes_on, pdf_pages
+
+    (new,) = codes_on(pdf_pages(taken[1]))
+    join = reverse("join", args=[conf.slug])
+    assert Client().post(join, {"code": old}).status_code == 400
+    assert Client().post(join, {"code": new}).status_code == 302
+    assert Client().post(join, {"code": kept}).status_code == 302

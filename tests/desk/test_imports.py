@@ -15,7 +15,7 @@ from conference.models import LMC, AuditEntry, Representative
 from desk import actions, imports
 from motions.models import Motion, MotionPart, Section
 from tests.desk.conftest import staff_client
-from tests.factories import make_conference, make_lmc, make_rep, make_staff
+from tests.factories import issue_code, make_conference, make_lmc, make_rep, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +77,11 @@ def test_importing_the_same_file_again_changes_nothing():
     load(conf, "lmcs", LMCS)
     load(conf, "representatives", REPS)
     load(conf, "motions", MOTIONS)
-    codes = set(Representative.objects.values_list("access_code", flat=True))
+    codes = set(Representative.objects.values_list("access_code_hash", flat=True))
     for kind, text in (("lmcs", LMCS), ("representatives", REPS), ("motions", MOTIONS)):
         counts = load(conf, kind, text)
         assert counts["created"] == counts["updated"] == 0
-    assert set(Representative.objects.values_list("access_code", flat=True)) == codes  # no code reissued
+    assert set(Representative.objects.values_list("access_code_hash", flat=True)) == codes  # no code reissued
 
 
 def problems(report) -> list[tuple[int, str]]:
@@ -203,7 +203,7 @@ def test_the_import_page_refuses_the_chair_representatives_and_strangers(desk):
     assert Client().get(url).status_code == 302  # to the sign-in page
     rep = make_rep(conf)
     client = Client()
-    client.get(reverse("join-link", args=[conf.slug, rep.access_code]))
+    client.get(reverse("join-link", args=[conf.slug, issue_code(rep)]))
     assert client.get(url).status_code == 302
 
 

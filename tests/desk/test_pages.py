@@ -11,7 +11,7 @@ from django.urls import reverse
 from desk import actions
 from desk.models import Job
 from tests.desk.conftest import decide, staff_client
-from tests.factories import make_motion, make_rep, make_staff
+from tests.factories import issue_code, make_motion, make_rep, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_desk_pages_render_without_inline_scripts_or_styles_and_refuse_others(de
         assert not INLINE.search(response.content.decode()), url
     chair_client, rep = staff_client(chair), make_rep(conf)
     phone = Client()
-    phone.get(reverse("join-link", args=[conf.slug, rep.access_code]))
+    phone.get(reverse("join-link", args=[conf.slug, issue_code(rep)]))
     for url in urls[:7]:
         assert chair_client.get(url).status_code == 403, url
         assert phone.get(url).status_code == 302, url

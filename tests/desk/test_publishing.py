@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.core import mail
@@ -12,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from conference.models import Conference
+from conference.codes import code_hash
+from conference.models import Conference, Representative
 from desk import actions
 from desk.models import Job
 from desk.tasks import build_resolutions, email_login_cards, email_resolutions
 from motions.models import Motion
 from tests.desk.conftest import decide
-from tests.factories import make_conference, make_lmc, make_motion, make_rep, make_section, make_staff
+from tests.factories import issue_code, make_conference, make_lmc, make_motion, make_rep, make_section, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -150,12 +152,20 @@ def test_login_cards_go_by_email_one_each_with_the_card_attached_and_not_twice()
     ann = make_rep(conf, lmc, name="Dr Ann", email="ann@example.org")
     make_rep(conf, lmc, name="Dr No Address")
     make_rep(conf, lmc, name="Dr Deputy", email="deputy@example.org", is_active=False)
-    job = actions.request_job(conf, Job.Kind.EMAIL_CARDS, None, base_url="https://hall.example.org")
+    no_address = Representative.objects.get(name="Dr No Address")
+    kept = issue_code(no_address)
+    job = actions.request_cards(
+        conf, Job.Kind.EMAIL_CARDS, None, "all", base_url="https://hall.example.org", confirmed=True
+    )
+    assert job.params["rep_ids"] == [ann.pk]  # whom it can reach: the others keep their cards
     assert email_login_cards(job.pk) == "done"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ann@example.org"]
-    assert f"https://hall.example.org/c/{conf.slug}/join/{ann.access_code}/" in message.body
+    (code,) = re.findall(rf"https://hall\.example\.org/c/{conf.slug}/join/([A-Z2-9]{{12}})/", message.body)
+    ann.refresh_from_db()
+    assert ann.access_code_hash == code_hash(code) and Job.objects.get(pk=job.pk).content is None
+    assert Client().post(reverse("join", args=[conf.slug]), {"code": kept}).status_code == 302
     _name, content, mimetype = message.attachments[0]
     assert mimetype == "application/pdf" and "Dr Ann" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert email_login_cards(job.pk) == "nothing to do"

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from elections import actions as election_actions
 from tests import ballots as stored_ballots
-from tests.factories import make_conference, make_rep, make_staff
+from tests.factories import code_for, make_conference, make_rep, make_staff
 from voting import actions, closing
 from voting.models import Ballot, Participation
 
@@ -36,7 +36,7 @@ def election():
 
 def signed_in(conf, rep) -> Client:
     client = Client(enforce_csrf_checks=True)
-    client.get(reverse("join-link", args=[conf.slug, rep.access_code]))
+    client.get(reverse("join-link", args=[conf.slug, code_for(rep)]))
     client.get(reverse("phone", args=[conf.slug]))  # sets the CSRF cookie
     return client
 
@@ -68,7 +68,7 @@ def test_a_ranked_ballot_over_http_is_accepted_in_order_with_a_receipt_and_a_res
 BAD = [
     pytest.param(["X9"], 409, "unknown_choice", "not one of the candidates", id="an unknown candidate"),
     pytest.param("twice", 409, "unknown_choice", "at most once", id="a candidate twice"),
-    pytest.param([], 400, "unknown_choice", "not one of the choices", id="an empty ranking"),
+    pytest.param([], 409, "unknown_choice", "rank at least one candidate", id="an empty ranking"),
     pytest.param(None, 400, "unknown_choice", "not one of the choices", id="no ranking at all"),
     pytest.param([1, 2], 400, "unknown_choice", "not one of the choices", id="numbers, not keys"),
 ]

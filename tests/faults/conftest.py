@@ -51,6 +51,7 @@ def app_env(**overrides: str) -> dict[str, str]:
         DATABASE_URL=database_url(),
         SECRET_KEY=settings.SECRET_KEY,
         BALLOT_KEY=settings.BALLOT_KEY,  # the voter tags must match the test process's
+        ACCESS_CODE_KEY=settings.ACCESS_CODE_KEY,  # and the code hashes
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         LOG_LEVEL=os.environ.get("FAULT_LOG_LEVEL", "ERROR"),

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conference.auth import SESSION_REP
-from tests.factories import make_conference, make_motion, make_rep, make_staff
+from tests.factories import issue_code, make_conference, make_motion, make_rep, make_staff
 from tests.voting.test_fuzz_consumers import database_state, json_value
 from tests.voting.test_views import post_vote, signed_in
 from voting import actions, put
@@ -83,7 +83,7 @@ def test_the_join_form_refuses_any_wrong_code_with_a_message(hall, code, via_lin
         assert "not recognised" in response.content.decode()
     assert SESSION_REP not in client.session
     assert database_state(conf) == before
-    assert client.post(reverse("join", args=[conf.slug]), {"code": fresh.access_code}).status_code == 302
+    assert client.post(reverse("join", args=[conf.slug]), {"code": issue_code(fresh)}).status_code == 302
 
 
 def test_a_nul_byte_or_a_huge_code_is_a_wrong_code_not_a_crash(client, hall):

@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async as db
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_conference, make_rep, make_staff
+from tests.factories import code_for, make_conference, make_rep, make_staff
 from tests.ws import connect, receive_until
 from voting import actions, put
 from voting.models import Ballot
@@ -28,7 +28,7 @@ def _open_poll(conf, chair):
 
 def _signed_in(conf, rep) -> Client:
     client = Client()
-    client.get(reverse("join-link", args=[conf.slug, rep.access_code]))
+    client.get(reverse("join-link", args=[conf.slug, code_for(rep)]))
     return client
 
 

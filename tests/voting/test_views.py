@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import ballots as stored_ballots
-from tests.factories import make_conference, make_motion, make_rep, make_staff
+from tests.factories import code_for, make_conference, make_motion, make_rep, make_staff
 from voting import actions, closing, put, results
 from voting.models import Ballot
 
@@ -28,7 +28,7 @@ def open_poll():
 
 def signed_in(conf, rep) -> Client:
     client = Client(enforce_csrf_checks=True)
-    client.get(reverse("join-link", args=[conf.slug, rep.access_code]))
+    client.get(reverse("join-link", args=[conf.slug, code_for(rep)]))
     client.get(reverse("phone", args=[conf.slug]))  # sets the CSRF cookie
     return client
 

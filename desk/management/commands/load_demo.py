@@ -1,7 +1,11 @@
 """``manage.py load_demo``: load the Conference of England LMCs 2026 demo.
 
-Idempotent: every row is found by its natural key, so a second run creates nothing new
-and never reissues an access code. The data lives in ``desk.demo_data``.
+Idempotent: every row is found by its natural key, so a second run creates nothing new.
+The demo's access codes are derived from SECRET_KEY and each representative
+(``demo_data.demo_access_code``), so every run prints the same codes: for the demo only,
+a real conference's codes are random and issued with their cards at the desk. A demo
+representative whose code was changed at the desk gets its demo code back on the next run.
+The data lives in ``desk.demo_data``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from conference.actions import issue_codes
+from conference.codes import code_hash
 from conference.models import LMC, Conference, Representative, Session, format_code
 from desk import demo_data as data
 from elections.actions import create_election, save_candidate
@@ -37,7 +43,10 @@ def _local(date: datetime.date, time: datetime.time) -> datetime.datetime:
 
 
 class Command(BaseCommand):
-    help = "Load the demo 'Conference of England LMCs 2026' (slug england-2026). Safe to run again."
+    help = (
+        "Load the demo 'Conference of England LMCs 2026' (slug england-2026). Safe to run again. "
+        "For the demo only: its access codes are derived from SECRET_KEY, so every run prints the same ones."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Print the counts only, not the demo logins.")
@@ -90,8 +99,25 @@ class Command(BaseCommand):
                 seat += 1
                 if (lmc.pk, name) not in existing:
                     missing.append(Representative(conference=conference, lmc=lmc, name=name))
-        Representative.objects.bulk_create(missing)  # each gets a fresh access code by default
+        Representative.objects.bulk_create(missing)
         self.created["representatives"] += len(missing)
+        self.load_codes(conference)
+
+    def load_codes(self, conference: Conference) -> None:
+        """Every demo representative holds its demo code (only its hash is stored)."""
+        reps = conference.representatives.filter(role=Representative.Role.REPRESENTATIVE, lmc__isnull=False)
+        stale = [
+            rep
+            for rep in reps.select_related("lmc")
+            if rep.access_code_hash != code_hash(self.demo_code(conference, rep))
+        ]
+        if stale:
+            issue_codes(conference, stale, None, make_code=lambda rep: self.demo_code(conference, rep))
+        self.created["demo codes set"] += len(stale)
+
+    @staticmethod
+    def demo_code(conference: Conference, rep: Representative) -> str:
+        return data.demo_access_code(conference.slug, rep.lmc.name if rep.lmc else "", rep.name)
 
     def load_staff(self, conference: Conference) -> None:
         User = get_user_model()
@@ -223,5 +249,6 @@ class Command(BaseCommand):
             if len(shown) == 3:
                 break
         for rep in shown:
-            path = reverse("join-link", kwargs={"slug": conference.slug, "code": rep.access_code})
-            out.write(f"  {rep.name}, {rep.lmc.name if rep.lmc else '-'}: {format_code(rep.access_code)}  {path}")
+            code = self.demo_code(conference, rep)
+            path = reverse("join-link", kwargs={"slug": conference.slug, "code": code})
+            out.write(f"  {rep.name}, {rep.lmc.name if rep.lmc else '-'}: {format_code(code)}  {path}")

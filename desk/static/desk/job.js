@@ -13,7 +13,7 @@
     bar.textContent = job.percent + "%";
     text.textContent = job.status + " · " + job.done + " / " + job.total;
     if (job.error) { err.textContent = job.error; err.hidden = false; }
-    if (job.has_file) link.hidden = false;
+    if (job.has_file && link) link.hidden = false;
     box.dataset.status = job.status;
   }
 
@@ -25,6 +25,11 @@
         if (job.status !== "done" && job.status !== "failed") setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });
+  }
+
+  // A sheet of login cards is served once: after the click the link would only find it gone.
+  if (link && document.getElementById("job-once")) {
+    link.addEventListener("click", function () { setTimeout(function () { link.hidden = true; }, 500); });
   }
 
   if (box.dataset.status !== "done" && box.dataset.status !== "failed") poll();

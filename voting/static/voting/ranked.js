@@ -141,9 +141,11 @@
       return h("li", { text: "Stage " + t.stage + ": " + t.candidates.join(", ") + " were level; " + t.chosen + " chosen by " + t.settled_by + "." });
     });
     var capId = (opts.id || "result") + "-stages";
-    var caption = "The count, stage by stage (E elected, X excluded)";
+    // Short, so that it fits a phone's width (the table scrolls sideways under it); the key is below.
+    var caption = "The count, stage by stage";
     if (pages.length > 1) caption = "The count, stages " + (range[0] + 1) + " to " + range[1] + " of " + all.length +
-      " (page " + (page + 1) + " of " + pages.length + "; E elected, X excluded)";
+      " (page " + (page + 1) + " of " + pages.length + ")";
+    if (opts.pageSize) caption += " · E elected, X excluded"; // the projector: no room for a key below
     var long = (sh.candidates || []).length > 12;
     return h("div", { class: "result stv-sheet" + (long ? " long" : ""), id: opts.id, "data-testid": opts.id || "result", "data-outcome": "elected" },
       opts.title ? h(opts.heading || "h3", { class: "result-title", text: opts.title }) : null,
@@ -153,6 +155,7 @@
         h("table", { class: "counts stages" + (long ? " long" : ""), "data-page": String(page + 1), "data-pages": String(pages.length) },
           h("caption", { id: capId, "data-testid": "stages-caption", text: caption }),
           h("thead", {}, head), h("tbody", {}, rows), h("tfoot", {}, foot))),
+      opts.pageSize ? null : h("p", { class: "small muted stages-key", text: "E elected, X excluded at that stage." }),
       ties.length ? h("ul", { class: "small" }, ties) : null);
   }
 

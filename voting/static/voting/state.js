@@ -146,6 +146,9 @@
   /* "Carried, For 180 / Against 40 / Abstain 3": a result in one line. */
   function resultSummary(result) {
     if (!result) return "";
+    // An election: its counts are first preferences, not the result; who was elected is said
+    // just below, in the sheet, so the line says how many.
+    if (result.sheet) return (result.sheet.elected || []).length + " of " + result.sheet.seats + " seats filled by STV";
     var counts = (result.counts || []).slice(0, 4).map(function (c) { return c.label + " " + c.count; }).join(" / ");
     var outcome = outcomeText(result);
     return outcome ? outcome + (counts ? ", " + counts : "") : counts;
