@@ -625,6 +625,9 @@ def reissue_with_card(rep: Representative, by: Representative | None, base_url: 
             expires_at=now + timedelta(minutes=settings.LOGIN_CARDS_KEEP_MINUTES),
         )
         Job.objects.filter(pk=job.pk).update(content=sealed.seal(job.pk, card))
+        from . import tasks
+
+        tasks.schedule_purge()
     return job, code
 
 

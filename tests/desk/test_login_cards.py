@@ -123,6 +123,20 @@ def test_the_desk_starts_the_job_shows_progress_and_serves_the_pdf_once(
     assert Client().get(reverse("desk-job-download", args=[conf.slug, job.pk])).status_code == 302
 
 
+def test_the_purge_task_deletes_a_sheet_only_when_its_time_is_up(desk, django_capture_on_commit_callbacks):
+    from desk.tasks import purge_card_sheets
+
+    conf, secretariat, client = desk
+    make_rep(conf)
+    job = actions.request_cards(conf, Job.Kind.LOGIN_CARDS, secretariat, "missing", base_url="http://x")
+    with django_capture_on_commit_callbacks(execute=True):
+        build_login_cards(job.pk)  # schedules the purge; eager Celery runs it at once, early
+    assert Job.objects.get(pk=job.pk).content is not None
+    Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert purge_card_sheets() == 1 and Job.objects.get(pk=job.pk).content is None
+    assert purge_card_sheets() == 0
+
+
 def test_a_sheet_nobody_downloaded_in_time_is_deleted(desk):
     conf, secretariat, client = desk
     make_rep(conf)
