@@ -256,7 +256,7 @@ def resolutions_pdf(
 def _motion_paragraphs(m: dict, styles: dict[str, ParagraphStyle]) -> list:
     """A motion in the resolutions: its wording as decided, its parts, what was tabled, its vote."""
     out: list = []
-    mark = f" <i>[{escape(_('as amended'))}]</i>" if m["amended"] else ""
+    mark = f" <i>[{escape(_('as amended'))}]</i>" if m["stem_amended"] else ""
     if m["as_reference"]:
         mark += f" <b>[{escape(_('carried as a reference'))}]</b>"
     # The standing orders' order: the opening words, the parts, then the riders added to the whole.
@@ -271,12 +271,20 @@ def _motion_paragraphs(m: dict, styles: dict[str, ParagraphStyle]) -> list:
         )
     for rider in m["riders"]:
         out.append(Paragraph(f"{escape(rider)} <i>[{escape(_('rider'))}]</i>", styles["motion"]))
-    tabled = [m["tabled_text"]] if m["amended"] else []
+    tabled = [m["tabled_text"]] if m["stem_amended"] else []
     tabled += [f"({p['label']}) {p['tabled_text']}" for p in m["parts"] if p["amended"]]
     if tabled:
         out.append(Paragraph(escape(_("As tabled: %(t)s") % {"t": " ".join(tabled)}), styles["note"]))
     bits = [m["proposer"], m["status_label"]]
     bits += [v["summary"] for v in m["votes"] if not v["annulled"] and not v["parts"]]
+    # The parts' own votes, with their counts: "Parts (i), (iii): For 5 (83.3%), ...".
+    bits += [
+        (_("Parts %(labels)s") if len(v["parts"]) > 1 else _("Part %(labels)s"))
+        % {"labels": ", ".join(f"({label})" for label in v["parts"])}
+        + f": {v['summary']}"
+        for v in m["votes"]
+        if not v["annulled"] and v["parts"]
+    ]
     bits += [
         _("taken without debate in the block vote on %(n)s: %(s)s")
         % {"n": ", ".join(map(str, v["motions"])), "s": v["summary"]}

@@ -98,7 +98,10 @@ def create_motion_poll(
     if procedure.undecided_amendments(motion):
         raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
     reason = _check_not_decided(motion, voted, reput, reason)
-    amended = " as amended" if motion.text_as_amended or any(p.text_as_amended for p in voted) else ""
+    # Parts put on their own are "as amended" when those parts were (a rider added to the
+    # whole, or an amendment to another part, leaves them as tabled).
+    changed = any(p.text_as_amended for p in voted) if voted else bool(motion.text_as_amended)
+    amended = " as amended" if changed or (not voted and motion.parts.exclude(text_as_amended="").exists()) else ""
     if len(voted) > 1:
         labels = " and ".join(f"({p.label})" for p in voted)
         question = f"Motion {motion.reference}, parts {labels} together{amended}: {motion.title}"

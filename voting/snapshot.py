@@ -73,7 +73,10 @@ def under_vote(poll: Poll) -> dict[str, Any]:
         return {
             "kind": "part" if parts else "motion",
             "text": text,
-            "as_amended": bool(motion.text_as_amended) or any(p.text_as_amended for p in (parts or every)),
+            # Parts on their own are as amended when they were, not when a rider was added to the whole.
+            "as_amended": any(p.text_as_amended for p in parts)
+            if parts
+            else bool(motion.text_as_amended) or any(p.text_as_amended for p in every),
             "stem": stem_and_riders(motion, every)[0],
             "parts_under_vote": [p.label for p in parts],
             "motion_parts": [{"label": p.label, "text": p.wording} for p in every],
