@@ -135,7 +135,11 @@
     } else if (a === "close") {
       if (!window.confirm("Close the vote now? Votes that have not reached the server will not count.")) return;
       msg = { type: "close", poll: id("poll") };
-    } else if (a === "publish") msg = { type: "publish", poll: id("poll") };
+    } else if (a === "publish") {
+      var empty = S.declared && S.declared.result && S.declared.result.no_ballots;
+      if (empty && !window.confirm("Nobody voted in this vote. Publish its result anyway?")) return;
+      msg = { type: "publish", poll: id("poll") };
+    }
     else if (a === "casting") {
       var carried = b.getAttribute("data-carried") === "true";
       if (!window.confirm(carried ? "Give the casting vote FOR: the motion is carried?" : "Give the casting vote AGAINST: the motion is lost?")) return;
@@ -176,7 +180,9 @@
     if (ev.type === "ok") {
       if (ev.ref in waiting) {
         answered(ev.ref);
-        if (ev.of === "admit_emergency") admitted(ev); else say(DONE[ev.of] || "Done.");
+        if (ev.of === "admit_emergency") admitted(ev);
+        else if (ev.of === "close" && ev.no_ballots) say("Vote closed with no ballots cast: check that the hall could vote before you publish.", "notice");
+        else say(DONE[ev.of] || "Done.");
       }
       return;
     }
@@ -283,6 +289,7 @@
         MH.resultView(d.result, { title: d.poll.question, id: "result", heading: "p" })),
       h("div", { class: "vote-act" },
         tie ? h("p", { class: "small", text: "A tie: the chair's casting vote decides." }) : null,
+        d.result && d.result.no_ballots && !d.published ? h("p", { class: "small notice", "data-testid": "no-ballots", text: "No ballots were cast in this vote." }) : null,
         tie ? h("button", { type: "button", class: "btn", id: "casting-for", "data-action": "casting", "data-poll": d.poll_id, "data-carried": "true" }, "Casting vote: for (carried)") : null,
         tie ? h("button", { type: "button", class: "btn secondary", id: "casting-against", "data-action": "casting", "data-poll": d.poll_id, "data-carried": "false" }, "Casting vote: against (lost)") : null,
         d.published
