@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = [
     ROOT / "voting/static/voting/console.js",
     ROOT / "voting/static/voting/floor.js",
+    ROOT / "voting/static/voting/live_poll_form.js",  # the console's "New live poll" form
     ROOT / "templates/voting/console.html",
 ]
 # (message, field): why the console does not send it.

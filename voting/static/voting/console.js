@@ -14,8 +14,8 @@
   if (!root || !window.HallSocket) return;
   var $ = function (id) { return document.getElementById(id); };
 
-  var refs = 0, waiting = {};
-  var DONE = { call: "Called.", open: "Vote opened.", close: "Vote closed.", publish: "Result published.", casting: "Casting vote recorded." };
+  var refs = 0, waiting = {}, answers = {}; // answers: a form's own callback for its command's answer
+  var DONE = { live_poll: "Live poll made.", call: "Called.", open: "Vote opened.", close: "Vote closed.", publish: "Result published.", casting: "Casting vote recorded." };
 
   /* --- messages: one line each, the newest first, three at most ------------------------- */
   function say(text, kind) {
@@ -27,10 +27,11 @@
   }
 
   /* --- commands ------------------------------------------------------------------- */
-  function command(msg, button) {
+  function command(msg, button, then) {
     if (!sock.online) { say("Not sent: the console is offline. Try again when it is back online.", "error"); return; }
     msg.ref = "c" + (++refs);
     waiting[msg.ref] = button || null;
+    if (then) answers[msg.ref] = then;
     if (button) { button.disabled = true; button.setAttribute("aria-busy", "true"); }
     if (!sock.send(msg)) { answered(msg.ref); say("Not sent: the connection dropped. Try again.", "error"); }
   }
@@ -175,6 +176,7 @@
     if (ev.type === "poll.opened" && ev.poll) markLivePoll(ev.poll.id, "open");
     if (ev.type === "poll.closed") markLivePoll(ev.poll_id, "closed");
     if (ev.type === "result.published") markLivePoll(ev.poll_id, "published");
+    if ((ev.type === "ok" || ev.type === "error") && answers[ev.ref]) { answers[ev.ref](ev); delete answers[ev.ref]; }
     if (ev.type === "ok") {
       if (ev.ref in waiting) {
         answered(ev.ref);
@@ -323,6 +325,9 @@
     var el = $("countdown");
     if (el) el.textContent = countdownText(S.poll);
   }, 1000);
+
+  // For the console's own forms in their own files (live_poll_form.js): send a command, say a line.
+  MH.console = { command: function (msg, button, then) { command(msg, button, then); }, say: say };
 
   var sock = new HallSocket(root.dataset.wsUrl, { event: onEvent, state: MH.showState($("connection")) });
   if (MH.floor) MH.floor.attach(sock, "console");
