@@ -36,6 +36,7 @@ def _base_url(request: HttpRequest) -> str:
 
 @secretariat_required
 def home(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
+    actions.purge_card_sheets()
     reps = conference.representatives.filter(role=Representative.Role.REPRESENTATIVE)
     context = {
         "conference": conference,
