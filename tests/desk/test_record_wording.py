@@ -284,3 +284,22 @@ def test_an_emergency_motion_is_e1_on_its_page_and_in_the_results_list_and_a_pro
     record = client.get(reverse("motion-result", args=[conf.slug, 9])).content.decode()
     record = record[record.index('data-testid="record"') : record.index("</ul>", record.index('data-testid="record"'))]
     assert "That the motion be referred: For 2 (100%), Against 0 (0%): carried" in record
+
+
+def test_the_resolutions_contents_give_each_sections_page(conf, chair):
+    from pypdf import PdfReader
+
+    from desk.documents import conference_resolutions_pdf
+
+    first, second = make_section(conf, title="Long section", order=0), make_section(conf, title="Later", order=1)
+    long_text = "That conference " + "calls for a great many careful things, " * 30 + "now."
+    for n in range(1, 9):
+        motion = make_motion(conf, number=n, section=first, order=n, text=long_text)
+        Motion = type(motion)
+        Motion.objects.filter(pk=motion.pk).update(outcome=Outcome.CARRIED, status=Motion.Status.DECIDED)
+    later = make_motion(conf, number=20, section=second, text="That conference ends well.")
+    type(later).objects.filter(pk=later.pk).update(outcome=Outcome.CARRIED, status=type(later).Status.DECIDED)
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(conference_resolutions_pdf(conf))).pages]
+    where = next(i for i, text in enumerate(pages, start=1) if "2. Later 20. That conference ends well." in text)
+    assert where > 1
+    assert f"1. Long section (8), page 1 2. Later (1), page {where}" in pages[0]
