@@ -212,8 +212,41 @@ def resolutions_pdf(
         ),
     }
     title = _("Resolutions: %(name)s") % {"name": conference.name}
+    # The contents give each section's page: the document is laid out once to find them
+    # (the contents take the same room either way), then again with them filled in.
+    pdf, section_pages = _laid_out(conference, record, counts, draft, title, styles, {})
+    if record:
+        pdf, _pages = _laid_out(conference, record, counts, draft, title, styles, section_pages)
+    return pdf
+
+
+class _ResolutionsDoc(SimpleDocTemplate):
+    """Notes the page each section heading lands on."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.section_pages: dict[int, int] = {}
+
+    def afterFlowable(self, flowable: object) -> None:  # noqa: N802 (ReportLab's name)
+        n = getattr(flowable, "section_number", None)
+        if n is not None:
+            self.section_pages[n] = self.page
+
+
+def _laid_out(
+    conference: Conference,
+    record: list[dict],
+    counts: dict[str, int],
+    draft: bool,
+    title: str,
+    styles: dict[str, ParagraphStyle],
+    section_pages: dict[int, int],
+) -> tuple[bytes, dict[int, int]]:
+    """The resolutions as PDF, the contents giving ``section_pages``; and the page each
+    section's heading landed on."""
+    regular = styles["sub"].fontName
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = _ResolutionsDoc(
         buffer,
         pagesize=A4,
         leftMargin=20 * mm,
@@ -241,22 +274,27 @@ def resolutions_pdf(
         f": {summary}" if summary else ""), styles["sub"]))  # fmt: skip
     story.append(Paragraph(escape(_("Contents")), styles["h2"]))
     for n, section in enumerate(record, start=1):
-        story.append(Paragraph(f"{n}. {escape(section['section'])} ({len(section['motions'])})", styles["toc"]))
+        page = _("page %(n)s") % {"n": section_pages.get(n, 0)}
+        story.append(
+            Paragraph(f"{n}. {escape(section['section'])} ({len(section['motions'])}), {escape(page)}", styles["toc"])
+        )
     if not record:
         story.append(Paragraph(escape(_("No motion has been carried yet.")), styles["motion"]))
     for n, section in enumerate(record, start=1):
-        story.append(Paragraph(f"{n}. {escape(section['section'])}", styles["h2"]))
+        heading = Paragraph(f"{n}. {escape(section['section'])}", styles["h2"])
+        heading.section_number = n  # type: ignore[attr-defined]
+        story.append(heading)
         for m in section["motions"]:
             story += _motion_paragraphs(m, styles)
         story.append(Spacer(1, 4))
     doc.build(story, onFirstPage=page_furniture, onLaterPages=page_furniture)
-    return buffer.getvalue()
+    return buffer.getvalue(), doc.section_pages
 
 
 def _motion_paragraphs(m: dict, styles: dict[str, ParagraphStyle]) -> list:
     """A motion in the resolutions: its wording as decided, its parts, what was tabled, its vote."""
     out: list = []
-    mark = f" <i>[{escape(_('as amended'))}]</i>" if m["amended"] else ""
+    mark = f" <i>[{escape(_('as amended'))}]</i>" if m["stem_amended"] else ""
     if m["as_reference"]:
         mark += f" <b>[{escape(_('carried as a reference'))}]</b>"
     # The standing orders' order: the opening words, the parts, then the riders added to the whole.
@@ -271,12 +309,20 @@ def _motion_paragraphs(m: dict, styles: dict[str, ParagraphStyle]) -> list:
         )
     for rider in m["riders"]:
         out.append(Paragraph(f"{escape(rider)} <i>[{escape(_('rider'))}]</i>", styles["motion"]))
-    tabled = [m["tabled_text"]] if m["amended"] else []
+    tabled = [m["tabled_text"]] if m["stem_amended"] else []
     tabled += [f"({p['label']}) {p['tabled_text']}" for p in m["parts"] if p["amended"]]
     if tabled:
         out.append(Paragraph(escape(_("As tabled: %(t)s") % {"t": " ".join(tabled)}), styles["note"]))
     bits = [m["proposer"], m["status_label"]]
     bits += [v["summary"] for v in m["votes"] if not v["annulled"] and not v["parts"]]
+    # The parts' own votes, with their counts: "Parts (i), (iii): For 5 (83.3%), ...".
+    bits += [
+        (_("Parts %(labels)s") if len(v["parts"]) > 1 else _("Part %(labels)s"))
+        % {"labels": ", ".join(f"({label})" for label in v["parts"])}
+        + f": {v['summary']}"
+        for v in m["votes"]
+        if not v["annulled"] and v["parts"]
+    ]
     bits += [
         _("taken without debate in the block vote on %(n)s: %(s)s")
         % {"n": ", ".join(map(str, v["motions"])), "s": v["summary"]}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import live_polls, views
 
 urlpatterns = [
     path("", views.home, name="desk"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("record/publish/", views.publish_record, name="desk-publish-record"),
     path("record/draft.<str:fmt>", views.record_draft, name="desk-record-draft"),
     path("audit/", views.audit_log, name="desk-audit"),
+    path("live-polls/", live_polls.live_polls, name="desk-live-polls"),
     path("policy/", views.existing_policy, name="desk-policy"),
     path("policy/reaffirm/", views.reaffirm_policy, name="desk-reaffirm-policy"),
     path("policy/lapse-rule/", views.policy_lapse_rule, name="desk-policy-lapse-rule"),
