@@ -38,7 +38,7 @@ def test_a_new_code_and_card_at_the_desk_signs_a_phone_in_and_the_pages_pass_axe
 
     page.goto(f"{app_server}/c/{SLUG}/desk/people/")
     first = page.locator("#people tbody tr").first
-    name = first.locator("td").first.inner_text()
+    name = first.locator("th, td").first.inner_text()  # the name is the row's header cell
     first.get_by_role("button", name="New code and card").click()
     notice = page.get_by_test_id("new-code")
     expect(notice).to_contain_text(f"New code for {name}")
