@@ -528,10 +528,13 @@ class CardScope:
     MISSING = "missing"  # every representative without a code yet: nobody's card stops working
     ALL = "all"  # everyone: every card printed before stops working (asked to confirm)
     ONE = "one"  # one person: their code reissued (the desk's "new code and card")
-    CHOICES = (MISSING, ALL, ONE)
+    CHOSEN = "chosen"  # the representatives picked in the admin: their old cards stop working
+    CHOICES = (MISSING, ALL, ONE, CHOSEN)
 
 
-def card_recipients(conference: Conference, kind: str, scope: str, rep_id: int | None = None) -> list[int]:
+def card_recipients(
+    conference: Conference, kind: str, scope: str, rep_id: int | None = None, rep_ids: list[int] | None = None
+) -> list[int]:
     """The representatives a card job will issue codes to, fixed when it is requested (so a
     redelivered task issues to the same people). An e-mail job leaves out those it cannot
     reach: their cards keep working."""
@@ -540,6 +543,8 @@ def card_recipients(conference: Conference, kind: str, scope: str, rep_id: int |
         reps = reps.filter(access_code_hash__isnull=True)
     elif scope == CardScope.ONE and rep_id is not None:
         reps = reps.filter(pk=rep_id)
+    elif scope == CardScope.CHOSEN:
+        reps = reps.filter(pk__in=rep_ids or [])
     elif scope != CardScope.ALL:
         raise Refused(errors.MALFORMED, _("Choose whose codes to issue."))
     if kind == Job.Kind.EMAIL_CARDS:
@@ -555,6 +560,7 @@ def request_cards(
     *,
     base_url: str,
     rep_id: int | None = None,
+    rep_ids: list[int] | None = None,
     email: bool = False,
     confirmed: bool = False,
 ) -> Job:
@@ -565,7 +571,7 @@ def request_cards(
         raise Refused(
             errors.MALFORMED, _("Confirm that every login card printed before will stop working, then try again.")
         )
-    rep_ids = card_recipients(conference, kind, scope, rep_id)
+    rep_ids = card_recipients(conference, kind, scope, rep_id, rep_ids)
     if not rep_ids:
         if scope == CardScope.MISSING:
             raise Refused(errors.INVALID_STATE, _("Every representative has a code already."))
@@ -619,6 +625,9 @@ def reissue_with_card(rep: Representative, by: Representative | None, base_url: 
             expires_at=now + timedelta(minutes=settings.LOGIN_CARDS_KEEP_MINUTES),
         )
         Job.objects.filter(pk=job.pk).update(content=sealed.seal(job.pk, card))
+        from . import tasks
+
+        tasks.schedule_purge()
     return job, code
 
 

@@ -3,10 +3,13 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
+from conference import links
 from conference.admin import RepresentativeAdmin, actor
 from conference.errors import Refused
-from conference.models import Representative
+from conference.models import Conference, Representative
 from voting.models import Participation
 
 from . import actions
@@ -36,7 +39,32 @@ class JobAdmin(ReadOnly):
 class DeskRepresentativeAdmin(RepresentativeAdmin):
     """The conference's representatives, with the desk's check-in as actions."""
 
-    actions = [*RepresentativeAdmin.actions, "check_in", "check_out"]
+    actions = [*RepresentativeAdmin.actions, "issue_cards", "check_in", "check_out"]
+
+    @admin.action(description="Issue new codes and make their login cards (their old cards stop working)")
+    def issue_cards(self, request: HttpRequest, queryset: QuerySet[Representative]) -> None:
+        by_conference: dict[int, list[int]] = {}
+        for rep in queryset.filter(role=Representative.Role.REPRESENTATIVE):
+            by_conference.setdefault(rep.conference_id, []).append(rep.pk)
+        for conference_id, rep_ids in by_conference.items():
+            conference = Conference.objects.get(pk=conference_id)
+            try:
+                job = actions.request_cards(
+                    conference,
+                    Job.Kind.LOGIN_CARDS,
+                    actor(request, conference_id),
+                    actions.CardScope.CHOSEN,
+                    base_url=links.base_url(),
+                    rep_ids=rep_ids,
+                )
+            except Refused as refused:
+                self.message_user(request, f"{conference}: {refused.message}", messages.ERROR)
+                continue
+            url = reverse("desk-job", kwargs={"slug": conference.slug, "job_id": job.pk})
+            message = format_html(
+                '{}: {} cards, to download once at <a href="{}">the desk</a>.', conference, len(rep_ids), url
+            )
+            self.message_user(request, message, messages.SUCCESS)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Who voted stays on the roll (take them off it instead): the turnout of every vote is theirs too.

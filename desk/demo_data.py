@@ -556,6 +556,7 @@ LIVE_POLLS: list[dict] = [
     {
         "question": "How confident are you that the partnership model can survive the next five years?",
         "scale_max": 6,
+        "scale_labels": ("Not at all confident", "Completely confident"),
     },
 ]
 

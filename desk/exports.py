@@ -299,8 +299,8 @@ def resolutions_csv(conference: Conference) -> bytes:
             correction = "; ".join(c["reason"] for c in m["corrections"])
             data.append(
                 [section["section"], m["reference"], "", m["title"], m["stem"], m["proposer"], m["status"],
-                 _yes_no(m["amended"]), m["tabled_text"] if m["amended"] else "", m["status_label"], vote, block,
-                 correction]
+                 _yes_no(m["stem_amended"]), m["tabled_text"] if m["stem_amended"] else "", m["status_label"], vote,
+                 block, correction]
             )  # fmt: skip
             for p in m["parts"]:
                 part_vote = "; ".join(
@@ -313,7 +313,7 @@ def resolutions_csv(conference: Conference) -> bytes:
                 )  # fmt: skip
             for rider in m["riders"]:  # a rider adds to the whole motion, after its parts
                 data.append(
-                    [section["section"], m["reference"], _("rider"), m["title"], rider, m["proposer"], m["status"],
+                    [section["section"], m["reference"], _("rider"), m["title"], rider, m["proposer"], "carried",
                      _yes_no(True), "", _("Rider carried"), "", "", ""]
                 )  # fmt: skip
     return csv_bytes(data)

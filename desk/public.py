@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from conference.models import Conference
+from motions.diff import amendment_diffs
 from motions.models import Motion
 from voting.models import Poll
 from voting.record import motion_record
@@ -32,7 +33,19 @@ def motion_result(request: HttpRequest, slug: str, number: int, emergency: bool 
         .prefetch_related("revisions")
         .order_by("published_at", "pk")
     )
-    context = {"conference": conference, "motion": motion, "polls": polls, "record": motion_record(motion)}
+    record = motion_record(motion)
+    # What each amendment changes, marked against the wording it was moved on (motions.diff),
+    # in the record's own order of amendments.
+    changes = amendment_diffs(motion)
+    amendment_ids = motion.amendments.values_list("pk", flat=True)
+    diffs = [changes.get(pk, []) for pk in amendment_ids]
+    context = {
+        "conference": conference,
+        "motion": motion,
+        "polls": polls,
+        "record": record,
+        "amendments": list(zip(record["amendments"], diffs, strict=True)),
+    }
     return render(request, "desk/motion_result.html", context)
 
 

@@ -61,7 +61,23 @@ def _finish(job: Job, filename: str = "", content_type: str = "", content: bytes
             params=job.params,
         )
         audit(job.conference, None, "job.done", job.get_kind_display(), job_id=job.pk, **details)
+        if expires is not None:
+            schedule_purge()
     return "done"
+
+
+def schedule_purge() -> None:
+    """Delete the sheet when its time is up even if nobody opens the desk again (after commit)."""
+    countdown = settings.LOGIN_CARDS_KEEP_MINUTES * 60 + 5
+    transaction.on_commit(lambda: purge_card_sheets.apply_async(countdown=countdown))
+
+
+@shared_task(acks_late=True)
+def purge_card_sheets() -> int:
+    """Idempotent: deletes only the sheets whose time is up (eager Celery runs it at once: a no-op)."""
+    from .actions import purge_card_sheets as purge
+
+    return purge()
 
 
 def _run(job: Job, work: Callable[[], str]) -> str:

@@ -13,12 +13,16 @@ from conference.models import Conference, Representative
 
 from . import events as motion_events
 from .models import Motion, SpeakRequest, StandingOrders
-from .payloads import current_speech, speakers_payload, speech_payload
+from .payloads import current_speech, speaker_places, speakers_payload, speech_payload
 
 
 def send_queue(conference_id: int, motion: Motion | None) -> None:
     # Staff only: no seq, or everyone else would see a gap.
     publish(conference_id, motion_events.SPEAKERS, {"queue": speakers_payload(motion)}, "staff", sequenced=False)
+    # The phones get the queue's order without names: each finds its own request's place.
+    motion_id = motion.pk if motion else None
+    places = {"motion_id": motion_id, "requests": speaker_places(motion_id)}
+    publish(conference_id, motion_events.SPEAKER_PLACES, places, "reps", sequenced=False)
 
 
 def _send_speech(conference_id: int, request: SpeakRequest | None) -> None:

@@ -41,7 +41,22 @@ def word_diff(before: str, after: str) -> list[Piece]:
         else:
             pieces.append((op, text))
 
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    for at, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        deletion_next = at + 1 < len(opcodes) and opcodes[at + 1][0] == "delete"
+        if tag == "equal" and deletion_next:
+            # The same words, but maybe not the same space after them: "funding " before a
+            # deleted "now" is "funding" before the full stop after. The space goes with the
+            # deletion, or the page would read "fundingnow" struck through.
+            o, n = old[i2 - 1], new[j2 - 1]
+            add(SAME, "".join(new[j1 : j2 - 1]))
+            word = o.rstrip()
+            if n == word and o != word:
+                add(SAME, word)
+                add(DELETED, o[len(word) :])
+            else:
+                add(SAME, n)
+            continue
         if tag == "equal":
             add(SAME, "".join(new[j1:j2]))
             continue
@@ -61,7 +76,9 @@ def describe(before: str, after: str) -> str:
     pieces = word_diff(before, after)
     for i, (op, text) in enumerate(pieces):
         previous = pieces[i - 1] if i else None
-        if op == INSERTED and previous and previous[0] == DELETED:
+        if op != SAME and not text.strip():
+            continue  # only the space after a word changed: not a change to describe
+        if op == INSERTED and previous and previous[0] == DELETED and steps:
             steps[-1] = f"Replace {_quote(previous[1])} with {_quote(text)}"
         elif op == INSERTED:
             anchor = words(previous[1])[-1] if previous else ""

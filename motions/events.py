@@ -9,6 +9,8 @@
 - ``speech``           seq, speech: who is speaking, since when, for how long (or null)
 - ``speakers``         queue: the requests to speak (staff only: no seq)
 - ``debate.requested`` motion_id, by: a representative asked to debate an A/AR motion (staff only)
+- ``speakers.places``  motion_id, requests: the waiting requests' ids in the queue's order,
+                       no names (reps, no seq): each phone finds its own place in it
 """
 
 from __future__ import annotations
@@ -19,3 +21,4 @@ AGENDA_CHANGED = "agenda.changed"
 SPEECH = "speech"
 SPEAKERS = "speakers"
 DEBATE_REQUESTED = "debate.requested"
+SPEAKER_PLACES = "speakers.places"

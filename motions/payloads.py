@@ -188,6 +188,32 @@ def _today_start() -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
 
 
+def _queue_order(request: SpeakRequest) -> tuple[bool, datetime, int]:
+    # Points of order first (they take precedence), then in the order asked.
+    return (request.side != SpeakRequest.Side.POINT_OF_ORDER, request.requested_at, request.pk)
+
+
+def waiting_by_motion(motion_ids: set[int]) -> dict[int, list[tuple[int, int]]]:
+    """Each motion's waiting requests in the queue's order, as (request id, representative id):
+    one query for them all."""
+    if not motion_ids:
+        return {}
+    waiting = SpeakRequest.objects.filter(motion_id__in=motion_ids, status=SpeakRequest.Status.WAITING).only(
+        "pk", "side", "requested_at", "motion_id", "representative_id"
+    )
+    found: dict[int, list[tuple[int, int]]] = {}
+    for r in sorted(waiting, key=_queue_order):
+        found.setdefault(r.motion_id, []).append((r.pk, r.representative_id))
+    return found
+
+
+def speaker_places(motion_id: int | None) -> list[int]:
+    """The waiting requests' ids in the queue's order: what a phone finds its place in."""
+    if motion_id is None:
+        return []
+    return [pk for pk, _ in waiting_by_motion({motion_id}).get(motion_id, [])]
+
+
 def speakers_payload(motion: Motion | None) -> list[dict[str, Any]]:
     """The queue: points of order first (they take precedence), then in the order asked."""
     if motion is None:
@@ -206,7 +232,7 @@ def speakers_payload(motion: Motion | None) -> list[dict[str, Any]]:
             started_at__lt=start + timedelta(days=1),
         ).values_list("representative_id", flat=True)
     )
-    waiting.sort(key=lambda r: (r.side != SpeakRequest.Side.POINT_OF_ORDER, r.requested_at, r.pk))
+    waiting.sort(key=_queue_order)
     return [
         {
             "id": r.pk,

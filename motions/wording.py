@@ -124,6 +124,9 @@ def motion_wording(motion: Motion) -> dict[str, Any]:
         # parts the stem is the whole text and the riders are in it).
         "stem": stem,
         "riders": riders,
+        # Whether the opening words themselves differ from the tabled text (a rider added
+        # after the parts, or an amendment to one part, leaves them as tabled).
+        "stem_amended": stem != motion.text,
         "tabled_text": motion.text,
         "amended": bool(motion.text_as_amended) and motion.text_as_amended != motion.text,
         "parts": [part_record(p) for p in parts],

@@ -82,6 +82,11 @@ async def hall() -> AsyncIterator[None]:
     screens = ScreenTurnout._by_loop.pop(loop, None)
     for pacer in screens.pacers.values() if screens is not None else ():
         pacer.stop()
+    from conference.presence import Presence
+
+    presence = Presence._by_loop.pop(loop, None)
+    if presence is not None:
+        presence.stop()
     hub = Hub._by_loop.pop(loop, None)
     if hub is not None:
         await hub.stop()

@@ -10,11 +10,9 @@ from django.conf import settings
 def server_database_env() -> dict[str, str]:
     """The environment that points a server subprocess at the test database this process uses,
     with this process's keys (the server seals ballots the test reads, and the reverse)."""
-    keys = {
-        "SECRET_KEY": settings.SECRET_KEY,
-        "BALLOT_KEY": settings.BALLOT_KEY,
-        "ACCESS_CODE_KEY": settings.ACCESS_CODE_KEY,  # the server finds the codes the test issued
-    }
+    keys = {"SECRET_KEY": settings.SECRET_KEY, "BALLOT_KEY": settings.BALLOT_KEY}
+    if settings.ACCESS_CODE_KEY != settings.SECRET_KEY:  # set on its own: the server must hash codes alike
+        keys["ACCESS_CODE_KEY"] = settings.ACCESS_CODE_KEY
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         return {"DATABASE_URL": "", "SQLITE_PATH": str(db["NAME"])} | keys

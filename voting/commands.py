@@ -31,6 +31,7 @@ from .messages import (
     Declare,
     EndSpeech,
     FallGroup,
+    LivePoll,
     Next,
     OpenChosen,
     Procedural,
@@ -88,6 +89,24 @@ def apply_chosen(client: Client, m: ApplyChosen) -> dict[str, Any]:
     poll = found(Poll, m.poll, "ballot", conference=client.conference, kind=Poll.Kind.PICK)
     motions = put.apply_chosen(poll, m.places, client.representative, settle=m.settle or [])
     return {"chosen": [motion.pk for motion in motions]}
+
+
+# --- A live poll made on the spot -------------------------------------------------------------
+
+
+@command(LivePoll, who=STAFF)
+def live_poll(client: Client, m: LivePoll) -> dict[str, Any]:
+    poll = put.make_live_poll_now(
+        client.conference,
+        m.question,
+        client.representative,
+        options=m.options,
+        scale_max=m.scale,
+        scale_labels=(m.low, m.high),
+        open_now=m.open,
+        countdown=m.countdown,
+    )
+    return {"poll_id": poll.pk, "opened": m.open}
 
 
 # --- The agenda ------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from conference.errors import Refused
 from conference.events import error
 from conference.hub import Hub
 from conference.models import Conference, Representative
+from conference.presence import Presence
 from conference.protocol import ANYONE, REPS, SIGNED_IN, STAFF, Message, command
 from conference.ratelimit import Bucket
 from conference.wire import FrameWriter, text_frame, writer_for
@@ -303,6 +304,21 @@ class HallConsumer(BaseHallConsumer):
     """Signed-in people: representatives, chair, secretariat, observers."""
 
     signed_in = True
+
+    present = False  # counted in the turnout's "present" (conference.presence) while open
+
+    async def connect(self) -> None:
+        await super().connect()
+        rep = self.representative
+        if self.joined and rep is not None and rep.role == Representative.Role.REPRESENTATIVE:
+            Presence.current().arrive(self.conference.pk, rep.pk)
+            self.present = True
+
+    def leave_hub(self) -> None:
+        if self.present and self.representative is not None:
+            self.present = False
+            Presence.current().leave(self.conference.pk, self.representative.pk)
+        super().leave_hub()
 
     def authorise(self, representative: Representative | None) -> bool:
         if representative is None:

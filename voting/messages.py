@@ -98,6 +98,31 @@ class Casting(Message, tag="casting"):
     carried: Flag
 
 
+# --- A live poll made on the spot ----------------------------------------------------------
+
+LiveOptions = Annotated[
+    list[Annotated[str, Meta(max_length=200)]],
+    Meta(max_length=50),
+    refusal(errors.MALFORMED, '"options" must be a list of texts of at most 200 characters.'),
+]
+ScaleEnd = Annotated[
+    str, Meta(max_length=60), refusal(errors.MALFORMED, 'A scale\'s "low" and "high" labels are at most 60 characters.')
+]
+
+
+class LivePoll(Message, tag="live_poll"):
+    """Make a live poll on the spot: a question with its own options (2 to 10), or a 1-to-N
+    scale with what its ends mean; opened at once unless "open" is false."""
+
+    question: Text
+    options: LiveOptions = []
+    scale: Id | None = None  # N: the scale runs from 1 to N (2 to 10)
+    low: ScaleEnd = ""
+    high: ScaleEnd = ""
+    open: Flag = True
+    countdown: Id | None = None
+
+
 # --- The agenda --------------------------------------------------------------------------------
 
 

@@ -98,7 +98,10 @@ def create_motion_poll(
     if procedure.undecided_amendments(motion):
         raise Refused(errors.INVALID_STATE, "Put the amendments and riders to the vote before the motion.")
     reason = _check_not_decided(motion, voted, reput, reason)
-    amended = " as amended" if motion.text_as_amended or any(p.text_as_amended for p in voted) else ""
+    # Parts put on their own are "as amended" when those parts were (a rider added to the
+    # whole, or an amendment to another part, leaves them as tabled).
+    changed = any(p.text_as_amended for p in voted) if voted else bool(motion.text_as_amended)
+    amended = " as amended" if changed or (not voted and motion.parts.exclude(text_as_amended="").exists()) else ""
     if len(voted) > 1:
         labels = " and ".join(f"({p.label})" for p in voted)
         question = f"Motion {motion.reference}, parts {labels} together{amended}: {motion.title}"
@@ -250,6 +253,27 @@ def close_business(conference: Conference, by: Representative | None) -> list[Mo
 # --- Live polls and the chosen-motions ballot -----------------------------------------
 
 
+MAX_LIVE_OPTIONS = 10
+
+
+def _live_choices(options: Sequence[str], scale_max: int | None, low: str, high: str) -> list[Choice]:
+    """A live poll's options, or its scale's points; each mistake refused in words."""
+    labels = [o.strip() for o in options if o.strip()]
+    if scale_max is not None:
+        if labels:
+            raise Refused(errors.MALFORMED, _("A live poll has its own options or a scale, not both."))
+        if not 2 <= scale_max <= MAX_LIVE_OPTIONS:
+            raise Refused(errors.MALFORMED, _("A scale runs from 1 to between 2 and 10."))
+        return [(str(i), str(i)) for i in range(1, scale_max + 1)]
+    if low or high:
+        raise Refused(errors.MALFORMED, _("End labels belong to a scale: give the scale's top (2 to 10), or none."))
+    if len(labels) < 2 or len(set(labels)) != len(labels):
+        raise Refused(errors.MALFORMED, _("A live poll needs at least two different options (or a scale)."))
+    if len(labels) > MAX_LIVE_OPTIONS:
+        raise Refused(errors.MALFORMED, _("A live poll has at most ten options."))
+    return [(f"o{i + 1}", label) for i, label in enumerate(labels)]
+
+
 def create_live_poll(
     conference: Conference,
     question: str,
@@ -259,32 +283,58 @@ def create_live_poll(
     allow_change: bool = True,
     motion: Motion | None = None,
     scale_labels: tuple[str, str] = ("", ""),
+    by: Representative | None = None,
 ) -> Poll:
-    """A free live poll: its own options, or a 1-to-N scale with what its two ends mean."""
-    choices: list[Choice]
-    low, high = (label.strip()[:60] for label in scale_labels)
-    if scale_max is not None:
-        if not 2 <= scale_max <= 10:
-            raise Refused(errors.MALFORMED, "A scale runs from 1 to between 2 and 10.")
-        choices = [(str(i), str(i)) for i in range(1, scale_max + 1)]
-        kind = Poll.Kind.SCALE
-    else:
-        labels = [o.strip() for o in options if o.strip()]
-        if len(labels) < 2 or len(set(labels)) != len(labels):
-            raise Refused(errors.MALFORMED, "A live poll needs at least two different options.")
-        choices = [(f"o{i + 1}", label) for i, label in enumerate(labels)]
-        kind = Poll.Kind.LIVE
-    return new_poll(
-        conference.pk,
-        question,
-        kind=kind,
-        majority=Poll.Majority.NONE,
-        options=choices,
-        allow_change=allow_change,
-        motion=motion,
-        scale_low_label=low if kind == Poll.Kind.SCALE else "",
-        scale_high_label=high if kind == Poll.Kind.SCALE else "",
-    )
+    """A free live poll (a draft): its own options (2 to 10), or a 1-to-N scale with what
+    its two ends mean. The chair makes one on the spot from the console, the secretariat
+    from the desk; the demo and the imports prepare them."""
+    question = question.strip()
+    if not question:
+        raise Refused(errors.MALFORMED, _("A live poll needs a question."))
+    if len(question) > 500:
+        raise Refused(errors.MALFORMED, _("A live poll's question is at most 500 characters."))
+    low, high = (label.strip() for label in scale_labels)
+    if len(low) > 60 or len(high) > 60:
+        raise Refused(errors.MALFORMED, _("A scale's end labels are at most 60 characters each."))
+    choices = _live_choices(options, scale_max, low, high)
+    kind = Poll.Kind.SCALE if scale_max is not None else Poll.Kind.LIVE
+    with transaction.atomic():
+        poll = new_poll(
+            conference.pk,
+            question,
+            kind=kind,
+            majority=Poll.Majority.NONE,
+            options=choices,
+            allow_change=allow_change,
+            motion=motion,
+            scale_low_label=low,
+            scale_high_label=high,
+        )
+        audit(conference, by, "poll.created", poll, poll_id=poll.pk, kind=kind, options=len(choices))
+    return poll
+
+
+def make_live_poll_now(
+    conference: Conference,
+    question: str,
+    by: Representative | None,
+    *,
+    options: Sequence[str] = (),
+    scale_max: int | None = None,
+    scale_labels: tuple[str, str] = ("", ""),
+    open_now: bool = True,
+    countdown: int | None = None,
+) -> Poll:
+    """A live poll made on the spot (the chair's console, the secretariat's desk), opened at
+    once unless kept as a draft. One transaction: a poll that cannot be opened now (another
+    vote is open) is not left behind."""
+    with transaction.atomic():
+        poll = create_live_poll(
+            conference, question, options=options, scale_max=scale_max, scale_labels=scale_labels, by=by
+        )
+        if open_now:
+            poll = open_poll(poll, by, countdown)
+    return poll
 
 
 def open_chosen_ballot(

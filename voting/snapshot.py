@@ -18,7 +18,7 @@ from conference.models import Conference, Representative
 from motions import procedure
 from motions.diff import word_diff
 from motions.models import Outcome
-from motions.payloads import labels, load_motion, motion_payload, procedure_snapshot
+from motions.payloads import labels, load_motion, motion_payload, procedure_snapshot, waiting_by_motion
 from motions.wording import stem_and_riders, wording_if_carried, words_under_vote
 
 from . import rules, secrecy
@@ -73,7 +73,10 @@ def under_vote(poll: Poll) -> dict[str, Any]:
         return {
             "kind": "part" if parts else "motion",
             "text": text,
-            "as_amended": bool(motion.text_as_amended) or any(p.text_as_amended for p in (parts or every)),
+            # Parts on their own are as amended when they were, not when a rider was added to the whole.
+            "as_amended": any(p.text_as_amended for p in parts)
+            if parts
+            else bool(motion.text_as_amended) or any(p.text_as_amended for p in every),
             "stem": stem_and_riders(motion, every)[0],
             "parts_under_vote": [p.label for p in parts],
             "motion_parts": [{"label": p.label, "text": p.wording} for p in every],
@@ -276,7 +279,23 @@ def build_snapshots(
     for snapshot, viewer, _audience in assembled:
         if "my_vote" in snapshot and viewer is not None:
             snapshot["my_vote"] = found[snapshot["poll"]["id"]].get(viewer.pk)
+    add_speaker_places(assembled)
     return [snapshot for snapshot, _, _ in assembled]
+
+
+def add_speaker_places(assembled: list[tuple[dict[str, Any], Representative | None, str]]) -> None:
+    """The phones' part of the speaker queue (never cached: it changes without a seq): the
+    waiting requests' ids in order, and the viewer's own waiting request. One query for all
+    the viewers, however many connect at once."""
+    reps = [(s, v) for s, v, audience in assembled if audience == "reps" and v is not None]
+    motions = {s["item"]["id"] for s, _ in reps if s.get("item")}
+    if not reps:
+        return
+    queues = waiting_by_motion(motions)
+    for snapshot, viewer in reps:
+        waiting = queues.get(snapshot["item"]["id"], []) if snapshot.get("item") else []
+        snapshot["speaker_places"] = [request_id for request_id, _ in waiting]
+        snapshot["my_request"] = next((pk for pk, rep_id in waiting if rep_id == viewer.pk), None)
 
 
 def _snapshot(

@@ -10,10 +10,12 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
 
+from conference import presence
 from conference.events import send_on_commit
 from conference.hub import Hub, abroadcast
 from conference.loops import DbThread, PerLoop
@@ -30,17 +32,29 @@ def count_turnout(poll_id: int) -> dict[str, object] | None:
     poll = Poll.objects.select_related("conference").filter(pk=poll_id).first()
     if poll is None:
         return None
-    conference = poll.conference
+    voters = set(Participation.objects.filter(poll_id=poll_id).values_list("representative_id", flat=True))
+    present, registered = count_present(poll.conference_id, voters)
     return {
         "type": events.TURNOUT,
         "poll_id": poll.pk,
-        "voted": Participation.objects.filter(poll_id=poll_id).count(),
-        # Who may vote now (checked in, where the conference checks in), and of how many registered.
-        "present": conference.voting_members().count(),
-        "registered": conference.representatives.filter(
-            role=Representative.Role.REPRESENTATIVE, is_active=True
-        ).count(),
+        "voted": len(voters),
+        "present": present,
+        "registered": registered,
     }
+
+
+def count_present(conference_id: int, voters: Collection[int] = ()) -> tuple[int, int]:
+    """(present, registered): of the representatives on the roll, those checked in or with a
+    socket open now (conference.presence), and anyone who has voted in this poll (an HTTP
+    vote needs no socket: whoever voted was there)."""
+    roll = dict(
+        Representative.objects.filter(
+            conference_id=conference_id, role=Representative.Role.REPRESENTATIVE, is_active=True
+        ).values_list("pk", "checked_in")
+    )
+    here = {pk for pk, checked_in in roll.items() if checked_in} | (set(voters) & roll.keys())
+    here |= presence.connected(conference_id, [pk for pk in roll if pk not in here])
+    return len(here), len(roll)
 
 
 def send_turnout_on_commit(conference_id: int, poll_id: int) -> None:

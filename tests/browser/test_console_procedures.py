@@ -137,6 +137,19 @@ def test_the_console_sends_part_amendments_procedural_subjects_parts_together_an
     screenshot(console, "console-emergency-called")
     findings["console-emergency-called"] = axe(console, axe_js, "console-emergency-called")
 
+    # A vote closed with nobody voting warns the chair, and publishing it asks first.
+    asked: list[str] = []
+    console.on("dialog", lambda dialog: asked.append(dialog.message))
+    emergency.get_by_role("button", name="Put to the vote").click()
+    expect(console.get_by_test_id("turnout")).to_be_visible()
+    console.get_by_role("button", name="Close vote").click()
+    expect(console.get_by_test_id("messages")).to_contain_text("Vote closed with no ballots cast")
+    expect(console.get_by_test_id("no-ballots")).to_be_visible()
+    screenshot(console, "console-no-ballots")
+    console.get_by_role("button", name="Publish").click()
+    expect(console.get_by_test_id("declared")).to_contain_text("Result (published)")
+    assert "Nobody voted in this vote. Publish its result anyway?" in asked, asked
+
     stored = db(_stored)
     assert stored["amendment_part"] == ["ii"]
     assert stored["procedural"] == [("challenge", "The chair ruled the amendment to part (ii) out of order", True)]

@@ -135,6 +135,15 @@ def test_live_polls() -> None:
     assert scale.kind == Poll.Kind.SCALE
     assert scale.status == Poll.Status.DRAFT
     assert [o.key for o in scale.options.all()] == ["1", "2", "3", "4", "5", "6"]
+    assert (scale.scale_low_label, scale.scale_high_label) == ("Not at all confident", "Completely confident")
+
+
+def test_a_scale_loaded_before_it_had_end_labels_gets_them() -> None:
+    load()
+    Poll.objects.filter(question=SCALE_QUESTION).update(scale_low_label="", scale_high_label="")
+    load()
+    scale = Poll.objects.get(question=SCALE_QUESTION)
+    assert (scale.scale_low_label, scale.scale_high_label) == ("Not at all confident", "Completely confident")
 
 
 def test_second_run_changes_nothing() -> None:

@@ -54,3 +54,24 @@ def test_settings_read_no_number_without_the_helper():
     source = (ROOT / "conference" / "settings.py").read_text()
     for bare in ("int(env_str(", "float(env_str(", "int(os.environ", "float(os.environ"):
         assert bare not in source
+
+
+def test_a_short_access_code_key_is_refused_with_a_sentence_that_names_it():
+    run = start(ACCESS_CODE_KEY="too-short")
+    assert run.returncode != 0
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "django.core.exceptions.ImproperlyConfigured: ACCESS_CODE_KEY must be at least 32 characters"
+    )
+    assert start(ACCESS_CODE_KEY="k" * 48, LOGIN_CARDS_KEEP_MINUTES="15").returncode == 0
+    assert "LOGIN_CARDS_KEEP_MINUTES must be at least 1" in start(LOGIN_CARDS_KEEP_MINUTES="0").stderr
+
+
+def test_the_access_code_hash_depends_on_the_key_and_not_only_on_the_code(settings):
+    from conference.codes import code_hash
+
+    settings.ACCESS_CODE_KEY = "a" * 40
+    first = code_hash("ABCD-EFGH-2345")
+    assert code_hash("abcd efgh 2345") == first  # normalised as the join form does
+    settings.ACCESS_CODE_KEY = "b" * 40
+    assert code_hash("ABCD-EFGH-2345") != first

@@ -131,3 +131,26 @@ def test_an_open_polls_options_cannot_be_changed_in_the_admin(admin_floor):
     conf, chair, client, motion, poll = admin_floor
     page = _form(client, "poll", poll.pk)
     assert 'name="options-0-key"' not in page and "For" in page
+
+
+def test_the_admin_issues_new_codes_with_their_cards_through_the_desk(admin_floor):
+    from desk.actions import take_download
+    from desk.models import Job
+    from desk.tasks import build_login_cards
+
+    conf, chair, client, motion, poll = admin_floor
+    picked, other = make_rep(conf, name="Dr Picked"), make_rep(conf, name="Dr Not Picked")
+    old, kept = issue_code(picked), issue_code(other)
+    _act(client, "conference_representative", "issue_cards", [picked.pk])
+    job = Job.objects.get(kind=Job.Kind.LOGIN_CARDS)
+    assert job.params["rep_ids"] == [picked.pk] and job.requested_by == chair
+    build_login_cards(job.pk)  # what the worker runs
+    taken = take_download(job.pk, conf, chair)
+    assert taken is not None
+    from tests.desk.test_login_cards import codes_on, pdf_pages
+
+    (new,) = codes_on(pdf_pages(taken[1]))
+    join = reverse("join", args=[conf.slug])
+    assert Client().post(join, {"code": old}).status_code == 400
+    assert Client().post(join, {"code": new}).status_code == 302
+    assert Client().post(join, {"code": kept}).status_code == 302

@@ -123,6 +123,20 @@ def test_the_desk_starts_the_job_shows_progress_and_serves_the_pdf_once(
     assert Client().get(reverse("desk-job-download", args=[conf.slug, job.pk])).status_code == 302
 
 
+def test_the_purge_task_deletes_a_sheet_only_when_its_time_is_up(desk, django_capture_on_commit_callbacks):
+    from desk.tasks import purge_card_sheets
+
+    conf, secretariat, client = desk
+    make_rep(conf)
+    job = actions.request_cards(conf, Job.Kind.LOGIN_CARDS, secretariat, "missing", base_url="http://x")
+    with django_capture_on_commit_callbacks(execute=True):
+        build_login_cards(job.pk)  # schedules the purge; eager Celery runs it at once, early
+    assert Job.objects.get(pk=job.pk).content is not None
+    Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert purge_card_sheets() == 1 and Job.objects.get(pk=job.pk).content is None
+    assert purge_card_sheets() == 0
+
+
 def test_a_sheet_nobody_downloaded_in_time_is_deleted(desk):
     conf, secretariat, client = desk
     make_rep(conf)
@@ -250,3 +264,22 @@ def test_the_desk_home_counts_who_has_no_code_yet(desk):
     issue_code(make_rep(conf))
     page = client.get(reverse("desk", args=[conf.slug])).content.decode()
     assert "1 representative has no code yet" in page
+
+
+def test_the_shell_export_of_cards_issues_the_codes_it_prints(tmp_path, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.PUBLIC_BASE_URL = "https://hall.example.org"
+    conf = make_conference()
+    rep = make_rep(conf)
+    out = tmp_path / "cards.pdf"
+    call_command("desk_export", conf.slug, "cards", str(out), stdout=io.StringIO())
+    pages = pdf_pages(out.read_bytes())
+    (code,) = codes_on(pages)
+    assert "hall.example.org/c/" in pages[0].replace("\n", "")
+    assert Client().post(reverse("join", args=[conf.slug]), {"code": code}).status_code == 302
+    with pytest.raises(CommandError, match="has a code already"):
+        call_command("desk_export", conf.slug, "cards", str(out), stdout=io.StringIO())
+    call_command("desk_export", conf.slug, "cards", str(out), "--reissue-all", stdout=io.StringIO())
+    (new,) = codes_on(pdf_pages(out.read_bytes()))
+    assert new != code and Representative.objects.get(pk=rep.pk).access_code_hash == code_hash(new)

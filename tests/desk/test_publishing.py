@@ -121,8 +121,10 @@ def test_the_resolutions_pdf_has_carried_motions_by_section_with_references_and_
     text = " ".join(reader.pages[0].extract_text().split())
     assert f"Resolutions: {conf.name}" in text and "Page 1" in text
     assert "4 motions on the agenda: 1 carried, 1 carried as reference, 1 carried in part, 1 lost" in text
-    assert text.index("Contents 1. The GP contract (2) 2. Workload (1)") < text.index("1. That conference demands")
-    body = text[text.index("Workload (1)") + 12 :]
+    assert text.index("Contents 1. The GP contract (2), page 1 2. Workload (1), page 1") < text.index(
+        "1. That conference demands"
+    )
+    body = text[text.index("Workload (1), page 1") + 20 :]
     assert body.index("The GP contract") < body.index("1. That conference demands") < body.index("Workload")
     assert "2. That conference insists on safe working limits. [carried as a reference]" in text
     assert "(i) fair pay [Carried]" in text and "(ii) free parking [Lost]" in text

@@ -229,3 +229,77 @@ def test_each_part_is_numbered_once_on_the_public_page(conf, chair, client):
     assert "<ol" not in article  # an ordered list would print 1. (i), 2. (ii)
     assert '<ul class="plain parts" data-testid="parts">' in article
     assert article.count("(i) a cap") == 1 and article.count("(ii) a floor") == 1
+
+
+def test_parts_voted_after_a_rider_are_not_as_amended_and_their_counts_are_in_the_resolutions(conf, chair, client):
+    """A rider adds to the whole: parts put afterwards are as tabled (no "as amended", no
+    "As tabled" note for the opening words), and the parts' own votes, with their counts,
+    are in the resolutions PDF; the CSV's rider row is a carried rider."""
+    from pypdf import PdfReader
+
+    from desk.documents import conference_resolutions_pdf
+
+    motion = _rider_on_a_motion_in_parts(conf, chair)
+    parts = list(motion.parts.all())
+    poll = put.put_motion(motion, None, chair, parts=parts)
+    assert poll.question.startswith("Motion 6, parts (i) and (ii) together: ")
+    for choice in ("for", "for", "against"):
+        assert actions.cast_vote(make_rep(conf), poll.pk, choice, uuid.uuid4()).ok
+    closing.close_poll(poll.pk, chair)
+    results.publish_result(poll, chair)
+    m = _find(_json(client, conf), 6)
+    assert m["amended"] and not m["stem_amended"]  # the whole has its rider; the opening words are as tabled
+    page = client.get(reverse("motion-result", args=[conf.slug, 6])).content.decode()
+    assert "As tabled" not in page and "[as amended]" not in page
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(conference_resolutions_pdf(conf))).pages
+    )
+    assert "Parts (i), (ii): For 2 (66.7%), Against 1 (33.3%): carried" in text, text
+    assert "As tabled" not in text
+    rows = _csv(client, reverse("resolutions-download", args=[conf.slug, "csv"]))
+    rider = next(r for r in rows if r["motion"] == "6" and r["part"] == "rider")
+    assert (rider["outcome"], rider["status"]) == ("carried", "Rider carried")
+    assert next(r for r in rows if r["motion"] == "6" and r["part"] == "")["as_amended"] == "no"
+
+
+def test_an_emergency_motion_is_e1_on_its_page_and_in_the_results_list_and_a_procedural_vote_is_on_the_record(
+    conf, chair, client
+):
+    make_motion(conf, number=1, title="The ordinary motion 1")
+    emergency = procedure.admit_emergency(conf.pk, "Floods", "That conference acts on floods.", chair)
+    call_motion(conf, emergency, chair)
+    decide(emergency, chair, {"for": 3})
+    listing = client.get(reverse("results", args=[conf.slug])).content.decode()
+    link = reverse("emergency-motion-result", args=[conf.slug, 1])
+    assert f'href="{link}">Motion E1</a>' in listing
+    page = client.get(link).content.decode()
+    assert "<h1>Motion E1: Floods</h1>" in page and "<title>Motion E1 ·" in page
+    referred = make_motion(conf, number=9, title="To be referred")
+    call_motion(conf, referred, chair)
+    poll = put.put_procedural(referred, "refer", chair)
+    for choice in ("for", "for"):
+        assert actions.cast_vote(make_rep(conf), poll.pk, choice, uuid.uuid4()).ok
+    closing.close_poll(poll.pk, chair)
+    results.publish_result(poll, chair)
+    record = client.get(reverse("motion-result", args=[conf.slug, 9])).content.decode()
+    record = record[record.index('data-testid="record"') : record.index("</ul>", record.index('data-testid="record"'))]
+    assert "That the motion be referred: For 2 (100%), Against 0 (0%): carried" in record
+
+
+def test_the_resolutions_contents_give_each_sections_page(conf, chair):
+    from pypdf import PdfReader
+
+    from desk.documents import conference_resolutions_pdf
+
+    first, second = make_section(conf, title="Long section", order=0), make_section(conf, title="Later", order=1)
+    long_text = "That conference " + "calls for a great many careful things, " * 30 + "now."
+    for n in range(1, 9):
+        motion = make_motion(conf, number=n, section=first, order=n, text=long_text)
+        Motion = type(motion)
+        Motion.objects.filter(pk=motion.pk).update(outcome=Outcome.CARRIED, status=Motion.Status.DECIDED)
+    later = make_motion(conf, number=20, section=second, text="That conference ends well.")
+    type(later).objects.filter(pk=later.pk).update(outcome=Outcome.CARRIED, status=type(later).Status.DECIDED)
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(conference_resolutions_pdf(conf))).pages]
+    where = next(i for i, text in enumerate(pages, start=1) if "2. Later 20. That conference ends well." in text)
+    assert where > 1
+    assert f"1. Long section (8), page 1 2. Later (1), page {where}" in pages[0]

@@ -51,12 +51,13 @@ def app_env(**overrides: str) -> dict[str, str]:
         DATABASE_URL=database_url(),
         SECRET_KEY=settings.SECRET_KEY,
         BALLOT_KEY=settings.BALLOT_KEY,  # the voter tags must match the test process's
-        ACCESS_CODE_KEY=settings.ACCESS_CODE_KEY,  # and the code hashes
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         LOG_LEVEL=os.environ.get("FAULT_LOG_LEVEL", "ERROR"),
         PYTHONUNBUFFERED="1",
     )
+    if settings.ACCESS_CODE_KEY != settings.SECRET_KEY:  # and the code hashes, when set on its own
+        env["ACCESS_CODE_KEY"] = settings.ACCESS_CODE_KEY
     env.update(overrides)
     return env
 

@@ -25,6 +25,15 @@ def test_a_word_diff_marks_what_is_inserted_and_deleted_and_gives_both_texts_bac
     assert "".join(t for op, t in pieces if op != "-") == "Reduce the fees now, and ever."
 
 
+def test_a_word_deleted_before_the_full_stop_takes_its_space_with_it():
+    before, after = "That conference demands funding now.", "That conference demands funding."
+    pieces = word_diff(before, after)
+    assert pieces == [("=", "That conference demands funding"), ("-", " now"), ("=", ".")]
+    assert "".join(t for op, t in pieces if op != "+") == before
+    assert "".join(t for op, t in pieces if op != "-") == after
+    assert describe(before, after) == "Delete “now”"
+
+
 def test_the_change_is_described_in_the_conferences_words():
     assert describe(BEFORE, AFTER) == "Insert “within two years” after “abolished”"
     assert describe("Abolish all fees now.", "Abolish fees now.") == "Delete “all”"

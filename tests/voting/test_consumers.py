@@ -58,7 +58,8 @@ async def test_the_whole_loop_call_open_vote_turnout_close_publish(floor):
     turnout = await receive_until(chair_ws, "turnout")
     while turnout["voted"] == 0:  # the one sent at opening
         turnout = await receive_until(chair_ws, "turnout")
-    assert (turnout["voted"], turnout["present"]) == (1, 3)
+    # Present: checked in or connected (only the voter's phone is); registered: all three.
+    assert (turnout["voted"], turnout["present"], turnout["registered"]) == (1, 1, 3)
     assert (await receive_until(screen_ws, "turnout"))["poll_id"] == poll_id
 
     await chair_ws.send_json_to({"type": "close", "poll": poll_id})

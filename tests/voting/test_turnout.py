@@ -24,3 +24,27 @@ def test_turnout_counts_voted_of_present_and_of_registered():
     turnout = count_turnout(poll.pk)
     assert turnout is not None
     assert (turnout["voted"], turnout["present"], turnout["registered"]) == (1, 3, 4)
+
+
+def test_present_is_checked_in_or_connected_or_has_voted(settings):
+    """Issue 14: "present" is checked in or connected (conference.presence), whether or not
+    the conference checks people in; a vote over HTTP without a socket counts its voter."""
+    from conference import presence
+
+    conf = make_conference(require_check_in=False)
+    chair = make_staff(conf)
+    checked_in = make_rep(conf, checked_in=True)
+    connected = make_rep(conf)
+    http_voter = make_rep(conf)
+    make_rep(conf)  # registered, neither here nor connected
+    make_staff(conf, role="secretariat")  # staff are never counted
+    presence._write({(conf.pk, connected.pk), (conf.pk, chair.pk)}, set())
+    poll = put.put_motion(make_motion(conf), None, chair)
+    turnout = count_turnout(poll.pk)
+    assert (turnout["voted"], turnout["present"], turnout["registered"]) == (0, 2, 4)
+    actions.cast_vote(http_voter, poll.pk, "for", uuid.uuid4())
+    turnout = count_turnout(poll.pk)
+    assert (turnout["voted"], turnout["present"], turnout["registered"]) == (1, 3, 4)
+    presence._write(set(), {(conf.pk, connected.pk)})
+    assert count_turnout(poll.pk)["present"] == 2
+    assert checked_in.pk not in presence.connected(conf.pk, [checked_in.pk])

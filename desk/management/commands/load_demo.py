@@ -190,10 +190,20 @@ class Command(BaseCommand):
     def load_live_polls(self, conference: Conference) -> None:
         existing = set(conference.polls.filter(kind__in=LIVE_KINDS).values_list("question", flat=True))
         for spec in data.LIVE_POLLS:
+            labels = spec.get("scale_labels", ("", ""))
             if spec["question"] in existing:
-                continue  # it may already have votes: leave its options alone
+                # It may already have votes: leave its options alone. A scale loaded before it
+                # had end labels gets them (they are words on the screen, not part of a vote).
+                conference.polls.filter(
+                    question=spec["question"], kind=Poll.Kind.SCALE, scale_low_label="", scale_high_label=""
+                ).update(scale_low_label=labels[0], scale_high_label=labels[1])
+                continue
             create_live_poll(
-                conference, spec["question"], options=spec.get("options", ()), scale_max=spec.get("scale_max")
+                conference,
+                spec["question"],
+                options=spec.get("options", ()),
+                scale_max=spec.get("scale_max"),
+                scale_labels=labels,
             )
             self.created["live polls"] += 1
 

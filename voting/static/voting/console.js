@@ -14,8 +14,8 @@
   if (!root || !window.HallSocket) return;
   var $ = function (id) { return document.getElementById(id); };
 
-  var refs = 0, waiting = {};
-  var DONE = { call: "Called.", open: "Vote opened.", close: "Vote closed.", publish: "Result published.", casting: "Casting vote recorded." };
+  var refs = 0, waiting = {}, answers = {}; // answers: a form's own callback for its command's answer
+  var DONE = { live_poll: "Live poll made.", call: "Called.", open: "Vote opened.", close: "Vote closed.", publish: "Result published.", casting: "Casting vote recorded." };
 
   /* --- messages: one line each, the newest first, three at most ------------------------- */
   function say(text, kind) {
@@ -27,10 +27,11 @@
   }
 
   /* --- commands ------------------------------------------------------------------- */
-  function command(msg, button) {
+  function command(msg, button, then) {
     if (!sock.online) { say("Not sent: the console is offline. Try again when it is back online.", "error"); return; }
     msg.ref = "c" + (++refs);
     waiting[msg.ref] = button || null;
+    if (then) answers[msg.ref] = then;
     if (button) { button.disabled = true; button.setAttribute("aria-busy", "true"); }
     if (!sock.send(msg)) { answered(msg.ref); say("Not sent: the connection dropped. Try again.", "error"); }
   }
@@ -134,7 +135,11 @@
     } else if (a === "close") {
       if (!window.confirm("Close the vote now? Votes that have not reached the server will not count.")) return;
       msg = { type: "close", poll: id("poll") };
-    } else if (a === "publish") msg = { type: "publish", poll: id("poll") };
+    } else if (a === "publish") {
+      var empty = S.declared && S.declared.result && S.declared.result.no_ballots;
+      if (empty && !window.confirm("Nobody voted in this vote. Publish its result anyway?")) return;
+      msg = { type: "publish", poll: id("poll") };
+    }
     else if (a === "casting") {
       var carried = b.getAttribute("data-carried") === "true";
       if (!window.confirm(carried ? "Give the casting vote FOR: the motion is carried?" : "Give the casting vote AGAINST: the motion is lost?")) return;
@@ -171,10 +176,13 @@
     if (ev.type === "poll.opened" && ev.poll) markLivePoll(ev.poll.id, "open");
     if (ev.type === "poll.closed") markLivePoll(ev.poll_id, "closed");
     if (ev.type === "result.published") markLivePoll(ev.poll_id, "published");
+    if ((ev.type === "ok" || ev.type === "error") && answers[ev.ref]) { answers[ev.ref](ev); delete answers[ev.ref]; }
     if (ev.type === "ok") {
       if (ev.ref in waiting) {
         answered(ev.ref);
-        if (ev.of === "admit_emergency") admitted(ev); else say(DONE[ev.of] || "Done.");
+        if (ev.of === "admit_emergency") admitted(ev);
+        else if (ev.of === "close" && ev.no_ballots) say("Vote closed with no ballots cast: check that the hall could vote before you publish.", "notice");
+        else say(DONE[ev.of] || "Done.");
       }
       return;
     }
@@ -281,6 +289,7 @@
         MH.resultView(d.result, { title: d.poll.question, id: "result", heading: "p" })),
       h("div", { class: "vote-act" },
         tie ? h("p", { class: "small", text: "A tie: the chair's casting vote decides." }) : null,
+        d.result && d.result.no_ballots && !d.published ? h("p", { class: "small notice", "data-testid": "no-ballots", text: "No ballots were cast in this vote." }) : null,
         tie ? h("button", { type: "button", class: "btn", id: "casting-for", "data-action": "casting", "data-poll": d.poll_id, "data-carried": "true" }, "Casting vote: for (carried)") : null,
         tie ? h("button", { type: "button", class: "btn secondary", id: "casting-against", "data-action": "casting", "data-poll": d.poll_id, "data-carried": "false" }, "Casting vote: against (lost)") : null,
         d.published
@@ -316,6 +325,9 @@
     var el = $("countdown");
     if (el) el.textContent = countdownText(S.poll);
   }, 1000);
+
+  // For the console's own forms in their own files (live_poll_form.js): send a command, say a line.
+  MH.console = { command: function (msg, button, then) { command(msg, button, then); }, say: say };
 
   var sock = new HallSocket(root.dataset.wsUrl, { event: onEvent, state: MH.showState($("connection")) });
   if (MH.floor) MH.floor.attach(sock, "console");

@@ -11,7 +11,7 @@
   if (!MH) return;
   var h = MH.h;
   var S = MH.state; // item, timer, speech, queue and block: state.js's reducer keeps them
-  var F = { page: "", sock: null, refs: 0, mine: null, pick: null };
+  var F = { page: "", sock: null, refs: 0, mine: null, seen: false, pick: null };
 
   function $(id) { return document.getElementById(id); }
   function now() { return Date.now() - S.skew; }
@@ -27,12 +27,33 @@
 
   /* --- this file's own part of the state: my request to speak, the chosen-motions ballot --- */
   function event(ev) {
-    if (ev.type === "ok" && ev.of === "speak") F.mine = ev.request_id;
+    if (ev.type === "snapshot" && "my_request" in ev) { F.mine = ev.my_request || null; F.seen = !!F.mine; }
+    else if (ev.type === "speakers.places") queueMoved();
+    else if (ev.type === "ok" && ev.of === "speak") { if (F.mine !== ev.request_id) F.seen = false; F.mine = ev.request_id; }
     else if (ev.type === "ok" && ev.of === "unspeak") F.mine = null;
     else if (ev.type === "poll.opened" && ev.poll && ev.poll.kind === "pick") { F.pick = ev.poll.id; return; }
     else if (ev.type === "item.called" && (!ev.item || !S.item || ev.item.id !== S.item.id)) F.mine = null;
     else if (ev.type === "speech" && ev.speech && F.mine === ev.speech.id) F.mine = null; // called: no longer waiting
-    if (["snapshot", "item.called", "motion.updated", "speech", "speakers", "ok"].indexOf(ev.type) >= 0) render();
+    if (["snapshot", "item.called", "motion.updated", "speech", "speakers", "speakers.places", "ok"].indexOf(ev.type) >= 0) render();
+  }
+
+  /* My place in the speaker queue, from its order (S.places: request ids, no names). Once my
+   * request has been seen in the queue, its leaving it means it was called, withdrawn or
+   * closed; before that, an older order may still be on its way, so it is not taken as gone. */
+  function queueMoved() {
+    if (!F.mine) return;
+    if (S.places.indexOf(F.mine) >= 0) F.seen = true;
+    else if (F.seen) { F.mine = null; F.seen = false; }
+  }
+
+  function myPlace() {
+    var i = F.mine ? S.places.indexOf(F.mine) : -1;
+    return i >= 0 ? i + 1 : 0;
+  }
+
+  function ordinal(n) {
+    var teen = n % 100 >= 11 && n % 100 <= 13, last = n % 10;
+    return n + (teen ? "th" : last === 1 ? "st" : last === 2 ? "nd" : last === 3 ? "rd" : "th");
   }
 
   /* --- views -------------------------------------------------------------------------- */
@@ -189,9 +210,11 @@
         h("p", { class: "speech-timer", id: "my-speech-timer", text: speechLeft() })));
     }
     else if (F.mine) {
-      var place = S.myPlace;
+      var place = myPlace();
       out.push(h("div", { class: "in-queue", "data-testid": "in-queue" },
-        h("p", { text: "You have asked to speak." + (place ? " You are number " + place + " in the queue." : " The chair has your request.") }),
+        h("p", { class: "queue-place", "data-testid": "queue-place", "data-place": place || "", role: "status" },
+          place ? "You are " + ordinal(place) + " to speak" + (place === 1 ? ": you are next." : ".") : "You have asked to speak. The chair has your request."),
+        place ? h("p", { class: "muted small", text: S.places.length === 1 ? "Nobody else is waiting." : S.places.length + " are waiting to speak. Points of order go first." }) : null,
         btn("Withdraw my request", { proc: "unspeak" })));
     } else {
       out.push(h("p", { class: "muted small", text: "Ask the chair for the floor. This is not a vote." }),

@@ -14,7 +14,7 @@
 
   var S = {
     seq: -1, labels: {}, item: null, motions: {}, poll: null, closed: null, declared: null,
-    published: [], recent: null, turnout: null, timer: null, speech: null, queue: [], block: [],
+    published: [], recent: null, turnout: null, timer: null, speech: null, queue: [], places: [], block: [],
     me: null, skew: 0
   };
 
@@ -51,6 +51,7 @@
     S.timer = ev.timer || null;
     S.speech = ev.speech || null;
     if ("speakers" in ev) S.queue = ev.speakers || [];
+    if ("speaker_places" in ev) S.places = ev.speaker_places || []; // reps: the queue's order, no names
     S.block = ev.block || [];
     if (ev.me) S.me = ev.me;
     if ("closed" in ev) { // staff: a counted vote that awaits publishing
@@ -110,6 +111,7 @@
         break;
       case "speech": S.speech = ev.speech; break;
       case "speakers": S.queue = ev.queue || []; break;
+      case "speakers.places": S.places = ev.requests || []; break;
       default: return false;
     }
     if (typeof ev.seq === "number") S.seq = ev.seq;
