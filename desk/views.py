@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from motions.models import StandingOrders
 from policy import actions as policy_actions
 from voting.actions import open_poll
 from voting.models import Poll
+from voting.record import result_summary
 
 from . import actions, documents, exports, imports
 from .access import secretariat_required
@@ -126,37 +127,18 @@ def _download(body: bytes, filename: str, fmt: str) -> HttpResponse:
 # --- People: the registration desk and credentials ----------------------------------
 
 
-@require_GET
-@secretariat_required
-def people(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    reps = conference.representatives.filter(role=Representative.Role.REPRESENTATIVE).select_related("lmc")
-    if q:
-        reps = reps.filter(Q(name__icontains=q) | Q(lmc__name__icontains=q) | Q(email__icontains=q))
-    seats = Deputisation.objects.filter(conference=conference, ended_at__isnull=True).select_related(
-        "absent", "deputy", "lmc"
-    )
-    return render(
-        request,
-        "desk/people.html",
-        {
-            "conference": conference,
-            "me": me,
-            "reps": reps.order_by("lmc__name", "name")[:500],
-            "q": q,
-            "seats": seats,
-        },
-    )
-
-
 def _rep(conference: Conference, rep_id: int) -> Representative:
     return get_object_or_404(Representative, pk=rep_id, conference=conference)
 
 
 def _back_to_people(request: HttpRequest, conference: Conference) -> HttpResponse:
+    """Back to the list as it was: its search, filters and page (only those, re-encoded)."""
     url = reverse("desk-people", kwargs={"slug": conference.slug})
-    q = request.POST.get("q", "")
-    return redirect(f"{url}?q={q}" if q else url)
+    sent: dict[str, str] = QueryDict(request.POST.get("back", "")).dict()
+    if "q" in request.POST:  # a form without the list's state (an older page, a script)
+        sent = {"q": request.POST["q"]}
+    back = urlencode({k: sent[k] for k in ("q", "lmc", "status", "page") if sent.get(k)})
+    return redirect(f"{url}?{back}" if back else url)
 
 
 @require_POST
@@ -225,7 +207,8 @@ def record(request: HttpRequest, conference: Conference, me: Representative) -> 
         .prefetch_related("revisions", "options")
         .order_by("-opened_at", "-pk")
     )
-    return render(request, "desk/record.html", {"conference": conference, "me": me, "polls": polls})
+    rows = [{"poll": p, "summary": result_summary(p.result), "ballots": (p.result or {}).get("total")} for p in polls]
+    return render(request, "desk/record.html", {"conference": conference, "me": me, "rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,13 +254,6 @@ def _count(raw: str) -> int:
         return int(raw)
     except ValueError:
         raise Refused("malformed", _("Each count must be a whole number.")) from None
-
-
-@require_GET
-@secretariat_required
-def audit_log(request: HttpRequest, conference: Conference, me: Representative) -> HttpResponse:
-    entries = conference.audit_entries.order_by("-at", "-pk")[:500]
-    return render(request, "desk/audit.html", {"conference": conference, "me": me, "entries": entries})
 
 
 # --- The close and the published record ----------------------------------------------

@@ -12,10 +12,11 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from conference import errors
@@ -106,11 +107,15 @@ def _refusal(request: VoteRequest, refused: Refused) -> VoteOutcome:
 def _lock_polls(poll_ids: list[int]) -> dict[int, Poll]:
     if connection.vendor == "postgresql":
         # Votes share this lock with each other and never wait on one another; a close
-        # (FOR UPDATE) waits for the batches in flight and they re-read the poll after it.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM voting_poll WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [poll_ids])
-    polls = Poll.objects.filter(pk__in=poll_ids).prefetch_related("options")
-    return {p.pk: p for p in polls}
+        # (FOR UPDATE) waits for the batches in flight. The lock and the read are one
+        # statement, so the poll is read as it stands once the lock is held.
+        table = connection.ops.quote_name(Poll._meta.db_table)
+        found = list(
+            Poll.objects.raw(f"SELECT * FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [poll_ids])
+        )
+        prefetch_related_objects(found, "options")
+        return {p.pk: p for p in found}
+    return {p.pk: p for p in Poll.objects.filter(pk__in=poll_ids).prefetch_related("options")}
 
 
 @dataclass(frozen=True)
@@ -259,30 +264,64 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None, existi
     )
 
 
+def _prepared(model: type[models.Model], objs: list[Any]) -> tuple[list[Any], list[list[Any]]]:
+    """A model's columns (an AutoField's value is the database's to give) and, column by
+    column, the new rows' values prepared by each field, as an INSERT would send them."""
+    fields = [f for f in model._meta.concrete_fields if not getattr(f, "db_returning", False)]
+    return fields, [[f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs] for f in fields]
+
+
+def _saved(objs: list[Any]) -> None:
+    for obj in objs:  # as bulk_create leaves them
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
 def _insert(model: type[models.Model], objs: list[Any]) -> None:
-    """Insert new rows as ``bulk_create`` would (no signals, the values prepared by each
-    field), but on PostgreSQL through one ``COPY``: no SQL to build and no parameters for
-    psycopg to bind into a statement of a thousand placeholders, which was a fifth of the
-    server's samples in a vote burst (bench/README.md). The primary keys are UUIDs made
-    here, so nothing needs to come back. A unique violation raises IntegrityError as an
-    INSERT does (the caller then takes the votes one at a time)."""
+    """Insert new rows as ``bulk_create`` would (no signals), on PostgreSQL through ``COPY``."""
     if not objs:
         return
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(objs)
         return
-    # An AutoField's value is the database's to give (db_returning); a UUID key is made here.
-    fields = [f for f in model._meta.concrete_fields if not getattr(f, "db_returning", False)]
+    fields, columns = _prepared(model, objs)
     quote = connection.ops.quote_name
     sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
     with connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.cursor.copy(sql) as copy:
-            for row in rows:
+            for row in zip(*columns, strict=True):
                 copy.write_row(row)
-    for obj in objs:  # as bulk_create leaves them: saved
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    _saved(objs)
+
+
+def _insert_votes(participations: list[Participation], ballots: list[Ballot]) -> None:
+    """A batch's new participations and ballots, as ``bulk_create`` would write them.
+
+    On PostgreSQL both tables in one statement and one round trip, whatever the batch's
+    size: each column goes as one array (``unnest``), so the statement's text stays short
+    and psycopg binds a few arrays instead of a statement of thousands of placeholders
+    (building and binding that was a fifth of the server's samples in a vote burst:
+    bench/README.md). The keys are UUIDs made here, so nothing needs to come back. A
+    unique violation raises IntegrityError, as the INSERTs did.
+    """
+    if not participations and not ballots:
+        return
+    if connection.vendor != "postgresql":
+        Participation.objects.bulk_create(participations)
+        Ballot.objects.bulk_create(ballots)
+        return
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for model, objs in ((Participation, participations), (Ballot, ballots)):
+        fields, columns = _prepared(model, objs)
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        names = ", ".join(quote(f.column) for f in fields)
+        parts.append(f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest({arrays})")
+        params.extend(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH new_participations AS ({parts[0]}) {parts[1]}", params)
+    _saved(participations)
+    _saved(ballots)
 
 
 def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False) -> None:
@@ -350,10 +389,11 @@ def _record_one(request: VoteRequest, poll: Poll | None, voter: Voter | None, no
 
 def _record_set(
     requests: Sequence[VoteRequest], polls: dict[int, Poll], voters: dict[int, Voter], now
-) -> list[VoteOutcome] | None:
-    """The whole batch in a few statements: one read of the stored ballots, one multi-row
-    insert per table. Returns None when a unique constraint fires (another process stored
-    one of these voters' ballots first): the caller then takes the votes one at a time."""
+) -> list[VoteOutcome]:
+    """The whole batch in a few statements: one read of the stored ballots, one insert of
+    the new rows of both tables. Raises IntegrityError when a unique constraint fires
+    (another process stored one of these voters' ballots first): the caller then takes the
+    votes again one at a time."""
     stored = _stored_ballots(requests, polls, voters)
     outcomes: list[VoteOutcome] = []
     inserts: list[tuple[Participation, Ballot]] = []
@@ -378,17 +418,14 @@ def _record_set(
         if ballot is not None and decision.picks is not None:
             picks_of[id(ballot)] = (ballot, decision.picks)  # the last decision wins
         outcomes.append(decision.outcome)
-    try:
-        with transaction.atomic():
-            _insert(Participation, [p for p, _ in inserts])
-            _insert(Ballot, [b for _, b in inserts])
-            for ballot in updates.values():
-                ballot.save(update_fields=_changed_fields(polls[ballot.poll_id]))
-            if picks_of:
-                _store_picks([pair for i, pair in picks_of.items() if i in updates], replace=True)
-                _store_picks([pair for i, pair in picks_of.items() if i not in updates])
-    except IntegrityError:
-        return None
+    # No savepoint: a unique violation aborts the batch's transaction, and record_votes
+    # takes the votes again one at a time in a new one (a savepoint costs two round trips).
+    _insert_votes([p for p, _ in inserts], [b for _, b in inserts])
+    for ballot in updates.values():
+        ballot.save(update_fields=_changed_fields(polls[ballot.poll_id]))
+    if picks_of:
+        _store_picks([pair for i, pair in picks_of.items() if i in updates], replace=True)
+        _store_picks([pair for i, pair in picks_of.items() if i not in updates])
     return outcomes
 
 
@@ -396,19 +433,19 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
     """Store a batch of votes in one transaction; nothing is acknowledged unless it commits.
 
     Each vote still succeeds or fails on its own: refusals are decided per vote, and if
-    the set-based write meets a concurrent writer's row, the batch is redone with a
-    savepoint per vote.
+    the set-based write meets a concurrent writer's row (a unique violation aborts the
+    whole batch), the batch is taken again in a new transaction with a savepoint per vote.
     """
     outcomes: list[VoteOutcome] = []
     try:
-        with transaction.atomic():
-            polls = _lock_polls(sorted({r.poll_id for r in requests}))
-            voters = _voters({r.representative_id for r in requests})
-            now = timezone.now()
-            fast = _record_set(requests, polls, voters, now)
-            if fast is not None:
-                outcomes = fast
-            else:
+        try:
+            with transaction.atomic():
+                polls, voters, now = _batch_context(requests)
+                outcomes = _record_set(requests, polls, voters, now)
+        except IntegrityError:
+            outcomes = []
+            with transaction.atomic():
+                polls, voters, now = _batch_context(requests)
                 for request in requests:
                     outcomes.append(
                         _record_in_savepoint(
@@ -420,6 +457,12 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
         refused = Refused(errors.NOT_RECORDED, "Not recorded: the server could not store your vote. Try again.")
         return [o if not o.ok else _refusal(r, refused) for r, o in _pad(requests, outcomes, refused)]
     return outcomes
+
+
+def _batch_context(requests: Sequence[VoteRequest]) -> tuple[dict[int, Poll], dict[int, Voter], datetime]:
+    """Inside the batch's transaction: its polls (locked), its voters, the time it is taken."""
+    polls = _lock_polls(sorted({r.poll_id for r in requests}))
+    return polls, _voters({r.representative_id for r in requests}), timezone.now()
 
 
 def _record_in_savepoint(request: VoteRequest, poll: Poll | None, voter: Voter | None, now) -> VoteOutcome:

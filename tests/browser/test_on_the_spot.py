@@ -180,6 +180,6 @@ def test_the_phone_shows_its_place_in_the_speaker_queue_then_the_floor(
     expect(phones[2].locator("#my-speech-timer")).to_have_text(re.compile(r"^\d+:\d\d left$"))
     expect(phones[1].get_by_test_id("speak").get_by_test_id("you-have-the-floor")).to_have_count(0)
     phones[2].get_by_test_id("speak").evaluate("el => el.scrollIntoView({block: 'center'})")
-    screenshot(phones[2], "phone-you-have-the-floor", docs=True)
-    found["phone-you-have-the-floor"] = axe(phones[2], axe_js, "phone-you-have-the-floor")
+    screenshot(phones[2], "phone-speaking-you-have-the-floor", docs=True)
+    found["phone-speaking"] = axe(phones[2], axe_js, "phone-speaking")
     assert described(found) == "", described(found)
