@@ -83,11 +83,17 @@ class Presence(PerLoop):
             await asyncio.to_thread(_write, on, off)
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        refreshed = loop.time()
         while self.sockets or self.on or self.off:
             try:
                 await asyncio.wait_for(self.wake.wait(), timeout=settings.PRESENCE_REFRESH_SECONDS)
             except TimeoutError:
-                self.on |= set(self.sockets)  # the refresh: keys outlive it by a margin
+                pass
+            if loop.time() - refreshed >= settings.PRESENCE_REFRESH_SECONDS:
+                # The refresh (even while changes keep coming): the keys outlive it by a margin.
+                self.on |= set(self.sockets)
+                refreshed = loop.time()
             self.wake.clear()
             await asyncio.sleep(settings.PRESENCE_GATHER_SECONDS)
             try:

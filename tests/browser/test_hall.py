@@ -67,7 +67,17 @@ def live_polls() -> dict[str, int]:
 
 
 def box(page: Any, selector: str) -> dict[str, float]:
-    found = page.locator(selector).first.bounding_box()
+    """The element's box. The screens re-render from each event (a late turnout tick after
+    the close, say), and an element replaced between finding it and measuring it has no box:
+    wait for the one that is there now, a few times, rather than measure a detached node."""
+    found = None
+    for _ in range(5):
+        element = page.locator(selector).first
+        element.wait_for(state="visible", timeout=5000)
+        found = element.bounding_box()
+        if found is not None:
+            break
+        page.wait_for_timeout(100)
     assert found is not None, f"{selector} is not rendered"
     return found
 

@@ -64,3 +64,18 @@ async def test_the_console_sees_connected_representatives_as_present(settings):
     assert (turnout["voted"], turnout["present"], turnout["registered"]) == (0, 1, 3)
     for ws in (phone, chair_ws):
         await ws.disconnect()
+
+
+async def test_the_keys_are_refreshed_while_the_socket_stays_open(settings):
+    """A key lives PRESENCE_SECONDS; the process writes it again every refresh, so a phone
+    connected for hours stays present."""
+    settings.PRESENCE_GATHER_SECONDS = 0.01
+    settings.PRESENCE_REFRESH_SECONDS = 0.2
+    settings.PRESENCE_SECONDS = 1
+    conf = await db(make_conference)(require_check_in=True)
+    rep = await db(make_rep)(conf)
+    phone, _ = await connect(conf, rep)
+    assert await settled(conf, 1) == 1
+    await asyncio.sleep(1.5)  # longer than a key lives: only the refresh keeps it
+    assert await db(presence.connected)(conf.pk, [rep.pk]) == {rep.pk}
+    await phone.disconnect()
