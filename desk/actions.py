@@ -656,8 +656,4 @@ def take_download(job_id: int, conference: Conference, by: Representative | None
 
 def purge_card_sheets() -> int:
     """Delete the card sheets nobody downloaded in time: their codes then exist nowhere."""
-    return (
-        Job.objects.filter(kind__in=Job.CARD_KINDS, expires_at__lte=timezone.now())
-        .exclude(content=None)
-        .update(content=None)
-    )
+    return Job.purge_card_sheets()

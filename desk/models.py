@@ -65,6 +65,15 @@ class Job(models.Model):
     def issues_codes(self) -> bool:
         return self.kind in self.CARD_KINDS
 
+    @classmethod
+    def purge_card_sheets(cls) -> int:
+        """Delete the card sheets nobody downloaded in time: their codes then exist nowhere."""
+        return (
+            cls.objects.filter(kind__in=cls.CARD_KINDS, expires_at__lte=timezone.now())
+            .exclude(content=None)
+            .update(content=None)
+        )
+
     @property
     def keep_minutes(self) -> int:
         return int(settings.LOGIN_CARDS_KEEP_MINUTES)

@@ -75,9 +75,7 @@ def schedule_purge() -> None:
 @shared_task(acks_late=True)
 def purge_card_sheets() -> int:
     """Idempotent: deletes only the sheets whose time is up (eager Celery runs it at once: a no-op)."""
-    from .actions import purge_card_sheets as purge
-
-    return purge()
+    return Job.purge_card_sheets()
 
 
 def _run(job: Job, work: Callable[[], str]) -> str:
