@@ -10,7 +10,7 @@ from conference.models import Conference
 from motions.diff import amendment_diffs
 from motions.models import Motion
 from voting.models import Poll
-from voting.record import motion_record
+from voting.record import motion_record, result_summary
 
 from . import exports
 from .models import Job
@@ -42,7 +42,8 @@ def motion_result(request: HttpRequest, slug: str, number: int, emergency: bool 
     context = {
         "conference": conference,
         "motion": motion,
-        "polls": polls,
+        # each vote with its outcome in words, as the record says it (never the outcome's key)
+        "polls": [(poll, result_summary(poll.result)) for poll in polls],
         "record": record,
         "amendments": list(zip(record["amendments"], diffs, strict=True)),
     }

@@ -303,3 +303,14 @@ def test_the_resolutions_contents_give_each_sections_page(conf, chair):
     where = next(i for i, text in enumerate(pages, start=1) if "2. Later 20. That conference ends well." in text)
     assert where > 1
     assert f"1. Long section (8), page 1 2. Later (1), page {where}" in pages[0]
+
+
+def test_each_published_vote_on_the_motion_page_says_its_outcome_in_words(conf, chair, client):
+    """The page's card for each vote reads as the record does, never the outcome's key
+    ("Outcome: tie" for a tie the chair's casting vote carried)."""
+    _tie(conf, chair, make_motion(conf, number=9), True)
+    page = client.get(reverse("motion-result", args=[conf.slug, 9])).content.decode()
+    cards = page[page.index('data-testid="poll-summary"') :]
+    card = cards[: cards.index("</p>")]
+    assert "For 1, Against 1: carried on the chair&#x27;s casting vote" in card
+    assert "Outcome:" not in page
