@@ -76,11 +76,23 @@ class Presence(PerLoop):
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self._run())
 
+    def republish(self) -> None:
+        """Write every key again soon: a restarted Redis (it keeps nothing on disk) has
+        forgotten them, and "present" would miss everyone until the next refresh."""
+        if self.sockets:
+            self.on |= set(self.sockets)
+            self._changed()
+
     async def flush(self) -> None:
-        """Write what changed now."""
+        """Write what changed now; what could not be written is kept for the next try."""
         on, off, self.on, self.off = self.on, self.off, set(), set()
         if on or off:
-            await asyncio.to_thread(_write, on, off)
+            try:
+                await asyncio.to_thread(_write, on, off)
+            except Exception:
+                self.on |= on - set(self.off)
+                self.off |= off - set(self.on)
+                raise
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
