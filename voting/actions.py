@@ -277,23 +277,6 @@ def _saved(objs: list[Any]) -> None:
         obj._state.db = connection.alias
 
 
-def _insert(model: type[models.Model], objs: list[Any]) -> None:
-    """Insert new rows as ``bulk_create`` would (no signals), on PostgreSQL through ``COPY``."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs)
-        return
-    fields, columns = _prepared(model, objs)
-    quote = connection.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(sql) as copy:
-            for row in zip(*columns, strict=True):
-                copy.write_row(row)
-    _saved(objs)
-
-
 def _insert_votes(participations: list[Participation], ballots: list[Ballot]) -> None:
     """A batch's new participations and ballots, as ``bulk_create`` would write them.
 
@@ -328,7 +311,7 @@ def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False
     through = Ballot.picks.through
     if replace:
         through.objects.filter(ballot__in=[b for b, _ in pairs]).delete()
-    _insert(through, [through(ballot=b, option=o) for b, picks in pairs for o in picks])
+    through.objects.bulk_create([through(ballot=b, option=o) for b, picks in pairs for o in picks])
 
 
 def _stored_ballots(
