@@ -23,6 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from . import close_codes
 from .loops import PerLoop
+from .presence import Presence
 from .wire import FrameWriter, text_frame
 
 log = logging.getLogger(__name__)
@@ -149,8 +150,10 @@ class Hub(PerLoop):
                 # Redis gone for a moment: the clients resync when it is back
                 log.warning("hub: channel layer receive failed; retrying", exc_info=True)
                 await asyncio.sleep(1)
-                # A restarted Redis has forgotten our groups: join again now, not at the next refresh.
+                # A restarted Redis has forgotten our groups, and who is connected: join again
+                # and write the presence keys again now, not at the next refresh.
                 await self._rejoin_all()
+                Presence.current().republish()
                 continue
             await self.deliver(message)
 

@@ -173,25 +173,6 @@ class Representative(models.Model):
         return session_fingerprint(self.access_code_hash)
 
 
-class Connection(models.Model):
-    """A representative with a socket open in one server process: the turnout's "present"
-    counts them (conference.presence). Written in batches, refreshed while a socket stays
-    open, deleted when the process's last socket of that representative closes; a row not
-    refreshed for PRESENCE_SECONDS is stale (its process died) and is not counted."""
-
-    representative = models.ForeignKey(Representative, on_delete=models.CASCADE, related_name="connections")
-    holder = models.CharField(max_length=32, help_text=_("The server process (event loop) holding the socket."))
-    seen = models.DateTimeField(db_index=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["representative", "holder"], name="one_connection_row_per_process")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.representative_id} in {self.holder} at {self.seen:%H:%M:%S}"
-
-
 class AuditEntry(models.Model):
     """Append-only: who did what and when. It never records how anyone voted in a secret ballot."""
 

@@ -299,7 +299,7 @@ SCREEN_TURNOUT_SECONDS = env_float("SCREEN_TURNOUT_SECONDS", 2.0)
 # How long a process reuses the shared part of a snapshot for the same seq (0: never).
 SNAPSHOT_CACHE_SECONDS = 2.0
 # Who is connected (conference/presence.py, the turnout's "present"): each process writes its
-# changes after gathering them this long, refreshes its rows this often, and a row counts this long.
+# changes after gathering them this long, refreshes its keys this often, and a key lives this long.
 PRESENCE_GATHER_SECONDS = 0.2
 PRESENCE_REFRESH_SECONDS = 20.0
 PRESENCE_SECONDS = 60

@@ -10,16 +10,16 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
 
 from conference import presence
 from conference.events import send_on_commit
 from conference.hub import Hub, abroadcast
 from conference.loops import DbThread, PerLoop
-from conference.models import Connection, Representative
+from conference.models import Representative
 from conference.wire import FrameWriter
 
 from . import events
@@ -29,33 +29,32 @@ log = logging.getLogger(__name__)
 
 
 def count_turnout(poll_id: int) -> dict[str, object] | None:
-    conference_id = Poll.objects.filter(pk=poll_id).values_list("conference_id", flat=True).first()
-    if conference_id is None:
+    poll = Poll.objects.select_related("conference").filter(pk=poll_id).first()
+    if poll is None:
         return None
-    present, registered = count_present(conference_id, poll_id)
+    voters = set(Participation.objects.filter(poll_id=poll_id).values_list("representative_id", flat=True))
+    present, registered = count_present(poll.conference_id, voters)
     return {
         "type": events.TURNOUT,
-        "poll_id": poll_id,
-        "voted": Participation.objects.filter(poll_id=poll_id).count(),
+        "poll_id": poll.pk,
+        "voted": len(voters),
         "present": present,
         "registered": registered,
     }
 
 
-def count_present(conference_id: int, poll_id: int | None = None) -> tuple[int, int]:
-    """(present, registered): of the representatives on the roll, those checked in, or with
-    a socket open now (conference.presence), or who have voted in this poll (an HTTP vote
-    needs no socket: whoever voted was there). One counting query: the database does the
-    union, not Python over the roll's thousands of ids (bench/README.md)."""
-    here = Q(checked_in=True) | Q(
-        Exists(Connection.objects.filter(representative=OuterRef("pk"), seen__gte=presence.fresh_since()))
+def count_present(conference_id: int, voters: Collection[int] = ()) -> tuple[int, int]:
+    """(present, registered): of the representatives on the roll, those checked in or with a
+    socket open now (conference.presence), and anyone who has voted in this poll (an HTTP
+    vote needs no socket: whoever voted was there)."""
+    roll = dict(
+        Representative.objects.filter(
+            conference_id=conference_id, role=Representative.Role.REPRESENTATIVE, is_active=True
+        ).values_list("pk", "checked_in")
     )
-    if poll_id is not None:
-        here |= Q(Exists(Participation.objects.filter(poll_id=poll_id, representative=OuterRef("pk"))))
-    counts = Representative.objects.filter(
-        conference_id=conference_id, role=Representative.Role.REPRESENTATIVE, is_active=True
-    ).aggregate(present=Count("pk", filter=here), registered=Count("pk"))
-    return counts["present"], counts["registered"]
+    here = {pk for pk, checked_in in roll.items() if checked_in} | (set(voters) & roll.keys())
+    here |= presence.connected(conference_id, [pk for pk in roll if pk not in here])
+    return len(here), len(roll)
 
 
 def send_turnout_on_commit(conference_id: int, poll_id: int) -> None:
