@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +25,7 @@ from conference.errors import Refused
 from conference.events import error, publish
 from conference.models import Representative
 
-from . import counting, events, secrecy
+from . import counting, events, rawpg, secrecy
 from .models import Ballot, Option, Participation, Poll, new_receipt, voter_tag
 from .secrecy import Contents
 from .snapshot import poll_payload
@@ -105,16 +105,7 @@ def _refusal(request: VoteRequest, refused: Refused) -> VoteOutcome:
 
 
 def _lock_polls(poll_ids: list[int]) -> dict[int, Poll]:
-    if connection.vendor == "postgresql":
-        # Votes share this lock with each other and never wait on one another; a close
-        # (FOR UPDATE) waits for the batches in flight. The lock and the read are one
-        # statement, so the poll is read as it stands once the lock is held.
-        table = connection.ops.quote_name(Poll._meta.db_table)
-        found = list(
-            Poll.objects.raw(f"SELECT * FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [poll_ids])
-        )
-        prefetch_related_objects(found, "options")
-        return {p.pk: p for p in found}
+    """The ORM's way (SQLite, where a write takes the database's one lock anyway)."""
     return {p.pk: p for p in Poll.objects.filter(pk__in=poll_ids).prefetch_related("options")}
 
 
@@ -128,9 +119,14 @@ class Voter:
 
 
 def _voters(representative_ids: set[int]) -> dict[int, Voter]:
-    rows = Representative.objects.filter(pk__in=representative_ids).values_list(
-        "pk", "conference_id", "role", "is_active", "checked_in", "conference__require_check_in"
+    return _as_voters(
+        Representative.objects.filter(pk__in=representative_ids).values_list(
+            "pk", "conference_id", "role", "is_active", "checked_in", "conference__require_check_in"
+        )
     )
+
+
+def _as_voters(rows: Iterable[Sequence[Any]]) -> dict[int, Voter]:
     return {
         pk: Voter(pk, conference_id, Representative.may_vote(role, is_active, checked_in, require_check_in))
         for pk, conference_id, role, is_active, checked_in, require_check_in in rows
@@ -301,8 +297,7 @@ def _insert_votes(participations: list[Participation], ballots: list[Ballot]) ->
         names = ", ".join(quote(f.column) for f in fields)
         parts.append(f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest({arrays})")
         params.extend(columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH new_participations AS ({parts[0]}) {parts[1]}", params)
+    rawpg.execute(f"WITH new_participations AS ({parts[0]}) {parts[1]}", params)
     _saved(participations)
     _saved(ballots)
 
@@ -315,16 +310,27 @@ def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False
 
 
 def _stored_ballots(
-    requests: Sequence[VoteRequest], polls: dict[int, Poll], voters: dict[int, Voter]
+    requests: Sequence[VoteRequest],
+    polls: dict[int, Poll],
+    voters: dict[int, Voter],
+    read: list[Ballot] | None = None,
 ) -> dict[tuple[int, str], Ballot]:
-    """The voters' stored ballots, by (poll, voter tag). A secret poll's ballots carry no
+    """The voters' stored ballots, by (poll, voter tag): ``read`` if the batch's first
+    round trip brought them (voting.rawpg), else read here. A secret poll's ballots carry no
     voter tag once it has closed: a resend then finds its ballot by the client's key, if
     the voter took part in that poll (the key is the phone's own random number)."""
     asked = [r for r in requests if r.poll_id in polls and r.representative_id in voters]
-    tags = {voter_tag(r.poll_id, r.representative_id) for r in asked}
-    found = Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags).select_related("option")
-    if any(p.kind == Poll.Kind.PICK for p in polls.values()):
-        found = found.prefetch_related("picks")  # a round trip that only a pick ballot needs
+    found: Iterable[Ballot]
+    if read is not None:
+        found = read
+        if any(p.kind == Poll.Kind.PICK for p in polls.values()):
+            prefetch_related_objects(read, "picks")  # a round trip that only a pick ballot needs
+    else:
+        tags = {voter_tag(r.poll_id, r.representative_id) for r in asked}
+        queryset = Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags).select_related("option")
+        if any(p.kind == Poll.Kind.PICK for p in polls.values()):
+            queryset = queryset.prefetch_related("picks")
+        found = queryset
     stored: dict[tuple[int, str], Ballot] = {(b.poll_id, b.voter_tag): b for b in found if b.voter_tag is not None}
     late = [
         r
@@ -371,13 +377,17 @@ def _record_one(request: VoteRequest, poll: Poll | None, voter: Voter | None, no
 
 
 def _record_set(
-    requests: Sequence[VoteRequest], polls: dict[int, Poll], voters: dict[int, Voter], now
+    requests: Sequence[VoteRequest],
+    polls: dict[int, Poll],
+    voters: dict[int, Voter],
+    now,
+    read: list[Ballot] | None = None,
 ) -> list[VoteOutcome]:
     """The whole batch in a few statements: one read of the stored ballots, one insert of
     the new rows of both tables. Raises IntegrityError when a unique constraint fires
     (another process stored one of these voters' ballots first): the caller then takes the
     votes again one at a time."""
-    stored = _stored_ballots(requests, polls, voters)
+    stored = _stored_ballots(requests, polls, voters, read)
     outcomes: list[VoteOutcome] = []
     inserts: list[tuple[Participation, Ballot]] = []
     updates: dict[int, Ballot] = {}
@@ -423,12 +433,12 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
     try:
         try:
             with transaction.atomic():
-                polls, voters, now = _batch_context(requests)
-                outcomes = _record_set(requests, polls, voters, now)
+                polls, voters, now, read = _batch_context(requests)
+                outcomes = _record_set(requests, polls, voters, now, read)
         except IntegrityError:
             outcomes = []
             with transaction.atomic():
-                polls, voters, now = _batch_context(requests)
+                polls, voters, now, _ = _batch_context(requests)
                 for request in requests:
                     outcomes.append(
                         _record_in_savepoint(
@@ -442,10 +452,18 @@ def record_votes(requests: Sequence[VoteRequest]) -> list[VoteOutcome]:
     return outcomes
 
 
-def _batch_context(requests: Sequence[VoteRequest]) -> tuple[dict[int, Poll], dict[int, Voter], datetime]:
-    """Inside the batch's transaction: its polls (locked), its voters, the time it is taken."""
-    polls = _lock_polls(sorted({r.poll_id for r in requests}))
-    return polls, _voters({r.representative_id for r in requests}), timezone.now()
+def _batch_context(
+    requests: Sequence[VoteRequest],
+) -> tuple[dict[int, Poll], dict[int, Voter], datetime, list[Ballot] | None]:
+    """Inside the batch's transaction: its polls (locked), its voters, the time it is taken,
+    and on PostgreSQL the voters' stored ballots, all in one round trip (voting.rawpg)."""
+    poll_ids = sorted({r.poll_id for r in requests})
+    representative_ids = sorted({r.representative_id for r in requests})
+    if connection.vendor == "postgresql":
+        tags = sorted({voter_tag(r.poll_id, r.representative_id) for r in requests})
+        polls, voter_rows, read = rawpg.read_batch(poll_ids, representative_ids, tags)
+        return polls, _as_voters(voter_rows), timezone.now(), read
+    return _lock_polls(poll_ids), _voters(set(representative_ids)), timezone.now(), None
 
 
 def _record_in_savepoint(request: VoteRequest, poll: Poll | None, voter: Voter | None, now) -> VoteOutcome:
