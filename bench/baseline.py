@@ -1,7 +1,7 @@
 """The floor: the simplest server doing the same protocol work, to measure ours against.
 
 Bare ``websockets``, no framework, no sign-in: phones connect to /ws/<code>, the chair
-to /chair. Opening and publishing broadcast one pre-serialised message to every phone;
+to /chair. Opening, closing and publishing broadcast one pre-serialised message to every phone;
 each vote is one INSERT committed on its own (autocommit, synchronous commit) before its
 acknowledgement, on PostgreSQL (psycopg, a few connections) or SQLite (one thread).
 
@@ -149,6 +149,8 @@ class Hall:
                 extra = {"poll_id": self.poll_id}
             elif kind == "close":
                 self.open = False
+                # Any voting system must tell the phones the vote has closed.
+                broadcast(self.phones, json.dumps({"type": "poll.closed", "poll_id": self.poll_id}))
             elif kind == "publish":
                 result = await self.store.tally(self.poll_id)
                 broadcast(

@@ -277,7 +277,14 @@ async def drive(cfg: Config, kind: str, hall: dict[str, Any]) -> dict[str, Any]:
 
         chair = await Chair.sign_in(kind, ports[0], hall)
         if kind == "ours":
+            # The chair calls the motion; the vote opens after its debate, not in the same
+            # instant: every phone has the call before the open is timed (the call's own
+            # fan-out is a figure of its own; the baseline has no call).
+            t_call = time.time()
             await chair.do(type="call", motion=hall["motion_id"])
+            answers = await workers.all(cmd="wait", event="item.called", timeout=60)
+            out["called"] = [t - t_call for a in answers for t in a["times"]]
+            await asyncio.sleep(1)
         t_open = time.time()
         poll_id = (await chair.do(type="open", motion=hall.get("motion_id")))["poll_id"]
         out["poll_id"] = poll_id
@@ -300,7 +307,15 @@ async def drive(cfg: Config, kind: str, hall: dict[str, Any]) -> dict[str, Any]:
         out["unanswered"] = sum(a["unanswered"] for a in answers)
         out["no_poll"] = sum(a["no_poll"] for a in answers)
 
+        # The close reaches every phone (both servers tell them) before the publish is
+        # timed: a chair reads the result before publishing it, and a publish timed while
+        # the close's frames are still on their way measures the two together.
+        t_close = time.time()
         await chair.do(type="close", poll=poll_id)
+        answers = await workers.all(cmd="wait", event="poll.closed", timeout=60)
+        out["closed"] = [t - t_close for a in answers for t in a["times"]]
+        out["closed_missing"] = sum(a["missing"] for a in answers)
+        await asyncio.sleep(1)
         t_publish = time.time()
         await chair.do(type="publish", poll=poll_id)
         answers = await workers.all(cmd="wait", event="result.published", timeout=60)
@@ -393,6 +408,7 @@ def referee(out: dict[str, Any], ballots: list[tuple[str, str]], tally: dict[str
 def figures(out: dict[str, Any], n: int) -> dict[str, float]:
     lat = [x * 1000 for x in out["latencies"]]
     return {
+        **({"call_fanout_last_ms": max(out["called"], default=math.nan) * 1000} if "called" in out else {}),
         "connect_s": out["connect_s"],
         "connects_per_s": out["connected"] / out["connect_s"] if out["connect_s"] else math.nan,
         "open_fanout_last_ms": max(out["opened"], default=math.nan) * 1000,
@@ -402,6 +418,7 @@ def figures(out: dict[str, Any], n: int) -> dict[str, float]:
         "ack_p99_ms": pct(lat, 0.99),
         "ack_max_ms": max(lat, default=math.nan),
         "votes_per_s": len(out["acked"]) / out["vote_span_s"] if out["vote_span_s"] else math.nan,
+        "close_fanout_last_ms": max(out["closed"], default=math.nan) * 1000,
         "publish_fanout_last_ms": max(out["published"], default=math.nan) * 1000,
         "rss_per_phone_kb": (out["rss_after_kb"] - out["rss_before_kb"]) / max(1, out["connected"]),
         "server_rss_mb": out["rss_after_kb"] / 1024,
@@ -419,6 +436,7 @@ LOWER_IS_BETTER = {
     "ack_p95_ms",
     "ack_p99_ms",
     "ack_max_ms",
+    "close_fanout_last_ms",
     "publish_fanout_last_ms",
     "rss_per_phone_kb",
     "server_rss_mb",
@@ -432,7 +450,15 @@ def report(cfg: Config, results: dict[str, dict[str, Any]]) -> str:
         problems = {k: out[k] for k in ("connect_errors", "refused") if out.get(k)}
         problems |= {
             k: out[k]
-            for k in ("opened_missing", "published_missing", "unanswered", "no_poll", "wrong_choice", "signin_errors")
+            for k in (
+                "opened_missing",
+                "closed_missing",
+                "published_missing",
+                "unanswered",
+                "no_poll",
+                "wrong_choice",
+                "signin_errors",
+            )
             if out.get(k)
         }
         if out.get("tally_matches") is False:
@@ -444,9 +470,9 @@ def report(cfg: Config, results: dict[str, dict[str, Any]]) -> str:
         line = f"{name:<24}"
         if fo:
             line += f" ours {fo[name]:>10.1f}"
-        if fb:
+        if fb and name in fb:
             line += f"   baseline {fb[name]:>10.1f}"
-        if fo and fb and name in LOWER_IS_BETTER and fb[name]:
+        if fo and name in fb and name in LOWER_IS_BETTER and fb[name]:
             line += f"   ratio {fo[name] / fb[name]:>6.2f}x"
         lines.append(line)
     return "\n".join(lines)
