@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -260,13 +260,6 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None, existi
     )
 
 
-def _prepared(model: type[models.Model], objs: list[Any]) -> tuple[list[Any], list[list[Any]]]:
-    """A model's columns (an AutoField's value is the database's to give) and, column by
-    column, the new rows' values prepared by each field, as an INSERT would send them."""
-    fields = [f for f in model._meta.concrete_fields if not getattr(f, "db_returning", False)]
-    return fields, [[f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs] for f in fields]
-
-
 def _saved(objs: list[Any]) -> None:
     for obj in objs:  # as bulk_create leaves them
         obj._state.adding = False
@@ -289,15 +282,11 @@ def _insert_votes(participations: list[Participation], ballots: list[Ballot]) ->
         Participation.objects.bulk_create(participations)
         Ballot.objects.bulk_create(ballots)
         return
-    quote = connection.ops.quote_name
-    parts, params = [], []
-    for model, objs in ((Participation, participations), (Ballot, ballots)):
-        fields, columns = _prepared(model, objs)
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-        names = ", ".join(quote(f.column) for f in fields)
-        parts.append(f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest({arrays})")
-        params.extend(columns)
-    rawpg.execute(f"WITH new_participations AS ({parts[0]}) {parts[1]}", params)
+    (first, first_params), (second, second_params) = (
+        rawpg.insert(Participation, participations),
+        rawpg.insert(Ballot, ballots),
+    )
+    rawpg.execute(f"WITH new_participations AS ({first}) {second}", [*first_params, *second_params])
     _saved(participations)
     _saved(ballots)
 

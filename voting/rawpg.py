@@ -133,3 +133,54 @@ def execute(sql: str, params: Sequence[Any]) -> None:
     connection.ensure_connection()
     with connection.wrap_database_errors:
         psycopg.Cursor(connection.connection).execute(sql, params)
+
+
+def insert(model: type[models.Model], objs: Sequence[models.Model]) -> tuple[str, list[list[Any]]]:
+    """An INSERT of these new rows as ``bulk_create`` would write them (each field prepares
+    its value), and its parameters: one array per column (``unnest``), so the statement's
+    text is the same whatever the number of rows and psycopg binds a few arrays, not
+    thousands of placeholders. An AutoField's value is the database's to give, so nothing
+    comes back: the writer's rows have UUID keys made in Python."""
+    fields = [f for f in model._meta.concrete_fields if not getattr(f, "db_returning", False)]
+    columns = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs] for f in fields]
+    quote = connection.ops.quote_name
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    names = ", ".join(quote(f.column) for f in fields)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT * FROM unnest({arrays})", columns
+
+
+def ballots_of(poll: Poll) -> list[Ballot]:
+    """All of a poll's ballots, each with its option attached (as select_related would)."""
+    ballot_cols, _, _ = _columns(Ballot)
+    quote = connection.ops.quote_name
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = psycopg.Cursor(connection.connection)
+        cursor.execute(f"SELECT {ballot_cols} FROM {quote(Ballot._meta.db_table)} t WHERE t.poll_id = %s", [poll.pk])
+        ballots = _instances(Ballot, cursor.fetchall())
+    options = {o.pk: o for o in poll.options.all()}
+    for ballot in ballots:
+        if ballot.option_id is not None:
+            ballot.option = options[ballot.option_id]
+    return ballots
+
+
+def delete_ballots(poll_id: int) -> None:
+    """A poll's ballots and their picks, in two statements (the ORM's delete reads every
+    row's id first to cascade by hand)."""
+    quote = connection.ops.quote_name
+    picks = Ballot.picks.through._meta.db_table
+    table = quote(Ballot._meta.db_table)
+    execute(f"DELETE FROM {quote(picks)} WHERE ballot_id IN (SELECT id FROM {table} WHERE poll_id = %s)", [poll_id])
+    execute(f"DELETE FROM {table} WHERE poll_id = %s", [poll_id])
+
+
+def fetchone(sql: str, params: Sequence[Any]) -> tuple[Any, ...]:
+    """One row of one statement, its parameters bound on the server."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = psycopg.Cursor(connection.connection)
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    assert row is not None
+    return tuple(row)

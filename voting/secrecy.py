@@ -37,7 +37,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.db import connection
+from django.db.models import prefetch_related_objects
 
+from . import rawpg
 from .models import Ballot, Poll
 
 NONCE = 12
@@ -187,7 +190,15 @@ def unseal_ballots(poll: Poll) -> None:
     Raises BallotKeyLost (and changes nothing) if the ballots cannot be opened."""
     if not poll.secret:
         return
-    stored = list(Ballot.objects.filter(poll=poll).select_related("option").prefetch_related("picks"))
+    postgresql = connection.vendor == "postgresql"
+    # On PostgreSQL below the ORM (voting.rawpg): at 5,000 ballots the ORM's read, delete
+    # and bulk_create took 0.9 s of the close, before poll.closed could leave.
+    if postgresql:
+        stored = rawpg.ballots_of(poll)
+        if poll.kind == Poll.Kind.PICK:
+            prefetch_related_objects(stored, "picks")
+    else:
+        stored = list(Ballot.objects.filter(poll=poll).select_related("option").prefetch_related("picks"))
     opened = [contents(poll, b) for b in stored]
     options = {o.key: o for o in poll.options.all()}
     ranked = poll.kind == Poll.Kind.RANKED
@@ -205,8 +216,14 @@ def unseal_ballots(poll: Poll) -> None:
         for c in opened
     ]
     # The old rows go first: the new ones take their receipts (unique per poll).
-    Ballot.objects.filter(poll=poll).delete()
-    Ballot.objects.bulk_create(ballots)
+    if postgresql:
+        rawpg.delete_ballots(poll.pk)
+        rawpg.execute(*rawpg.insert(Ballot, ballots))
+        for ballot in ballots:  # as bulk_create leaves them
+            ballot._state.adding, ballot._state.db = False, connection.alias
+    else:
+        Ballot.objects.filter(poll=poll).delete()
+        Ballot.objects.bulk_create(ballots)
     through = Ballot.picks.through
     through.objects.bulk_create(
         [

@@ -80,3 +80,56 @@ def test_the_open_sends_poll_opened_before_the_turnout_is_counted(monkeypatch, d
     for hook in hooks:
         hook()
     assert happened[happened.index("poll.opened") :] == ["poll.opened", "counted", "turnout"]
+
+
+def test_present_is_the_union_of_every_processs_entry_and_a_dead_process_stops_counting(settings):
+    """conference.presence keeps one entry per process (holder) per conference: a
+    representative connected through two processes stays present when one lets go, and
+    the entry of a process that died stops counting after PRESENCE_SECONDS and is swept."""
+    import time
+
+    from conference import presence
+
+    conf = make_conference(require_check_in=True)
+    chair = make_staff(conf)
+    a, b, both = make_rep(conf), make_rep(conf), make_rep(conf)
+    left_the_roll = make_rep(conf)
+    poll = put.put_motion(make_motion(conf), None, chair)
+    presence._write({(conf.pk, a.pk), (conf.pk, both.pk), (conf.pk, left_the_roll.pk)}, set(), holder="one")
+    presence._write({(conf.pk, b.pk), (conf.pk, both.pk)}, set(), holder="two")
+    left_the_roll.is_active = False
+    left_the_roll.save()
+    assert presence.connected_ids(conf.pk) == {a.pk, b.pk, both.pk, left_the_roll.pk}
+    turnout = count_turnout(poll.pk)
+    assert turnout is not None and (turnout["present"], turnout["registered"]) == (3, 3)  # not the one off the roll
+
+    presence._write(set(), {(conf.pk, both.pk)}, holder="one")  # one process lets go: the other holds them
+    assert presence.connected_ids(conf.pk) == {a.pk, b.pk, both.pk, left_the_roll.pk}
+
+    # Process "two" dies: its entry is not refreshed and, older than PRESENCE_SECONDS, stops counting.
+    stale = presence._STAMP.pack(time.time() - settings.PRESENCE_SECONDS - 1) + presence._pack([b.pk, both.pk])[8:]
+    presence.ENTRIES.put(conf.pk, "two", stale)
+    assert presence.connected_ids(conf.pk) == {a.pk, left_the_roll.pk}
+    assert "two" not in presence.ENTRIES.all(conf.pk)  # swept by the reader
+    turnout = count_turnout(poll.pk)
+    assert turnout is not None and (turnout["voted"], turnout["present"]) == (0, 1)
+
+
+def test_present_counts_thousands_connected_in_one_entry():
+    """The count takes every connected id at once (one array on PostgreSQL), whatever the hall's size."""
+    from conference import presence
+    from conference.models import LMC, Representative
+
+    conf = make_conference(require_check_in=False)
+    chair = make_staff(conf)
+    lmc = LMC.objects.create(conference=conf, name="Big LMC", seats=3000)
+    Representative.objects.bulk_create(Representative(conference=conf, lmc=lmc, name=f"Dr {i}") for i in range(3000))
+    ids = list(Representative.objects.filter(conference=conf, lmc=lmc).values_list("pk", flat=True))
+    presence._write({(conf.pk, pk) for pk in ids[:2000]}, set(), holder="one")
+    presence._write({(conf.pk, pk) for pk in ids[1500:2500]}, set(), holder="two")
+    poll = put.put_motion(make_motion(conf), None, chair)
+    for pk in ids[2900:]:  # voted over HTTP, no socket
+        assert actions.cast_vote(Representative.objects.get(pk=pk), poll.pk, "for", uuid.uuid4()).ok
+    turnout = count_turnout(poll.pk)
+    assert turnout is not None
+    assert (turnout["voted"], turnout["present"], turnout["registered"]) == (100, 2600, 3000)
