@@ -16,7 +16,7 @@ from asgiref.sync import async_to_sync
 from django.db import transaction
 
 from . import close_codes
-from .hub import abroadcast, akick
+from .hub import abroadcast_many, akick
 from .models import Conference
 
 log = logging.getLogger(__name__)
@@ -28,15 +28,47 @@ EVERYONE = "all"
 
 
 def send_now(conference_id: int, event: dict[str, Any], audience: str) -> None:
+    send_together(conference_id, [event], audience)
+
+
+def send_together(conference_id: int, events: list[dict[str, Any]], audience: str) -> None:
+    """Events for one audience, in order, as one channel-layer message: each process's hub
+    writes them to each socket in one write (conference.hub)."""
     try:
-        async_to_sync(abroadcast)(conference_id, event, audience)
+        async_to_sync(abroadcast_many)(conference_id, events, audience)
     except Exception:  # the database has it; clients resync from a snapshot
-        log.warning("broadcast of %s failed", event.get("type"), exc_info=True)
+        log.warning("broadcast of %s failed", ", ".join(str(e.get("type")) for e in events), exc_info=True)
+
+
+class _Outgoing:
+    """An on-commit hook sending a transaction's consecutive events for one audience."""
+
+    def __init__(self, conference_id: int, audience: str, event: dict[str, Any]) -> None:
+        self.conference_id, self.audience, self.events = conference_id, audience, [event]
+
+    def __call__(self) -> None:
+        send_together(self.conference_id, self.events, self.audience)
 
 
 def send_on_commit(conference_id: int, event: dict[str, Any], audience: str = EVERYONE) -> None:
-    """Queue an event for after the current transaction commits; never before."""
-    transaction.on_commit(lambda: send_now(conference_id, event, audience), robust=True)
+    """Queue an event for after the current transaction commits; never before.
+
+    An event that follows another of the same conference and audience, with no other
+    on-commit hook between them and in the same savepoint (so a rollback takes both or
+    neither), rides in the earlier one's hook: a publish's ``result.published`` and the
+    ``motion.updated`` it decides reach every socket in one write (bench/README.md).
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and connection.run_on_commit:
+        savepoints, last, _robust = connection.run_on_commit[-1]
+        if (
+            isinstance(last, _Outgoing)
+            and (last.conference_id, last.audience) == (conference_id, audience)
+            and savepoints == set(connection.savepoint_ids)
+        ):
+            last.events.append(event)
+            return
+    transaction.on_commit(_Outgoing(conference_id, audience, event), robust=True)
 
 
 def publish(

@@ -165,10 +165,11 @@ class Hub(PerLoop):
             code = message.get("code", close_codes.SIGNED_OUT)
             await asyncio.gather(*(s.kick(code) for s in targets), return_exceptions=True)
             return
-        text = message["text"]
-        # The fast path: one frame for the event, the same bytes written to every socket that
-        # takes them, in one synchronous loop (no task or coroutine per socket). The rest
-        # (tests' communicators, another server) send through their consumer as before.
+        texts = [message["text"], *message.get("more", ())]
+        # The fast path: the event's frames built once, the same bytes written to every socket
+        # that takes them, one write each, in one synchronous loop (no task or coroutine per
+        # socket). The rest (tests' communicators, another server) send through their
+        # consumer as before, the events in order.
         frame: bytes | None = None
         slow: list[Socket] = []
         for s in targets:
@@ -177,13 +178,13 @@ class Hub(PerLoop):
                 slow.append(s)
                 continue
             if frame is None:
-                frame = text_frame(text)
+                frame = b"".join(text_frame(text) for text in texts)
             try:
                 writer.write(frame)
             except Exception:  # one broken connection must not stop the others' copies
                 log.debug("hub: writing to a socket failed", exc_info=True)
         if slow:
-            await asyncio.gather(*(s.push(text) for s in slow), return_exceptions=True)
+            await asyncio.gather(*(_push_all(s, texts) for s in slow), return_exceptions=True)
 
     async def stop(self) -> None:
         tasks = [t for t in (self._listener, self._refresher) if t is not None]
@@ -195,6 +196,11 @@ class Hub(PerLoop):
             if pending:
                 log.warning("hub: %d task(s) still running %s s after stop", len(pending), STOP_TIMEOUT_SECONDS)
         self._listener = self._refresher = None
+
+
+async def _push_all(socket: Socket, texts: list[str]) -> None:
+    for text in texts:
+        await socket.push(text)
 
 
 def _raise_if_cancelling(exc: Exception) -> None:
@@ -211,12 +217,15 @@ def _raise_if_cancelling(exc: Exception) -> None:
 
 async def abroadcast(conference_id: int, event: dict[str, Any], audience: str = "all") -> None:
     """Send an event to every socket of the conference with that audience, in every process."""
-    message = {
-        "type": "hub.event",
-        "conference": conference_id,
-        "audience": audience,
-        "text": json.dumps(event, separators=(",", ":")),
-    }
+    await abroadcast_many(conference_id, [event], audience)
+
+
+async def abroadcast_many(conference_id: int, events: list[dict[str, Any]], audience: str = "all") -> None:
+    """Several events, in order, in one channel-layer message: each socket gets them in one write."""
+    texts = [json.dumps(event, separators=(",", ":")) for event in events]
+    message: dict[str, Any] = {"type": "hub.event", "conference": conference_id, "audience": audience, "text": texts[0]}
+    if len(texts) > 1:
+        message["more"] = texts[1:]
     await _group_send(group_name(conference_id), message)
 
 

@@ -86,3 +86,29 @@ async def test_the_hub_stops_even_when_the_layer_turns_the_cancel_into_an_error(
         assert listener.done(), "the hub's listener swallowed its cancel and kept running"
     finally:
         listener.cancel()
+
+
+class RecordingWriter:
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+
+    def write(self, frame: bytes) -> None:
+        self.writes.append(frame)
+
+
+@pytest.mark.usefixtures("hall")
+async def test_events_sent_together_reach_each_socket_in_one_write_in_order():
+    from conference.hub import abroadcast_many
+    from conference.wire import text_frame
+
+    hub = Hub.current()
+    fast, slow = FakeSocket("all"), FakeSocket("all")
+    fast.frame_writer = RecordingWriter()  # type: ignore[assignment]
+    for s in (fast, slow):
+        await hub.join(3, s)
+    await abroadcast_many(3, [{"type": "result.published"}, {"type": "motion.updated"}])
+    await settle()
+    assert fast.frame_writer.writes == [  # type: ignore[attr-defined]
+        text_frame('{"type":"result.published"}') + text_frame('{"type":"motion.updated"}')
+    ]
+    assert slow.received == ['{"type":"result.published"}', '{"type":"motion.updated"}']

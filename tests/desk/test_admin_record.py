@@ -228,7 +228,9 @@ def test_taking_a_representative_off_the_roll_in_the_admin_updates_turnout_and_c
     assert actions.cast_vote(voters[0], poll.pk, "for", uuid.uuid4()).ok
     sent: list[tuple[str, dict]] = []
     kicked: list[tuple[str, int]] = []
-    monkeypatch.setattr(events, "send_now", lambda conference_id, event, audience: sent.append((audience, event)))
+    monkeypatch.setattr(
+        events, "send_together", lambda conference_id, together, audience: sent.extend((audience, e) for e in together)
+    )
 
     async def akick(conference_id: int, audience: str, code: int) -> None:
         kicked.append((audience, code))

@@ -232,7 +232,7 @@ def test_an_import_that_changes_the_motion_under_debate_sends_its_update(
     load(conf, "motions", MOTIONS)
     call_motion(conf, Motion.objects.get(conference=conf, number=1), None)
     sent: list[dict] = []
-    monkeypatch.setattr(events, "send_now", lambda conference_id, event, audience: sent.append(event))
+    monkeypatch.setattr(events, "send_together", lambda conference_id, together, audience: sent.extend(together))
     reworded = MOTIONS.replace('"(i) more money\n(ii) fewer targets"', '"(i) more money\n(ii) far fewer targets"')
     reworded = reworded.replace("That conference insists", "That conference demands")
     with django_capture_on_commit_callbacks(execute=True):

@@ -238,7 +238,9 @@ def test_correcting_and_annulling_send_their_events_after_commit_with_a_new_seq(
     from conference import events
 
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(events, "send_now", lambda conference_id, event, audience: sent.append((audience, event)))
+    monkeypatch.setattr(
+        events, "send_together", lambda conference_id, together, audience: sent.extend((audience, e) for e in together)
+    )
     seq = conf.__class__.objects.get(pk=conf.pk).event_seq
     with django_capture_on_commit_callbacks(execute=True):
         actions.correct_result(poll, {"for": 3, "against": 1, "abstain": 0}, "Recount", secretariat)

@@ -71,9 +71,12 @@ def test_the_open_sends_poll_opened_before_the_turnout_is_counted(monkeypatch, d
     def sent(conference_id, event, audience):
         happened.append(event["type"])
 
+    def sent_together(conference_id, together, audience):
+        happened.extend(e["type"] for e in together)
+
     monkeypatch.setattr(turnout, "count_turnout", count)
     monkeypatch.setattr(turnout, "send_now", sent)
-    monkeypatch.setattr(conference_events, "send_now", sent)
+    monkeypatch.setattr(conference_events, "send_together", sent_together)
     with django_capture_on_commit_callbacks(execute=False) as hooks:
         actions.open_poll(poll, chair)
     assert "counted" not in happened  # nothing counted inside the transaction
