@@ -4,8 +4,10 @@ A batch of votes needs its polls (locked FOR KEY SHARE, with their options), its
 and their stored ballots. Through the ORM that was four statements, each compiled by
 Django and bound by psycopg's client-side cursor, four round trips, and about 3 ms of
 CPU a batch whatever its size (bench/README.md: 3.1 ms a vote in batches of one). Here the
-three statements are fixed texts with array parameters, bound on the server (so psycopg
-prepares them after a few uses on a connection), and sent together in one pipeline. The
+three statements are fixed texts with array parameters, bound on the server (psycopg
+sends the arrays as parameters instead of quoting them into the text), and sent together
+in one pipeline. They are not prepared: Django turns psycopg's prepared statements off
+(``prepare_threshold`` None, for connection poolers), and that is left as it is. The
 rows become model instances with ``Model.from_db``, as a queryset would make them, so the
 rest of the writer (``voting.actions``) is the same on PostgreSQL and SQLite.
 
@@ -88,8 +90,8 @@ def read_batch(
     connection.ensure_connection()
     raw = connection.connection
     with connection.wrap_database_errors:
-        # Server-side binding (Django's cursors bind on the client), so psycopg prepares
-        # these statements once they repeat; the three go to the server in one pipeline.
+        # Server-side binding (Django's cursors bind on the client, quoting every value into
+        # the statement's text); the three go to the server in one pipeline.
         polls_cur, voters_cur, ballots_cur = psycopg.Cursor(raw), psycopg.Cursor(raw), psycopg.Cursor(raw)
         with raw.pipeline():
             polls_cur.execute(polls_sql, [poll_ids])
@@ -129,7 +131,7 @@ def _attach_options(poll: Poll, options: list[Option]) -> None:
 
 
 def execute(sql: str, params: Sequence[Any]) -> None:
-    """One statement with its parameters bound on the server (prepared once it repeats)."""
+    """One statement with its parameters bound on the server."""
     connection.ensure_connection()
     with connection.wrap_database_errors:
         psycopg.Cursor(connection.connection).execute(sql, params)
