@@ -260,12 +260,6 @@ def _decide(request: VoteRequest, poll: Poll | None, voter: Voter | None, existi
     )
 
 
-def _saved(objs: list[Any]) -> None:
-    for obj in objs:  # as bulk_create leaves them
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
-
 def _insert_votes(participations: list[Participation], ballots: list[Ballot]) -> None:
     """A batch's new participations and ballots, as ``bulk_create`` would write them.
 
@@ -287,8 +281,8 @@ def _insert_votes(participations: list[Participation], ballots: list[Ballot]) ->
         rawpg.insert(Ballot, ballots),
     )
     rawpg.execute(f"WITH new_participations AS ({first}) {second}", [*first_params, *second_params])
-    _saved(participations)
-    _saved(ballots)
+    rawpg.mark_saved(participations)
+    rawpg.mark_saved(ballots)
 
 
 def _store_picks(pairs: list[tuple[Ballot, list[Option]]], replace: bool = False) -> None:
@@ -309,17 +303,12 @@ def _stored_ballots(
     voter tag once it has closed: a resend then finds its ballot by the client's key, if
     the voter took part in that poll (the key is the phone's own random number)."""
     asked = [r for r in requests if r.poll_id in polls and r.representative_id in voters]
-    found: Iterable[Ballot]
-    if read is not None:
-        found = read
-        if any(p.kind == Poll.Kind.PICK for p in polls.values()):
-            prefetch_related_objects(read, "picks")  # a round trip that only a pick ballot needs
-    else:
+    found = read
+    if found is None:
         tags = {voter_tag(r.poll_id, r.representative_id) for r in asked}
-        queryset = Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags).select_related("option")
-        if any(p.kind == Poll.Kind.PICK for p in polls.values()):
-            queryset = queryset.prefetch_related("picks")
-        found = queryset
+        found = list(Ballot.objects.filter(poll_id__in=list(polls), voter_tag__in=tags).select_related("option"))
+    if any(p.kind == Poll.Kind.PICK for p in polls.values()):
+        prefetch_related_objects(found, "picks")  # a round trip that only a pick ballot needs
     stored: dict[tuple[int, str], Ballot] = {(b.poll_id, b.voter_tag): b for b in found if b.voter_tag is not None}
     late = [
         r

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import psycopg
@@ -30,6 +31,28 @@ from conference.models import Conference, Representative
 from .models import Ballot, Option, Poll
 
 M = TypeVar("M", bound=models.Model)
+
+
+@contextmanager
+def _cursor() -> Iterator[psycopg.Cursor[Any]]:
+    """A cursor that binds on the server, on Django's connection (in its transaction), with
+    psycopg's errors turned into Django's."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        yield psycopg.Cursor(connection.connection)
+
+
+def mark_saved(objs: Iterable[models.Model]) -> None:
+    """As ``bulk_create`` leaves the rows it wrote: no longer new, in this database."""
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _attach_option(ballots: Iterable[Ballot], options_by_id: dict[int, Option]) -> None:
+    for ballot in ballots:
+        if ballot.option_id is not None and ballot.option_id in options_by_id:
+            ballot.option = options_by_id[ballot.option_id]  # as select_related("option") leaves it
 
 
 @functools.cache
@@ -87,13 +110,10 @@ def read_batch(
     rows (id, conference, role, active, checked in, the conference's check-in rule) and the
     stored ballots with these voter tags (each with its option attached)."""
     polls_sql, voters_sql, ballots_sql = _statements()
-    connection.ensure_connection()
-    raw = connection.connection
-    with connection.wrap_database_errors:
-        # Server-side binding (Django's cursors bind on the client, quoting every value into
-        # the statement's text); the three go to the server in one pipeline.
-        polls_cur, voters_cur, ballots_cur = psycopg.Cursor(raw), psycopg.Cursor(raw), psycopg.Cursor(raw)
-        with raw.pipeline():
+    # Server-side binding (Django's cursors bind on the client, quoting every value into
+    # the statement's text); the three go to the server in one pipeline.
+    with _cursor() as polls_cur, _cursor() as voters_cur, _cursor() as ballots_cur:
+        with polls_cur.connection.pipeline():
             polls_cur.execute(polls_sql, [poll_ids])
             voters_cur.execute(voters_sql, [representative_ids])
             ballots_cur.execute(ballots_sql, [poll_ids, voter_tags])
@@ -109,9 +129,7 @@ def read_batch(
         _attach_options(poll, options)
         polls[poll.pk] = poll
     ballots = _instances(Ballot, ballot_rows)
-    for ballot in ballots:
-        if ballot.option_id is not None and ballot.option_id in options_by_id:
-            ballot.option = options_by_id[ballot.option_id]  # as select_related("option") leaves it
+    _attach_option(ballots, options_by_id)
     return polls, voter_rows, ballots
 
 
@@ -132,9 +150,8 @@ def _attach_options(poll: Poll, options: list[Option]) -> None:
 
 def execute(sql: str, params: Sequence[Any]) -> None:
     """One statement with its parameters bound on the server."""
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        psycopg.Cursor(connection.connection).execute(sql, params)
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def insert(model: type[models.Model], objs: Sequence[models.Model]) -> tuple[str, list[list[Any]]]:
@@ -155,15 +172,10 @@ def ballots_of(poll: Poll) -> list[Ballot]:
     """All of a poll's ballots, each with its option attached (as select_related would)."""
     ballot_cols, _, _ = _columns(Ballot)
     quote = connection.ops.quote_name
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = psycopg.Cursor(connection.connection)
+    with _cursor() as cursor:
         cursor.execute(f"SELECT {ballot_cols} FROM {quote(Ballot._meta.db_table)} t WHERE t.poll_id = %s", [poll.pk])
         ballots = _instances(Ballot, cursor.fetchall())
-    options = {o.pk: o for o in poll.options.all()}
-    for ballot in ballots:
-        if ballot.option_id is not None:
-            ballot.option = options[ballot.option_id]
+    _attach_option(ballots, {o.pk: o for o in poll.options.all()})
     return ballots
 
 
@@ -179,9 +191,7 @@ def delete_ballots(poll_id: int) -> None:
 
 def fetchone(sql: str, params: Sequence[Any]) -> tuple[Any, ...]:
     """One row of one statement, its parameters bound on the server."""
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = psycopg.Cursor(connection.connection)
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     assert row is not None

@@ -219,8 +219,7 @@ def unseal_ballots(poll: Poll) -> None:
     if postgresql:
         rawpg.delete_ballots(poll.pk)
         rawpg.execute(*rawpg.insert(Ballot, ballots))
-        for ballot in ballots:  # as bulk_create leaves them
-            ballot._state.adding, ballot._state.db = False, connection.alias
+        rawpg.mark_saved(ballots)
     else:
         Ballot.objects.filter(poll=poll).delete()
         Ballot.objects.bulk_create(ballots)
