@@ -95,9 +95,28 @@ class _Entries:
             return {k.decode() if isinstance(k, bytes) else k: v for k, v in found.items()}
         return dict(cache.get(_name(conference_id)) or {})
 
-    def drop_stale(self, conference_id: int, holders: Iterable[str]) -> None:
-        for holder in holders:
-            self.put(conference_id, holder, None)
+    def drop_stale(self, conference_id: int, stale: dict[str, bytes]) -> None:
+        """Remove these entries, each only if it still holds the value read: a holder that
+        wrote again meanwhile is alive, and its fresh entry stays."""
+        if isinstance(cache, RedisCache):
+            name = cache.make_and_validate_key(_name(conference_id))
+            client = _redis(name, write=True)
+            for holder, value in stale.items():
+                client.eval(_DELETE_IF_UNCHANGED, 1, name, holder, value)
+            return
+        with self._lock:
+            entries = cache.get(_name(conference_id)) or {}
+            for holder, value in stale.items():
+                if entries.get(holder) == value:
+                    del entries[holder]
+            cache.set(_name(conference_id), entries, timeout=settings.PRESENCE_SECONDS)
+
+
+# HDEL only if the field still holds the value read (atomic in Redis).
+_DELETE_IF_UNCHANGED = """
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0
+"""
 
 
 ENTRIES = _Entries()
@@ -107,13 +126,13 @@ def connected_ids(conference_id: int) -> set[int]:
     """Everyone with a socket open at this conference now, in any process."""
     fresh_since = time.time() - settings.PRESENCE_SECONDS
     here: set[int] = set()
-    stale = []
+    stale: dict[str, bytes] = {}
     for holder, value in ENTRIES.all(conference_id).items():
         seen, ids = _unpack(value)
         if seen >= fresh_since:
             here.update(ids)
         else:
-            stale.append(holder)
+            stale[holder] = value
     if stale:  # a process that died: its entry is swept by whoever reads it
         ENTRIES.drop_stale(conference_id, stale)
     return here

@@ -136,3 +136,22 @@ def test_present_counts_thousands_connected_in_one_entry():
     turnout = count_turnout(poll.pk)
     assert turnout is not None
     assert (turnout["voted"], turnout["present"], turnout["registered"]) == (100, 2600, 3000)
+
+
+def test_sweeping_a_stale_entry_spares_one_its_process_wrote_again_meanwhile(settings):
+    """A reader sweeps the entry it found stale only if it still holds what it read: a
+    process that wrote again in between (it was slow, not dead) keeps its fresh entry."""
+    import time
+
+    from conference import presence
+
+    conf = make_conference()
+    rep = make_rep(conf)
+    stale = presence._STAMP.pack(time.time() - settings.PRESENCE_SECONDS - 1) + presence._pack([rep.pk])[8:]
+    presence.ENTRIES.put(conf.pk, "slow", stale)
+    fresh = presence._pack([rep.pk])
+    presence.ENTRIES.put(conf.pk, "slow", fresh)  # written again after the reader read ``stale``
+    presence.ENTRIES.drop_stale(conf.pk, {"slow": stale})
+    assert presence.ENTRIES.all(conf.pk) == {"slow": fresh}
+    presence.ENTRIES.drop_stale(conf.pk, {"slow": fresh})  # unchanged since read: swept
+    assert presence.ENTRIES.all(conf.pk) == {}
